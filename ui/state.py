@@ -1,0 +1,54 @@
+"""Shared page state: the project in use, the language switch and cached reads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from layers.errors import LayerError
+from layers.store import ProjectStore
+from ui.i18n import t
+
+DEFAULT_PROJECT = "var/demo.gpkg"
+
+
+def project_path() -> Path:
+    """Return the project GeoPackage in use (``KVPT_PROJECT`` or ``var/demo.gpkg``)."""
+    return Path(st.session_state.get("project") or os.environ.get("KVPT_PROJECT")
+                or DEFAULT_PROJECT)
+
+
+def sidebar() -> None:
+    """Draw the language switch and the project in use."""
+    st.sidebar.radio(t("lang"), ["vi", "en"], key="lang", horizontal=True,
+                     format_func={"vi": "Tiếng Việt", "en": "English"}.get)
+    st.sidebar.caption(f"{t('project')}: `{project_path()}`")
+    st.sidebar.caption(t("fictional_note"))
+
+
+def open_store() -> ProjectStore | None:
+    """Open the project store, or show why it can't be opened and return ``None``."""
+    path = project_path()
+    if not path.exists():
+        st.warning(t("no_project", path=path))
+        return None
+    try:
+        return ProjectStore(path)
+    except LayerError as err:
+        st.error(str(err))
+        return None
+
+
+def store_stamp(store: ProjectStore) -> tuple[str, int]:
+    """Return a cache key that changes whenever the store file changes."""
+    stat = store.path.stat()
+    return str(store.path), stat.st_mtime_ns
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def read_layer(stamp: tuple[str, int], name: str, version: int | None = None) -> gpd.GeoDataFrame:
+    """Read a layer, cached until the store file changes."""
+    return ProjectStore(stamp[0]).read(name, version)

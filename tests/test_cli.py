@@ -69,7 +69,8 @@ def test_reimport_keeps_versions_and_restore(tmp_path: Path, demo_master: Path) 
     bases = next(iter(ProjectStore(demo_master).read_kinds(["combat_base"]).values()))
     src = proposal_file(tmp_path, bases)
     for _ in range(2):
-        assert kvpt("import", project, src, "--kind", "proposed_project", "--name", "A").exit_code == 0
+        res = kvpt("import", project, src, "--kind", "proposed_project", "--name", "A")
+        assert res.exit_code == 0, res.stderr
     versions = json.loads(kvpt("versions", project, "A", "--json").stdout)
     assert [v["version"] for v in versions] == [1, 2]
     res = kvpt("restore", project, "A", "1")

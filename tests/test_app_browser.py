@@ -1,0 +1,112 @@
+"""The real app in a real browser: Streamlit on 127.0.0.1, headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Frame, Page
+
+from browser import free_port, launch, open_page, page_errors, wait_for_leaflet, wait_for_streamlit
+from layers.store import ProjectStore
+
+ROOT = Path(__file__).parents[1]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app running on a copy of the demo project: (base URL, project path)."""
+    project = tmp_path_factory.mktemp("app") / "demo.gpkg"
+    shutil.copy2(demo_master, project)
+    port = free_port()
+    env = {**os.environ, "KVPT_PROJECT": str(project)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url, project
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+def _map_frame(page: Page) -> Frame:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame != page.main_frame and frame.query_selector(".leaflet-container"):
+                return frame
+        page.wait_for_timeout(250)
+    raise AssertionError("no Leaflet map frame on the page")
+
+
+def test_map_page_draws_layers_offline(app: tuple[str, Path]) -> None:
+    app_url, _ = app
+    with launch() as browser, open_page(browser, width=1400, height=1000) as (page, log):
+        page.goto(app_url)
+        wait_for_streamlit(page)
+        frame = _map_frame(page)
+        wait_for_leaflet(frame)
+        frame.wait_for_function(
+            "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 200",
+            timeout=30_000)
+        paths = frame.eval_on_selector_all(".leaflet-overlay-pane path", "els => els.length")
+        assert paths > 200
+        assert frame.query_selector(".leaflet-control-layers")
+        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "kvpt_app_map.png"))
+        assert log.outside_localhost() == []
+        assert log.bad_responses() == []
+        assert page_errors(page) == []
+
+
+def test_upload_shapefile_then_appraise(app: tuple[str, Path], tmp_path: Path) -> None:
+    app_url, store_path = app
+    bases = ProjectStore(store_path).read_kinds(["combat_base"]).popitem()[1]
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    bases[["name", "geometry"]].to_crs(9215).to_file(shp_dir / "du_an_trinh_duyet.shp",
+                                                     engine="pyogrio")
+    archive = tmp_path / "du_an_trinh_duyet.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in shp_dir.iterdir():
+            z.write(part, f"nop/{part.name}")
+    with launch() as browser, open_page(browser, width=1400, height=1400) as (page, log):
+        page.goto(f"{app_url}/layers_page")
+        wait_for_streamlit(page)
+        page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(archive))
+        page.get_by_role("button", name="Nhập vào dự án").click(timeout=30_000)
+        page.get_by_text("Đã nhập lớp du_an_trinh_duyet").wait_for(timeout=30_000)
+        page.goto(f"{app_url}/appraisal_page")
+        wait_for_streamlit(page)
+        page.get_by_text("du_an_trinh_duyet").first.wait_for(timeout=30_000)
+        assert log.outside_localhost() == []
+        assert page_errors(page) == []
+    assert ProjectStore(store_path).record("du_an_trinh_duyet").feature_count == len(bases)
+

@@ -1,0 +1,846 @@
+"""The project store: one GeoPackage file that holds every layer and its history.
+
+A store is a valid GeoPackage (it opens in QGIS, ``ogrinfo`` and
+``pyogrio.list_layers``) with two extra non-spatial tables, both registered in
+``gpkg_contents`` with ``data_type = 'attributes'``:
+
+``kvpt_meta``
+    ``key``/``value`` rows; ``schema_version`` (:data:`SCHEMA_VERSION`) lets a
+    later version recognise and migrate the file.
+``kvpt_layers`` (:data:`REGISTRY_TABLE`)
+    One row per stored layer version (:class:`LayerRecord`).
+
+Each version of a layer is its own feature table (``<ascii slug>__v<N>``), in
+EPSG:4326 (:data:`STORAGE_CRS`). Geometries are stored as given; a table that
+mixes single and multi parts of one type (Polygon and MultiPolygon) is promoted
+to the multi type, and a table that mixes base types (Point and Polygon, which
+some kinds allow) gets the GeoPackage ``GEOMETRY`` type.
+
+Every change (:meth:`ProjectStore.add_layers`, :meth:`ProjectStore.restore`,
+:meth:`ProjectStore.delete`) is all-or-nothing: it is made on a copy of the file
+in the same folder, the copy is checked, and only then moved over the store with
+:func:`os.replace`. If anything fails, including an interrupt, the store file
+is byte-for-byte unchanged and the copy is removed. Reading never writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+
+from layers.errors import LayerError
+from layers.kinds import base_geometry_types, check_geometry_types, get_kind
+
+REGISTRY_TABLE = "kvpt_layers"
+"""Name of the registry table (one row per layer version)."""
+
+META_TABLE = "kvpt_meta"
+"""Name of the key/value table holding the store's schema version."""
+
+SCHEMA_VERSION = 1
+"""Version of the store layout written by this code (``kvpt_meta.schema_version``)."""
+
+STORAGE_CRS = "EPSG:4326"
+"""CRS of every stored layer."""
+
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_RESERVED_PREFIXES = ("gpkg_", "rtree_", "sqlite_", "kvpt_")
+_SLUG_MAX = 48
+
+_REGISTRY_SQL = f"""
+CREATE TABLE {REGISTRY_TABLE} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    table_name TEXT NOT NULL UNIQUE,
+    source_file TEXT NOT NULL DEFAULT '',
+    checksum TEXT NOT NULL DEFAULT '',
+    source_crs TEXT NOT NULL DEFAULT '',
+    encoding TEXT,
+    feature_count INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    current INTEGER NOT NULL CHECK (current IN (0, 1)),
+    UNIQUE (name, version)
+)"""
+
+_RECORD_COLUMNS = ("name", "kind", "version", "table_name", "source_file", "checksum",
+                   "source_crs", "encoding", "feature_count", "imported_at", "note", "current")
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """One stored version of a layer (a row of the registry).
+
+    Attributes
+    ----------
+    name : str
+        Display name, unique in the project (Vietnamese allowed).
+    kind : str
+        Key of :data:`layers.kinds.KINDS`.
+    version : int
+        1, 2, ...
+    table : str
+        GeoPackage table holding this version (ASCII slug of the name + ``__v<N>``).
+    source_file : str
+        Name of the file the data came from.
+    checksum : str
+        SHA-256 of the source bytes.
+    source_crs : str
+        CRS of the source before it was reprojected to EPSG:4326.
+    encoding : str or None
+        Text encoding of the source, where it had one.
+    feature_count : int
+        Number of features.
+    imported_at : str
+        ISO 8601 time (UTC) the version was stored.
+    note : str
+        Free note, e.g. ``"restored from version 1"``.
+    current : bool
+        Whether this is the layer's current (latest) version.
+    """
+
+    name: str
+    kind: str
+    version: int
+    table: str
+    source_file: str
+    checksum: str
+    source_crs: str
+    encoding: str | None
+    feature_count: int
+    imported_at: str
+    note: str
+    current: bool
+
+
+@dataclass
+class NewLayer:
+    """A layer to store with :meth:`ProjectStore.add_layers`.
+
+    Attributes
+    ----------
+    gdf : GeoDataFrame
+        Features, in any CRS (reprojected to EPSG:4326); must have a CRS.
+    name : str
+        Display name; an existing name gets a new version.
+    kind : str
+        Key of :data:`layers.kinds.KINDS`.
+    source_file, checksum, source_crs, encoding, note
+        Copied to the :class:`LayerRecord`; ``source_crs`` defaults to the CRS
+        of ``gdf``.
+    """
+
+    gdf: gpd.GeoDataFrame
+    name: str
+    kind: str
+    source_file: str = ""
+    checksum: str = ""
+    source_crs: str = ""
+    encoding: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated layer ready to write: EPSG:4326, geometry column ``geometry``."""
+
+    gdf: gpd.GeoDataFrame
+    name: str
+    kind: str
+    source_file: str
+    checksum: str
+    source_crs: str
+    encoding: str | None
+    note: str
+
+
+class ProjectStore:
+    """A KVPT project: layers and their versions in one GeoPackage file.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing store, made by :meth:`init`.
+
+    Raises
+    ------
+    LayerError
+        If ``path`` does not exist or is not a KVPT project store.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _check_store(self.path)
+
+    def __repr__(self) -> str:
+        """Return ``ProjectStore('path')``."""
+        return f"ProjectStore({str(self.path)!r})"
+
+    @classmethod
+    def init(cls, path: str | Path) -> ProjectStore:
+        """Create an empty store at ``path`` and open it.
+
+        The path must end in ``.gpkg`` and must not exist: an existing file is
+        never overwritten or reused, even if it already is an empty store
+        (open that with ``ProjectStore(path)`` instead).
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to create the store.
+
+        Returns
+        -------
+        ProjectStore
+            The new, empty store.
+
+        Raises
+        ------
+        LayerError
+            If the path exists, does not end in ``.gpkg`` or its folder is missing.
+        """
+        path = Path(path)
+        _check_new_store_path(path)
+        tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", suffix=".kvpt-init",
+                                       dir=path.parent))
+        try:
+            tmp = tmpdir / path.name
+            _create_store(tmp)
+            _verify(tmp)
+            _fsync(tmp)
+            if path.exists():  # created by someone else meanwhile
+                _check_new_store_path(path)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        return cls(path)
+
+    def layers(self) -> list[LayerRecord]:
+        """Return the current version of every layer.
+
+        Returns
+        -------
+        list of LayerRecord
+            In import order (the order in which each name was first stored; a new
+            version does not move a layer).
+        """
+        rows = _registry(self.path)
+        first: dict[str, int] = {}
+        for i, rec in enumerate(rows):
+            first.setdefault(rec.name, i)
+        current = [r for r in rows if r.current]
+        return sorted(current, key=lambda r: first[r.name])
+
+    def record(self, name: str, version: int | None = None) -> LayerRecord:
+        """Return the record of layer ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Layer name.
+        version : int, optional
+            Version number; the current version by default.
+
+        Returns
+        -------
+        LayerRecord
+
+        Raises
+        ------
+        LayerError
+            If the name or version is unknown; the message lists what exists.
+        """
+        return _find(_registry(self.path), name, version)
+
+    def versions(self, name: str) -> list[LayerRecord]:
+        """Return every stored version of layer ``name``, oldest first.
+
+        Raises
+        ------
+        LayerError
+            If ``name`` is unknown.
+        """
+        rows = _registry(self.path)
+        _find(rows, name, None)
+        name = _clean_name(name)
+        return sorted((r for r in rows if r.name == name), key=lambda r: r.version)
+
+    def read(self, name: str, version: int | None = None) -> gpd.GeoDataFrame:
+        """Read a layer.
+
+        Parameters
+        ----------
+        name : str
+            Layer name.
+        version : int, optional
+            Version number; the current version by default.
+
+        Returns
+        -------
+        GeoDataFrame
+            In EPSG:4326, with a fresh ``RangeIndex`` and geometry column ``geometry``.
+
+        Raises
+        ------
+        LayerError
+            If the name or version is unknown.
+        """
+        return _read_table(self.path, self.record(name, version).table)
+
+    def read_kinds(self, kinds: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
+        """Read the current version of every layer of the given kinds.
+
+        Parameters
+        ----------
+        kinds : iterable of str
+            Kind keys.
+
+        Returns
+        -------
+        dict
+            ``{layer name: GeoDataFrame}`` in import order; empty when no layer
+            has one of the kinds.
+
+        Raises
+        ------
+        LayerError
+            If a kind is unknown.
+        """
+        wanted = {get_kind(k).key for k in ([kinds] if isinstance(kinds, str) else kinds)}
+        return {r.name: _read_table(self.path, r.table) for r in self.layers()
+                if r.kind in wanted}
+
+    def add_layers(self, layers: Sequence[NewLayer]) -> list[LayerRecord]:
+        """Store several layers, all or nothing.
+
+        A name already in the store gets a new version; the old versions are kept.
+
+        Parameters
+        ----------
+        layers : sequence of NewLayer
+            The layers; their names must differ from each other.
+
+        Returns
+        -------
+        list of LayerRecord
+            The new records, in the order of ``layers``.
+
+        Raises
+        ------
+        LayerError
+            If any layer is invalid (the message lists every problem found). The
+            store is unchanged when this or any other exception is raised.
+        """
+        prepared = _prepare_all(layers)
+        if not prepared:
+            return []
+        with self._transaction() as tmp:
+            return _store_layers(tmp, prepared)
+
+    def add_layer(self, layer: NewLayer) -> LayerRecord:
+        """Store one layer; see :meth:`add_layers`."""
+        return self.add_layers([layer])[0]
+
+    def restore(self, name: str, version: int) -> LayerRecord:
+        """Make a new current version of ``name`` whose data is a copy of ``version``.
+
+        History stays linear: nothing is removed, the new version's note says
+        ``"restored from version N"``.
+
+        Parameters
+        ----------
+        name : str
+            Layer name.
+        version : int
+            The version to copy.
+
+        Returns
+        -------
+        LayerRecord
+            The new version.
+
+        Raises
+        ------
+        LayerError
+            If the name or version is unknown, or ``version`` is already current.
+        """
+        old = self.record(name, version)
+        if old.current:
+            msg = (f"Version {version} of layer {old.name!r} is already the current "
+                   "version; choose an older one from its history to restore.")
+            raise LayerError(msg)
+        with self._transaction() as tmp:
+            gdf = _read_table(tmp, old.table)
+            layer = _Prepared(gdf, old.name, old.kind, old.source_file, old.checksum,
+                              old.source_crs, old.encoding, f"restored from version {version}")
+            return _store_layers(tmp, [layer])[0]
+
+    def delete(self, name: str) -> None:
+        """Remove layer ``name`` and all its versions, all or nothing.
+
+        Raises
+        ------
+        LayerError
+            If ``name`` is unknown.
+        """
+        tables = [r.table for r in self.versions(name)]
+        with self._transaction() as tmp:
+            _drop_tables(tmp, tables)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Path]:
+        """Yield a copy of the store to change; on success check it and move it in place.
+
+        The copy lives in the store's folder (so :func:`os.replace` is atomic).
+        On any exception, ``KeyboardInterrupt`` included, the copy is removed
+        and the store is untouched.
+        """
+        before = _signature(self.path)
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".kvpt-tmp.gpkg",
+                                    dir=self.path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            shutil.copy2(self.path, tmp)
+            yield tmp
+            _verify(tmp)
+            _fsync(tmp)
+            if _signature(self.path) != before:
+                msg = (f"The project store {self.path} was changed by someone else while "
+                       "this change was being made; nothing was saved. Try again.")
+                raise LayerError(msg)
+            os.replace(tmp, self.path)
+            _fsync_dir(self.path.parent)
+        finally:
+            for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+
+
+def slugify(text: str, *, max_length: int = _SLUG_MAX) -> str:
+    """Return an ASCII ``snake_case`` identifier for ``text``.
+
+    Accents are dropped (``đ`` becomes ``d``), runs of other characters become
+    one ``_``. The result starts with a letter and is at most ``max_length``
+    characters; ``"layer"`` when nothing is left.
+
+    Examples
+    --------
+    >>> slugify("Căn cứ chiến đấu (giả định)")
+    'can_cu_chien_dau_gia_dinh'
+    """
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^0-9a-z]+", "_", text).strip("_")
+    if not slug:
+        slug = "layer"
+    if not slug[0].isalpha():
+        slug = f"l_{slug}"
+    return slug[:max_length].rstrip("_")
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+def _prepare_all(layers: Sequence[NewLayer]) -> list[_Prepared]:
+    """Validate every layer, raising one LayerError that lists all problems."""
+    problems: list[str] = []
+    prepared: list[_Prepared] = []
+    seen: dict[str, int] = {}
+    for i, layer in enumerate(layers, start=1):
+        label = f"layer {i} ({layer.name!r})"
+        try:
+            prepared.append(_prepare(layer))
+        except LayerError as e:
+            problems.append(f"{label}: {e}")
+            continue
+        name = prepared[-1].name
+        if name in seen:
+            problems.append(f"{label}: the same name as layer {seen[name]}; give each layer "
+                            "of one import its own name")
+        seen.setdefault(name, i)
+    if problems:
+        msg = "Nothing was imported. " + " | ".join(problems)
+        raise LayerError(msg)
+    return prepared
+
+
+def _prepare(layer: NewLayer) -> _Prepared:
+    """Check one layer and return it in EPSG:4326 with geometry column ``geometry``."""
+    name = _clean_name(layer.name)
+    if not name:
+        raise LayerError("The layer name is empty; give the layer a name.")
+    kind = get_kind(layer.kind)
+    gdf = layer.gdf
+    if not isinstance(gdf, gpd.GeoDataFrame) or not _has_geometry(gdf):
+        raise LayerError("The data has no geometry column; it must be a GeoDataFrame.")
+    if len(gdf) == 0:
+        raise LayerError("The layer has no features; an empty layer cannot be stored.")
+    if gdf.crs is None:
+        msg = ("The layer has no coordinate reference system; name it first "
+               "(e.g. gdf.set_crs('EPSG:3405') for VN-2000 / UTM 48N).")
+        raise LayerError(msg)
+    if not base_geometry_types(gdf.geometry):
+        raise LayerError("Every geometry of the layer is missing or empty.")
+    if (gdf.geom_type == "GeometryCollection").any():
+        msg = ("The layer holds GeometryCollection geometries; explode them into single "
+               "types first (gdf.explode(index_parts=False)).")
+        raise LayerError(msg)
+    check_geometry_types(gdf.geometry, kind)
+    gdf = _normalise_columns(gdf)
+    source_crs = layer.source_crs or gdf.crs.to_string()
+    if gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(STORAGE_CRS)
+    gdf = gdf.reset_index(drop=True)
+    return _Prepared(gdf, name, kind.key, layer.source_file, layer.checksum, source_crs,
+                     layer.encoding, layer.note)
+
+
+def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Name the geometry column ``geometry`` and make the columns storable.
+
+    A column named ``fid`` (any case) would become the GeoPackage row id and
+    vanish; it is renamed ``src_fid``.
+    """
+    geom = gdf.geometry.name
+    others = [c for c in gdf.columns if c != geom and isinstance(gdf[c].dtype, gpd.array
+                                                                  .GeometryDtype)]
+    if others:
+        msg = (f"The layer has more than one geometry column ({', '.join(map(str, others))}); "
+               "a GeoPackage table holds one. Drop them or convert them to WKT text.")
+        raise LayerError(msg)
+    if geom != "geometry" and "geometry" in gdf.columns:
+        msg = (f"The geometry is in column {geom!r} but another column is named 'geometry'; "
+               "rename that column first.")
+        raise LayerError(msg)
+    out = gdf.rename_geometry("geometry") if geom != "geometry" else gdf.copy()
+    out.columns = [str(c) for c in out.columns]
+    out = out.rename(columns={c: "src_fid" for c in out.columns if str(c).lower() == "fid"})
+    lower: dict[str, list[str]] = {}
+    for c in out.columns:
+        lower.setdefault(str(c).lower(), []).append(str(c))
+    clashes = [v for v in lower.values() if len(v) > 1]
+    if clashes:
+        shown = "; ".join(" / ".join(v) for v in clashes)
+        msg = (f"Column names differ only by case ({shown}); GeoPackage ignores case. "
+               "Rename or drop one of each.")
+        raise LayerError(msg)
+    return out
+
+
+def _has_geometry(gdf: gpd.GeoDataFrame) -> bool:
+    try:
+        gdf.geometry  # noqa: B018 (raises AttributeError when there is no active geometry)
+    except AttributeError:
+        return False
+    return True
+
+
+def _clean_name(name: str) -> str:
+    return unicodedata.normalize("NFC", str(name)).strip()
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only with sqlite3 (never writes, never creates)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _check_store(path: Path) -> None:
+    """Raise LayerError unless ``path`` is a KVPT store this code can read."""
+    if not path.exists():
+        msg = f"No project store at {path}. Create it with `kvpt init {path}`."
+        raise LayerError(msg)
+    if not path.is_file():
+        msg = f"{path} is a folder, not a project store file (*.gpkg)."
+        raise LayerError(msg)
+    with path.open("rb") as f:
+        magic = f.read(len(_SQLITE_MAGIC))
+    not_gpkg = (f"{path} is not a GeoPackage, so it is not a KVPT project store. Create a "
+                f"store with `kvpt init NEW.gpkg` and import the file into it.")
+    if magic != _SQLITE_MAGIC:
+        raise LayerError(not_gpkg)
+    try:
+        with contextlib.closing(_connect_ro(path)) as con:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master "
+                                                "WHERE type = 'table'")}
+            version = None
+            if META_TABLE in tables:
+                row = con.execute(f"SELECT value FROM {META_TABLE} "
+                                  "WHERE key = 'schema_version'").fetchone()
+                version = row[0] if row else None
+    except sqlite3.DatabaseError as e:
+        msg = f"{path} cannot be read as a GeoPackage ({e}); it may be damaged."
+        raise LayerError(msg) from e
+    if app_id != _GPKG_APPLICATION_ID or "gpkg_contents" not in tables:
+        raise LayerError(not_gpkg)
+    if REGISTRY_TABLE not in tables or version is None:
+        msg = (f"{path} is a GeoPackage but not a KVPT project store (it has no "
+               f"{REGISTRY_TABLE} registry). Create a store with `kvpt init NEW.gpkg` and "
+               "import this file's layers into it.")
+        raise LayerError(msg)
+    try:
+        version_num = int(version)
+    except ValueError:
+        version_num = -1
+    if not 1 <= version_num <= SCHEMA_VERSION:
+        msg = (f"{path} has store schema version {version!r}, but this KVPT Planner reads "
+               f"versions 1 to {SCHEMA_VERSION}. Update KVPT Planner to open it.")
+        raise LayerError(msg)
+
+
+def _registry(path: Path) -> list[LayerRecord]:
+    """Every registry row, in insertion order."""
+    cols = ", ".join(_RECORD_COLUMNS)
+    with contextlib.closing(_connect_ro(path)) as con:
+        rows = con.execute(f"SELECT {cols} FROM {REGISTRY_TABLE} ORDER BY id").fetchall()
+    return [_to_record(r) for r in rows]
+
+
+def _to_record(row: Sequence) -> LayerRecord:
+    (name, kind, version, table, source_file, checksum, source_crs, encoding, count,
+     imported_at, note, current) = row
+    return LayerRecord(name, kind, int(version), table, source_file, checksum, source_crs,
+                       encoding, int(count), imported_at, note, bool(current))
+
+
+def _find(rows: list[LayerRecord], name: str, version: int | None) -> LayerRecord:
+    """Return the row of ``name`` (current, or ``version``) or raise a helpful LayerError."""
+    clean = _clean_name(name)
+    mine = [r for r in rows if r.name == clean]
+    if not mine:
+        names = list(dict.fromkeys(r.name for r in rows))
+        known = ", ".join(repr(n) for n in names) if names else "none yet"
+        msg = f"No layer named {name!r} in the project. Layers: {known}."
+        raise LayerError(msg)
+    for r in mine:
+        if (r.current if version is None else r.version == version):
+            return r
+    have = ", ".join(str(r.version) for r in sorted(mine, key=lambda r: r.version))
+    msg = f"Layer {clean!r} has no version {version!r}. Versions: {have}."
+    raise LayerError(msg)
+
+
+def _read_table(path: Path, table: str) -> gpd.GeoDataFrame:
+    """Read one feature table (GDAL opens the file read-only)."""
+    gdf = pyogrio.read_dataframe(path, layer=table)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(STORAGE_CRS)
+    return gdf
+
+
+# -- writing (only ever on a transaction's copy) ------------------------------------------
+
+
+def _create_store(path: Path) -> None:
+    """Write an empty store at ``path`` (which must not exist)."""
+    meta = pd.DataFrame({"key": ["schema_version", "application", "created_at"],
+                         "value": [str(SCHEMA_VERSION), "kvpt-planner", _now()]})
+    pyogrio.write_dataframe(meta, path, layer=META_TABLE, driver="GPKG",
+                            layer_options={"DESCRIPTION": "KVPT Planner store metadata"})
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute(_REGISTRY_SQL)
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+            "last_change) VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', "
+            "'now'))",
+            (REGISTRY_TABLE, REGISTRY_TABLE, "KVPT Planner layer registry (one row per "
+             "layer version)"))
+
+
+def _store_layers(path: Path, layers: Sequence[_Prepared]) -> list[LayerRecord]:
+    """Write each layer as a new version into the store at ``path``; return the records."""
+    rows = _registry(path)
+    taken = _table_names(path) | {r.table.lower() for r in rows}
+    records: list[LayerRecord] = []
+    now = _now()
+    for layer in layers:
+        version = max((r.version for r in rows if r.name == layer.name), default=0) + 1
+        table = _new_table_name(layer.name, version, taken)
+        taken.add(table.lower())
+        try:
+            _write_table(path, table, layer.gdf, identifier=f"{layer.name} (v{version})",
+                         description=layer.kind)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
+                ValueError) as e:
+            msg = (f"Layer {layer.name!r} could not be written ({e}); nothing was imported. "
+                   "Check its columns (one value type per column).")
+            raise LayerError(msg) from e
+        records.append(LayerRecord(layer.name, layer.kind, version, table, layer.source_file,
+                                   layer.checksum, layer.source_crs, layer.encoding,
+                                   len(layer.gdf), now, layer.note, True))
+    _register(path, records)
+    return records
+
+
+def _write_table(path: Path, table: str, gdf: gpd.GeoDataFrame, *, identifier: str,
+                 description: str) -> None:
+    """Write ``gdf`` as a new feature table of the GeoPackage at ``path``."""
+    types = set(gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()].geom_type)
+    promote = len(base_geometry_types(gdf.geometry)) == 1 and any(
+        t.startswith("Multi") for t in types) and len(types) > 1
+    pyogrio.write_dataframe(gdf, path, layer=table, driver="GPKG", promote_to_multi=promote,
+                            layer_options={"IDENTIFIER": identifier,
+                                           "DESCRIPTION": description})
+
+
+def _register(path: Path, records: Sequence[LayerRecord]) -> None:
+    """Add ``records`` to the registry, making each the current version of its name."""
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        for rec in records:
+            con.execute(f"UPDATE {REGISTRY_TABLE} SET current = 0 WHERE name = ?", (rec.name,))
+            values = (rec.name, rec.kind, rec.version, rec.table, rec.source_file,
+                      rec.checksum, rec.source_crs, rec.encoding, rec.feature_count,
+                      rec.imported_at, rec.note, int(rec.current))
+            con.execute(f"INSERT INTO {REGISTRY_TABLE} ({', '.join(_RECORD_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(values))})", values)
+        con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                    "'now') WHERE table_name = ?", (REGISTRY_TABLE,))
+
+
+def _drop_tables(path: Path, tables: Sequence[str]) -> None:
+    """Drop feature tables and their GeoPackage bookkeeping, then their registry rows."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        with con:
+            existing = {r[0] for r in con.execute("SELECT name FROM sqlite_master "
+                                                  "WHERE type = 'table'")}
+            for table in tables:
+                for rtree in [t for t in existing if t.startswith(f"rtree_{table}_")
+                              and not t.endswith(("_node", "_parent", "_rowid"))]:
+                    con.execute(f'DROP TABLE IF EXISTS "{rtree}"')
+                con.execute(f'DROP TABLE IF EXISTS "{table}"')
+                for meta in ("gpkg_extensions", "gpkg_ogr_contents", "gpkg_geometry_columns",
+                             "gpkg_data_columns", "gpkg_contents"):
+                    if meta in existing:
+                        con.execute(f"DELETE FROM {meta} WHERE lower(table_name) = lower(?)",
+                                    (table,))
+                con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE table_name = ?", (table,))
+        con.execute("VACUUM")
+
+
+def _verify(path: Path) -> None:
+    """Check that ``path`` is a sound store whose registry matches its tables.
+
+    Raises
+    ------
+    RuntimeError
+        If GDAL cannot open it, a registered table is missing or holds another
+        number of rows, or SQLite's quick check fails.
+    """
+    _check_store(path)
+    listed = {str(n) for n, _ in pyogrio.list_layers(path)}
+    problems = [f"{t} is not listed by GDAL" for t in (REGISTRY_TABLE, META_TABLE)
+                if t not in listed]
+    records = _registry(path)
+    names = {r.name for r in records}
+    problems += [f"layer {n!r} has no single current version" for n in sorted(names)
+                 if sum(r.current for r in records if r.name == n) != 1]
+    with contextlib.closing(_connect_ro(path)) as con:
+        if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            problems.append("SQLite quick_check failed")
+        for rec in records:
+            if rec.table not in listed:
+                problems.append(f"table {rec.table} is missing")
+                continue
+            count = con.execute(f'SELECT COUNT(*) FROM "{rec.table}"').fetchone()[0]
+            if count != rec.feature_count:
+                problems.append(f"table {rec.table} has {count} rows, registry says "
+                                f"{rec.feature_count}")
+    if problems:
+        msg = f"The changed store failed its check ({'; '.join(problems)}); nothing was saved."
+        raise RuntimeError(msg)
+
+
+# -- small helpers -----------------------------------------------------------------------
+
+
+def _check_new_store_path(path: Path) -> None:
+    if path.suffix.lower() != ".gpkg":
+        msg = f"A project store is a GeoPackage: give a path ending in .gpkg, not {path.name!r}."
+        raise LayerError(msg)
+    if path.exists():
+        try:
+            _check_store(path)
+        except LayerError:
+            msg = (f"{path} already exists. Choose a new file name for the project store "
+                   "or remove that file first.")
+            raise LayerError(msg) from None
+        msg = f"{path} is already a KVPT project store; open it instead of creating it again."
+        raise LayerError(msg)
+    if not path.parent.is_dir():
+        msg = f"The folder {path.parent} does not exist; create it first."
+        raise LayerError(msg)
+
+
+def _new_table_name(name: str, version: int, taken: set[str]) -> str:
+    """Return ``<slug>__v<version>``, made unique (case-insensitively) against ``taken``."""
+    base = slugify(name)
+    if base.startswith(_RESERVED_PREFIXES):
+        base = f"l_{base}"[:_SLUG_MAX]
+    table, n = f"{base}__v{version}", 1
+    while table.lower() in taken:
+        n += 1
+        table = f"{base}_{n}__v{version}"
+    return table
+
+
+def _table_names(path: Path) -> set[str]:
+    """Lower-cased names of every table and view in the SQLite file."""
+    with contextlib.closing(_connect_ro(path)) as con:
+        return {r[0].lower() for r in con.execute("SELECT name FROM sqlite_master "
+                                                  "WHERE type IN ('table', 'view')")}
+
+
+def _signature(path: Path) -> tuple[int, int, int, str]:
+    """Identity of the file's current content: inode, size, mtime and a hash of the header."""
+    st = path.stat()
+    with path.open("rb") as f:
+        head = hashlib.sha256(f.read(100)).hexdigest()  # SQLite bumps a change counter here
+    return st.st_ino, st.st_size, st.st_mtime_ns, head
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX only; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

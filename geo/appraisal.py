@@ -1,0 +1,316 @@
+"""Appraisal (thẩm định) of proposed economic projects against defense works.
+
+A proposed project is checked against every defense work within the search distance:
+does it overlap the work itself, the work's protection zone (hành lang / vành đai an
+toàn công trình quốc phòng), or merely come near it? Every length and area is computed
+in the metric CRS (:data:`geo.settings.metric_crs`), whatever the CRS of the inputs.
+
+Verdicts, worst first (:data:`VERDICTS`):
+
+``"conflict"``
+    the project overlaps the work (an overlap area > 0, or the work is a point or line
+    that the project touches or contains);
+``"protection_zone"``
+    it overlaps the work's protection-zone ring (area > 0) or comes closer to the work
+    than the zone width;
+``"near"``
+    it lies within the near distance of the work;
+``"clear"``
+    none of these (the pair is within the search distance only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import _validate, settings
+
+VERDICTS: tuple[str, ...] = ("conflict", "protection_zone", "near", "clear")
+"""Verdicts of a (proposal, work) pair, worst first."""
+
+PAIR_COLUMNS: tuple[str, ...] = (
+    "proposal", "proposal_name", "work", "work_name", "work_kind",
+    "distance_m", "overlap_m2", "zone_overlap_m2", "zone_width_m", "verdict",
+)
+"""Columns of the table returned by :func:`appraise`."""
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "verdict", "n_conflict", "n_zone", "n_near", "nearest_work", "nearest_distance_m",
+    "total_overlap_m2", "total_zone_overlap_m2",
+)
+"""Columns of the table returned by :func:`appraisal_summary`."""
+
+
+def protection_zones(
+    works: gpd.GeoDataFrame,
+    *,
+    zones: Mapping[str, float] | None = None,
+    kind_col: str = "kind",
+    crs: object = None,
+) -> gpd.GeoSeries:
+    """Return the protection zone of every defense work: a ring around the work.
+
+    The ring is the work buffered by its kind's zone width, minus the work itself
+    (for a point or line work: the whole buffer). A width of 0 gives an empty polygon.
+
+    Parameters
+    ----------
+    works : GeoDataFrame
+        Defense works (points, lines or polygons) in any CRS.
+    zones : mapping of str to float, optional
+        Zone width in metres per kind key; overrides :data:`geo.settings.protection_zone_m`
+        for the kinds it names only.
+    kind_col : str
+        Column holding each work's kind key (``"combat_base"``, ``"air_defense"``, …).
+    crs : optional
+        Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
+
+    Returns
+    -------
+    GeoSeries
+        Named ``"protection_zone"``, index-aligned with ``works``, in the metric CRS.
+
+    Raises
+    ------
+    ValueError
+        If ``works`` has no CRS, empty or invalid geometries, or a kind with no width
+        (the message lists the known kinds and how to pass ``zones``).
+    """
+    zone_m, problems = _validate.zone_table(zones, settings.protection_zone_m)
+    problems += _validate.frame_problems(works, "works")
+    if isinstance(works, gpd.GeoDataFrame):
+        widths, more = _validate.kind_widths(works, kind_col, zone_m)
+        problems += more
+    metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [works])
+    _validate.raise_problems(problems + more)
+    if metric is None:  # nothing to estimate a UTM zone from: no works
+        return gpd.GeoSeries([], index=works.index, crs=works.crs, name="protection_zone")
+    geoms = works.geometry.to_crs(metric).to_numpy()
+    return gpd.GeoSeries(_rings(geoms, widths), index=works.index, crs=metric,
+                         name="protection_zone")
+
+
+def appraise(
+    proposals: gpd.GeoDataFrame,
+    works: gpd.GeoDataFrame,
+    *,
+    zones: Mapping[str, float] | None = None,
+    search_distance: float | None = None,
+    near_distance: float | None = None,
+    kind_col: str = "kind",
+    crs: object = None,
+) -> pd.DataFrame:
+    """Appraise proposed projects against the defense works within the search distance.
+
+    Pairs are found through the spatial index of ``works`` (a ``dwithin`` query), so only
+    the pairs within ``search_distance`` are measured.
+
+    Parameters
+    ----------
+    proposals : GeoDataFrame
+        Proposed projects (polygons or multipolygons) in any CRS. Names are read from a
+        ``name`` column when there is one.
+    works : GeoDataFrame
+        Defense works (points, lines, polygons, mixed) in any CRS, with a kind column
+        and optionally a ``name`` column.
+    zones : mapping of str to float, optional
+        Protection-zone width in metres per kind key, e.g. ``{"combat_base": 800}``;
+        overrides :data:`geo.settings.protection_zone_m` for the kinds it names only.
+    search_distance : float, optional
+        Metres; pairs farther apart are not listed. :data:`geo.settings.search_distance_m`
+        by default.
+    near_distance : float, optional
+        Metres up to which a pair is ``"near"``. :data:`geo.settings.near_distance_m`
+        by default.
+    kind_col : str
+        Column of ``works`` holding each work's kind key.
+    crs : optional
+        Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
+
+    Returns
+    -------
+    DataFrame
+        One row per (proposal, work) pair within ``search_distance``, with the columns
+        of :data:`PAIR_COLUMNS`: ``proposal`` and ``work`` are index labels of the
+        inputs; ``distance_m`` the minimum distance; ``overlap_m2`` the area shared with
+        the work; ``zone_overlap_m2`` the area shared with its protection-zone ring;
+        ``zone_width_m`` the width used; ``verdict`` one of :data:`VERDICTS`. Sorted by
+        proposal (in the order of ``proposals``), verdict (worst first) and distance.
+
+    Raises
+    ------
+    ValueError
+        If an input has no CRS, duplicate index labels, empty or invalid geometries; if
+        a work's kind has no zone width; if a distance or width is negative.
+    """
+    search = _setting(search_distance, settings.search_distance_m)
+    near = _setting(near_distance, settings.near_distance_m)
+    zone_m, problems = _validate.zone_table(zones, settings.protection_zone_m)
+    problems += _validate.distance_problems(search_distance=search, near_distance=near)
+    problems += _validate.frame_problems(proposals, "proposals")
+    problems += _validate.frame_problems(works, "works")
+    if isinstance(works, gpd.GeoDataFrame):
+        widths, more = _validate.kind_widths(works, kind_col, zone_m)
+        problems += more
+    metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [proposals, works])
+    _validate.raise_problems(problems + more)
+    if metric is None or not len(proposals) or not len(works):
+        return _pair_frame(proposals, works, kind_col, np.array([], dtype=int),
+                           np.array([], dtype=int), {})
+    props = proposals.geometry.to_crs(metric).to_numpy()
+    tree = works.geometry.to_crs(metric)
+    pi, wi = tree.sindex.query(props, predicate="dwithin", distance=search)
+    measures = _measure(props[pi], tree.to_numpy(), wi, widths, near)
+    pairs = _pair_frame(proposals, works, kind_col, pi, wi, measures)
+    order = np.lexsort((wi, pairs["distance_m"].to_numpy(), measures["severity"], pi))
+    return pairs.take(order).reset_index(drop=True)
+
+
+def appraisal_summary(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the pairs of :func:`appraise` per proposed project.
+
+    Parameters
+    ----------
+    proposals : GeoDataFrame
+        The proposals given to :func:`appraise` (only their index is used).
+    pairs : DataFrame
+        The table returned by :func:`appraise`.
+
+    Returns
+    -------
+    DataFrame
+        Index-aligned with ``proposals``, columns :data:`SUMMARY_COLUMNS`: ``verdict``
+        the worst verdict of the proposal's pairs (``"clear"`` when it has none);
+        ``n_conflict``, ``n_zone``, ``n_near`` the number of pairs with each verdict;
+        ``nearest_work`` and ``nearest_distance_m`` the closest work within the search
+        distance (missing when none); ``total_overlap_m2`` and ``total_zone_overlap_m2``
+        the sums of the pair areas (areas of overlapping works or zones count each time).
+
+    Raises
+    ------
+    ValueError
+        If ``pairs`` lacks columns of :func:`appraise` or names proposals that are not in
+        ``proposals``.
+    """
+    _validate.raise_problems(_pairs_problems(proposals, pairs))
+    pairs = pairs.reset_index(drop=True)
+    index = proposals.index
+    rank = pairs["verdict"].map({v: i for i, v in enumerate(VERDICTS)}).astype(float)
+    by = pairs.groupby("proposal", sort=False)
+    counts = pd.crosstab(pairs["proposal"], pairs["verdict"]).reindex(
+        index=index, columns=list(VERDICTS), fill_value=0)
+    worst = rank.groupby(pairs["proposal"], sort=False).min().reindex(index)
+    summary = pd.DataFrame({
+        "verdict": worst.fillna(len(VERDICTS) - 1).astype(int).map(dict(enumerate(VERDICTS)))
+        .astype("str"),
+        "n_conflict": counts["conflict"].astype(int),
+        "n_zone": counts["protection_zone"].astype(int),
+        "n_near": counts["near"].astype(int),
+        "nearest_work": _nearest_labels(pairs, by, index),
+        "nearest_distance_m": by["distance_m"].min().reindex(index).astype(float),
+        "total_overlap_m2": by["overlap_m2"].sum().reindex(index, fill_value=0.0),
+        "total_zone_overlap_m2": by["zone_overlap_m2"].sum().reindex(index, fill_value=0.0),
+    }, index=index)
+    return summary.astype({"total_overlap_m2": float, "total_zone_overlap_m2": float})
+
+
+def _setting(value: object, default: object) -> object:
+    return default if value is None else value
+
+
+def _rings(geoms: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Buffer each geometry by its width and take the geometry itself out."""
+    buffers = shapely.buffer(geoms, widths, quad_segs=settings.quad_segs)
+    return shapely.difference(buffers, geoms)
+
+
+def _measure(props: np.ndarray, all_works: np.ndarray, wi: np.ndarray,
+             all_widths: np.ndarray, near: float) -> dict[str, np.ndarray]:
+    """Measure the pairs (``props[k]``, ``all_works[wi[k]]``) in the metric CRS and judge them."""
+    works, widths = all_works[wi], all_widths[wi]
+    distance = shapely.distance(props, works)
+    hits = shapely.intersects(props, works)
+    overlap = np.zeros(len(props))
+    overlap[hits] = shapely.area(shapely.intersection(props[hits], works[hits]))
+    # Only a pair closer than the zone width can share area with the zone ring; each ring
+    # is drawn once however many proposals reach it.
+    inner = distance < widths
+    ring_of, at = np.unique(wi[inner], return_inverse=True)
+    rings = _rings(all_works[ring_of], all_widths[ring_of])
+    zone = np.zeros(len(props))
+    zone[inner] = shapely.area(shapely.intersection(props[inner], rings[at]))
+    areal = (shapely.get_dimensions(props) == 2) & (shapely.get_dimensions(works) == 2)
+    conditions = [(overlap > 0) | (hits & ~areal), (zone > 0) | inner, distance <= near]
+    severity = np.select(conditions, [0, 1, 2], default=3)
+    return {"distance_m": distance, "overlap_m2": overlap, "zone_overlap_m2": zone,
+            "zone_width_m": widths.astype(float), "severity": severity}
+
+
+def _pair_frame(proposals: gpd.GeoDataFrame, works: gpd.GeoDataFrame, kind_col: str,
+                pi: np.ndarray, wi: np.ndarray, measures: Mapping[str, np.ndarray]
+                ) -> pd.DataFrame:
+    """Assemble the pair table (unsorted) from positions and measures."""
+    def numbers(key: str) -> np.ndarray:
+        return np.asarray(measures.get(key, np.array([])), dtype=float)
+
+    severity = np.asarray(measures.get("severity", np.array([])), dtype=int)
+    kinds = works[kind_col] if kind_col in works.columns else pd.Series(index=works.index)
+    return pd.DataFrame({
+        "proposal": proposals.index.take(pi),
+        "proposal_name": _texts(proposals, "name", pi),
+        "work": works.index.take(wi),
+        "work_name": _texts(works, "name", wi),
+        "work_kind": kinds.take(wi).astype("str").reset_index(drop=True),
+        "distance_m": numbers("distance_m"),
+        "overlap_m2": numbers("overlap_m2"),
+        "zone_overlap_m2": numbers("zone_overlap_m2"),
+        "zone_width_m": numbers("zone_width_m"),
+        "verdict": pd.array(np.asarray(VERDICTS, dtype=object)[severity], dtype="str"),
+    })
+
+
+def _texts(gdf: gpd.GeoDataFrame, column: str, positions: np.ndarray) -> pd.Series:
+    """Return ``gdf[column]`` at ``positions`` as text (missing when there is no column)."""
+    if column not in gdf.columns:
+        return pd.Series([None] * len(positions), dtype="str")
+    return gdf[column].take(positions).astype("str").reset_index(drop=True)
+
+
+def _nearest_labels(pairs: pd.DataFrame, by: pd.api.typing.DataFrameGroupBy,
+                    index: pd.Index) -> pd.Series:
+    """Label of the nearest work per proposal, missing where none, keeping the label type."""
+    nearest = pairs.loc[by["distance_m"].idxmin(), ["proposal", "work"]]
+    found = dict(zip(nearest["proposal"], nearest["work"], strict=True))
+    labels = pd.Series([found.get(k) for k in index], index=index, dtype=object)
+    if pd.api.types.is_string_dtype(pairs["work"]):
+        return labels.astype("str")
+    if pd.api.types.is_integer_dtype(pairs["work"]):
+        return labels.astype("Int64")
+    return labels
+
+
+def _pairs_problems(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> list[str]:
+    missing = [c for c in ("proposal", "work", "distance_m", "overlap_m2", "zone_overlap_m2",
+                           "verdict") if c not in pairs.columns]
+    if missing:
+        return [f"`pairs` lacks the column(s) {', '.join(missing)}: pass the table returned "
+                "by appraise(proposals, works)."]
+    problems = []
+    if not proposals.index.is_unique:
+        problems.append("`proposals` has duplicate index labels: make them unique, e.g. "
+                        "proposals.reset_index(drop=True), then appraise again.")
+    strays = pd.Index(pairs["proposal"].unique()).difference(proposals.index)
+    if len(strays):
+        shown = ", ".join(repr(x) for x in list(strays)[:5])
+        problems.append(f"`pairs` names proposals that are not in `proposals` ({shown}): "
+                        "pass the same proposals that were given to appraise().")
+    bad = set(pairs["verdict"].unique()) - set(VERDICTS)
+    if bad:
+        problems.append(f"`pairs` has unknown verdicts {sorted(map(str, bad))}; expected "
+                        f"{', '.join(VERDICTS)}.")
+    return problems

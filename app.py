@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.i18n import t
 
-st.set_page_config(page_title="KVPT Planner", page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title="KVPT Planner", page_icon="🛡️", layout="wide")
 st.navigation([
     st.Page("ui/layers_page.py", title=t("page_layers"), icon=":material/layers:"),
     st.Page("ui/map_page.py", title=t("page_map"), icon=":material/map:", default=True),

@@ -1,0 +1,218 @@
+"""Offline assets for Folium maps: local Leaflet, no CDN.
+
+A default Folium page loads Leaflet, jQuery, Bootstrap and fonts from the
+internet and stays blank on a network without it. :func:`use_local_assets`
+replaces every asset of a map by the copy vendored in ``static/leaflet/``:
+either as links under :data:`STATIC_URL` (served by Streamlit's static file
+serving, for the app) or inlined into the page (for an HTML file that works
+alone from disk or e-mail, see :func:`standalone_html`).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+from pathlib import Path
+
+import folium
+from branca.element import Element, Figure
+from folium.elements import JSCSSMixin
+
+STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+"""The repository's ``static/`` folder (vendored web assets)."""
+
+STATIC_URL = "/app/static"
+"""Where Streamlit serves ``static/`` (``server.enableStaticServing = true``).
+
+Absolute on purpose: a relative URL resolves under the URL of st_folium's
+iframe and gives 404.
+"""
+
+MODES = ("static", "inline")
+"""Values of ``mode`` for :func:`use_local_assets`."""
+
+LOCAL_JS: dict[str, str] = {"leaflet": "leaflet/leaflet.js"}
+"""Vendored scripts by Folium asset name, relative to :data:`STATIC_DIR`."""
+
+LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet/leaflet.css"}
+"""Vendored stylesheets by Folium asset name, relative to :data:`STATIC_DIR`."""
+
+_INLINE_NAME = "kvpt_inline_assets"
+_URL = r"(?:https?:)?//[^\s\"'<>()]+"
+_TAG_RE = re.compile(r"<([a-zA-Z][\w:-]*)\b([^<>]*)>")
+_ATTR_RE = re.compile(r"(?<![\w:-])(?:src|href|xlink:href)\s*=\s*([\"']?)(" + _URL + r")\1",
+                      re.IGNORECASE)
+_CSS_URL_RE = re.compile(r"url\(\s*([\"']?)(" + _URL + r")\1\s*\)", re.IGNORECASE)
+_IMPORT_RE = re.compile(r"@import\s+([\"'])(" + _URL + r")\1", re.IGNORECASE)
+_LINK_TAGS = {"a", "area"}
+_SOURCE_MAP_RE = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
+_CSS_IMAGE_RE = re.compile(r"url\(\s*([\"']?)(images/[\w.-]+\.png)\1\s*\)")
+
+
+def use_local_assets(m: folium.Map, *, mode: str = "static") -> folium.Map:
+    """Make ``m`` load its scripts and stylesheets from the vendored copies.
+
+    Folium's default assets (Leaflet, jQuery, Bootstrap, Font Awesome, …) are
+    replaced entirely by vendored Leaflet; the maps of this project use only
+    core Leaflet. Call it after every element has been added to the map.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map; changed in place.
+    mode : {"static", "inline"}
+        ``"static"``: ``<script src="/app/static/leaflet/leaflet.js">`` and
+        the like, for the Streamlit app (served from :data:`STATIC_DIR`).
+        ``"inline"``: the script and stylesheet text embedded in the page,
+        with the stylesheet's images as ``data:`` URIs, so the page works
+        alone.
+
+    Returns
+    -------
+    folium.Map
+        ``m`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is unknown, or an element of the map needs a script or
+        stylesheet that is not vendored in ``static/``.
+    """
+    if mode not in MODES:
+        msg = f"Unknown asset mode {mode!r}. Use one of: {', '.join(MODES)}."
+        raise ValueError(msg)
+    figure = m.get_root()
+    elements = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]
+    _check_vendored(elements)
+    for element in elements:
+        for name, _ in [*element.default_js, *element.default_css]:
+            figure.header._children.pop(name, None)
+        js = [(n, u) for n, u in element.default_js if n in LOCAL_JS]
+        css = [(n, u) for n, u in element.default_css if n in LOCAL_CSS]
+        if element is m:
+            js, css = list(LOCAL_JS.items()), list(LOCAL_CSS.items())
+        if mode == "static":
+            element.default_js = [(n, _static_url(LOCAL_JS[n])) for n, _ in js]
+            element.default_css = [(n, _static_url(LOCAL_CSS[n])) for n, _ in css]
+        else:
+            element.default_js, element.default_css = [], []
+    figure.header._children.pop(_INLINE_NAME, None)
+    if mode == "inline":
+        _add_inline_assets(figure)
+    return m
+
+
+def standalone_html(m: folium.Map) -> str:
+    """Return the full HTML page of ``m`` with Leaflet inlined.
+
+    The page needs no server and no internet: it can be opened from disk or
+    sent by e-mail. ``m`` is switched to inline assets (see
+    :func:`use_local_assets`).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    use_local_assets(m, mode="inline")
+    return m.get_root().render()
+
+
+def external_urls(html: str) -> list[str]:
+    """Return every outside URL a page loads, in order of appearance, once each.
+
+    Looks at ``src`` and ``href`` attributes of any tag except links a person
+    may follow (``<a>``, ``<area>``), at CSS ``url(...)`` and at ``@import``,
+    also inside inlined scripts and stylesheets. An outside URL is one with
+    ``http:``, ``https:`` or a protocol-relative ``//`` prefix.
+
+    Parameters
+    ----------
+    html : str
+        An HTML page.
+
+    Returns
+    -------
+    list of str
+        The URLs; empty for a page that works with no network.
+    """
+    found: list[tuple[int, str]] = []
+    for tag in _TAG_RE.finditer(html):
+        if tag.group(1).lower() in _LINK_TAGS:
+            continue
+        for attr in _ATTR_RE.finditer(tag.group(2)):
+            found.append((tag.start(2) + attr.start(2), attr.group(2)))
+    for regex in (_CSS_URL_RE, _IMPORT_RE):
+        found += [(hit.start(2), hit.group(2)) for hit in regex.finditer(html)]
+    return list(dict.fromkeys(url for _, url in sorted(found)))
+
+
+def _walk(element: Element):
+    """Yield ``element`` and all its descendants."""
+    yield element
+    for child in list(element._children.values()):
+        yield from _walk(child)
+
+
+def _check_vendored(elements: list[JSCSSMixin]) -> None:
+    """Raise ValueError if an element other than the map needs an asset not vendored."""
+    missing = [
+        f"{type(e).__name__} needs {name!r} ({url})"
+        for e in elements
+        if not isinstance(e, folium.Map)
+        for name, url in [*e.default_js, *e.default_css]
+        if name not in LOCAL_JS and name not in LOCAL_CSS
+    ]
+    if missing:
+        msg = (f"Map elements need assets that are not available offline: "
+               f"{'; '.join(missing)}. Vendor them under {STATIC_DIR} and register them "
+               "in maps.offline.LOCAL_JS / LOCAL_CSS, or draw with core Leaflet instead.")
+        raise ValueError(msg)
+
+
+def _static_url(relative: str) -> str:
+    return f"{STATIC_URL}/{relative}"
+
+
+def _add_inline_assets(figure: Figure) -> None:
+    """Put the vendored script and stylesheet text first in the page's header."""
+    parts = [f"<style>\n{_inline_css(path)}\n</style>" for path in LOCAL_CSS.values()]
+    parts += [f"<script>\n{_inline_js(path)}\n</script>" for path in LOCAL_JS.values()]
+    figure.header.add_child(_RawElement("\n".join(parts)), name=_INLINE_NAME, index=0)
+
+
+class _RawElement(Element):
+    """An element that renders its text as is (not as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """Return the text unchanged."""
+        return self.text
+
+
+@cache
+def _inline_js(relative: str) -> str:
+    text = (STATIC_DIR / relative).read_text(encoding="utf-8")
+    return _SOURCE_MAP_RE.sub("", text).replace("</script", "<\\/script")
+
+
+@cache
+def _inline_css(relative: str) -> str:
+    path = STATIC_DIR / relative
+    text = path.read_text(encoding="utf-8")
+
+    def to_data_uri(match: re.Match[str]) -> str:
+        data = base64.b64encode((path.parent / match.group(2)).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return _CSS_IMAGE_RE.sub(to_data_uri, text).replace("</style", "<\\/style")
+

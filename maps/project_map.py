@@ -70,12 +70,18 @@ class MapLayer:
         The features, in EPSG:4326 or any CRS (reprojected); a CRS is required.
     show : bool
         Whether the layer is shown when the map opens.
+    style : Style, optional
+        Drawn with this style instead of the kind's (e.g. results coloured by verdict).
+    legend : str, optional
+        Legend label instead of the kind's name; layers with the same label share a line.
     """
 
     name: str
     kind: str
     gdf: gpd.GeoDataFrame
     show: bool = True
+    style: Style | None = None
+    legend: str | None = None
 
 
 def build_map(
@@ -222,7 +228,7 @@ def _geojson(prepared: _Prepared, *, lang: str, muted: bool) -> folium.GeoJson:
     tooltip_field = "name" if "name" in prepared.gdf.columns else None
     keep = names + ([tooltip_field] if tooltip_field and tooltip_field not in names else [])
     collection = _feature_collection(prepared.gdf, keep)
-    style = prepared.kind.style
+    style = prepared.layer.style or prepared.kind.style
     marker = None
     if POINT in prepared.shapes:
         marker = folium.CircleMarker(radius=_mute_radius(style.radius) if muted else style.radius)
@@ -387,22 +393,23 @@ def _legend_sections(
 
 
 def _entries(prepared: Sequence[_Prepared], lang: str, *, muted: bool) -> list[LegendEntry]:
+    """One entry per legend label (the kind's name unless the layer names its own)."""
     shapes: dict[tuple[str, bool], set[str]] = {}
-    kinds: dict[str, Kind] = {}
+    styles: dict[str, Style] = {}
     for p in prepared:
-        key = (p.kind.key, p.fictional and not muted)
+        label = p.layer.legend or p.kind.label(lang)
+        key = (label, p.fictional and not muted)
         shapes.setdefault(key, set()).update(p.shapes)
-        kinds[p.kind.key] = p.kind
+        styles.setdefault(label, p.layer.style or p.kind.style)
     entries = []
-    for (key, fictional), found in shapes.items():
-        style = kinds[key].style
+    for (label, fictional), found in shapes.items():
+        style = styles[label]
         if muted:
             style = Style(_mix_white(style.color, 0.45),
                           _mix_white(style.fill_color or style.color, 0.45),
                           max(style.weight * 0.7, 0.8), style.fill_opacity * 0.6,
                           style.dash_array, _mute_radius(style.radius))
-        entries.append(LegendEntry(kinds[key].label(lang), style,
-                                   tuple(found) or (POLYGON,), fictional))
+        entries.append(LegendEntry(label, style, tuple(found) or (POLYGON,), fictional))
     return entries
 
 

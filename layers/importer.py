@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from layers.encoding import normalize_encoding
 from layers.errors import LayerError
 from layers.kinds import (
     KINDS,
@@ -163,6 +164,8 @@ def plan_import(
     """
     if kind is not None:
         get_kind(kind)
+    if encoding is not None:
+        encoding = normalize_encoding(encoding)
     sources = read_source(path, crs=crs, encoding=encoding, layer=layer)
     if name and len(sources) > 1:
         names = ", ".join(s.name for s in sources)

@@ -1,0 +1,180 @@
+"""Validate and repair the geometries of a layer being imported.
+
+Rules, applied feature by feature:
+
+- A null or empty geometry is dropped (``dropped_empty``).
+- An invalid geometry is repaired with :func:`shapely.make_valid` (``repaired``).
+  ``make_valid`` can return parts of a lower dimension than the input: a polygon
+  with a spike becomes a ``GeometryCollection`` of a polygon and a line. Only the
+  parts of the input's dimension are kept (polygons of a polygon, lines of a line),
+  joined into a single or multi geometry; each feature that lost parts is counted in
+  ``parts_dropped``. A repaired geometry with no part of its dimension left (a
+  zero-area polygon, a line of one repeated point) is dropped (``dropped_invalid``).
+- A ``GeometryCollection`` in the source (e.g. a KML ``MultiGeometry``) keeps the
+  parts of its highest dimension, as one single or multi geometry, so every kept
+  feature is a Point, LineString or Polygon or their Multi forms.
+
+Coordinates of valid geometries are never changed; the index is reset.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+_MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
+
+
+@dataclass
+class ImportReport:
+    """What validation did to a layer.
+
+    Attributes
+    ----------
+    features_read : int
+        Features in the source.
+    features_kept : int
+        Features after validation.
+    repaired : int
+        Invalid geometries fixed with ``shapely.make_valid``.
+    dropped_empty : int
+        Null or empty geometries dropped.
+    geometry_types : dict
+        ``{geometry type: count}`` of the kept features.
+    mixed_types : bool
+        True when the kept features hold more than one base type (Point,
+        LineString, Polygon).
+    unknown_columns : list of str
+        Source columns no attribute of the kind took (filled by the importer).
+    warnings : list of str
+        Plain-language notes for the user.
+    dropped_invalid : int
+        Invalid geometries dropped because the repair left nothing of their
+        dimension.
+    parts_dropped : int
+        Features that lost lower-dimensional parts (lines or points split off a
+        polygon by the repair, or mixed parts of a geometry collection).
+    """
+
+    features_read: int
+    features_kept: int
+    repaired: int
+    dropped_empty: int
+    geometry_types: dict[str, int]
+    mixed_types: bool
+    unknown_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dropped_invalid: int = 0
+    parts_dropped: int = 0
+
+    def as_dict(self) -> dict:
+        """Return the report as plain JSON-ready values."""
+        return asdict(self)
+
+
+def validate_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    """Drop empty geometries and repair invalid ones.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Features as read from a source.
+
+    Returns
+    -------
+    GeoDataFrame
+        The kept features, repaired, with a fresh ``RangeIndex``.
+    ImportReport
+        Counts of what was read, kept, repaired and dropped (see the module notes).
+    """
+    read = len(gdf)
+    geoms = gdf.geometry
+    empty = shapely.is_missing(geoms.array) | shapely.is_empty(geoms.array)
+    out = gdf.loc[~empty].copy()
+    fixed, keep = [], []
+    counts = Counter()
+    for geom in out.geometry.array:
+        new, status = _clean(geom)
+        counts[status] += 1
+        fixed.append(new)
+        keep.append(new is not None)
+    out[out.geometry.name] = gpd.GeoSeries(fixed, index=out.index, crs=gdf.crs)
+    out = out.loc[keep].reset_index(drop=True)
+    types = Counter(out.geometry.geom_type)
+    report = ImportReport(
+        features_read=read,
+        features_kept=len(out),
+        repaired=counts["repaired"] + counts["repaired_parts"],
+        dropped_empty=int(empty.sum()),
+        geometry_types=dict(sorted(types.items())),
+        mixed_types=len({t.replace("Multi", "") for t in types}) > 1,
+        dropped_invalid=counts["dropped"],
+        parts_dropped=counts["repaired_parts"] + counts["collection_parts"],
+    )
+    report.warnings = _warnings(report)
+    return out, report
+
+
+def _clean(geom: BaseGeometry) -> tuple[BaseGeometry | None, str]:
+    """Return the cleaned geometry (None to drop) and what happened to it."""
+    if geom.is_valid and geom.geom_type != "GeometryCollection":
+        return geom, "ok"
+    if geom.is_valid:
+        dim = _dimension(geom)
+        kept, lost = _keep_dimension(geom, dim)
+        return kept, "collection_parts" if lost else "ok"
+    dim = _dimension(geom)
+    repaired = shapely.make_valid(geom)
+    kept, lost = _keep_dimension(repaired, dim)
+    if kept is None:
+        return None, "dropped"
+    return kept, "repaired_parts" if lost else "repaired"
+
+
+def _dimension(geom: BaseGeometry) -> int:
+    if geom.geom_type == "GeometryCollection":
+        return max(_dimension(g) for g in geom.geoms if not g.is_empty)
+    return int(shapely.get_dimensions(geom))
+
+
+def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
+    if hasattr(geom, "geoms"):
+        return [p for g in geom.geoms for p in _parts(g)]
+    return [] if geom.is_empty else [geom]
+
+
+def _keep_dimension(geom: BaseGeometry, dim: int) -> tuple[BaseGeometry | None, bool]:
+    """Return ``geom`` reduced to its parts of dimension ``dim`` and whether parts were lost."""
+    parts = _parts(geom)
+    same = [p for p in parts if int(shapely.get_dimensions(p)) == dim]
+    lost = len(same) < len(parts)
+    if not same:
+        return None, lost
+    if geom.geom_type != "GeometryCollection" and not lost:
+        return geom, False
+    return (same[0] if len(same) == 1 else _MULTI[dim](same)), lost
+
+
+def _warnings(report: ImportReport) -> list[str]:
+    notes = []
+    if report.dropped_empty:
+        notes.append(f"{report.dropped_empty} feature(s) without geometry (null or empty) "
+                     "were left out.")
+    if report.repaired:
+        notes.append(f"{report.repaired} invalid geometry(ies) were repaired "
+                     "(self-intersections, bad rings); check them on the map.")
+    if report.parts_dropped:
+        notes.append(f"{report.parts_dropped} feature(s) lost parts of a lower dimension "
+                     "(stray lines or points beside polygons, or mixed collection parts).")
+    if report.dropped_invalid:
+        notes.append(f"{report.dropped_invalid} invalid geometry(ies) collapsed to nothing "
+                     "(zero area or length) and were left out.")
+    if report.mixed_types:
+        notes.append("The layer mixes geometry types "
+                     f"({', '.join(report.geometry_types)}); a layer kind takes one family, "
+                     "so split the file by geometry type if the import refuses it.")
+    return notes

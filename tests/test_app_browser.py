@@ -105,8 +105,17 @@ def test_upload_shapefile_then_appraise(app: tuple[str, Path], tmp_path: Path) -
         page.get_by_text("Đã nhập lớp du_an_trinh_duyet").wait_for(timeout=30_000)
         page.goto(f"{app_url}/appraisal_page")
         wait_for_streamlit(page)
-        page.get_by_text("du_an_trinh_duyet").first.wait_for(timeout=30_000)
+        page.get_by_label("Lớp dự án đề xuất").click()
+        page.get_by_role("option", name="du_an_trinh_duyet").click()
+        wait_for_streamlit(page)
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Tải CSV").click()
+        csv = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert log.outside_localhost() == []
         assert page_errors(page) == []
     assert ProjectStore(store_path).record("du_an_trinh_duyet").feature_count == len(bases)
+    # the uploaded projects are the combat bases themselves: each conflicts with its base
+    rows = csv.splitlines()
+    assert rows[0].startswith("proposal,")
+    assert sum(",conflict" in r for r in rows) >= len(bases)
 

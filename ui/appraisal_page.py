@@ -54,11 +54,11 @@ def page() -> None:
         return
     summary = appraisal.appraisal_summary(proposals, pairs)
     st.subheader(t("summary"))
-    st.dataframe(summary, use_container_width=True)
+    st.dataframe(summary, width="stretch")
     st_folium(appraisal_map(proposals, works, summary, zones=zones, lang=lang()),
               height=560, use_container_width=True, returned_objects=[], key="appraisal_map")
     st.subheader(t("pairs"))
-    st.dataframe(pairs, hide_index=True, use_container_width=True)
+    st.dataframe(pairs, hide_index=True, width="stretch")
     st.download_button(t("download_csv"), table_csv_bytes(pairs),
                        file_name=f"appraisal_{name}.csv", mime="text/csv", key="download_csv")
 

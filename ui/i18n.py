@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "app_title": ("KVPT Planner – Quy hoạch khu vực phòng thủ", "KVPT Planner – defense-area planning"),
     "lang": ("Ngôn ngữ", "Language"),
     "project": ("Dự án (GeoPackage)", "Project (GeoPackage)"),
     "no_project": ("Chưa có dự án tại {path}. Chạy `kvpt demo {path}` hoặc `kvpt init {path}`.",

@@ -250,6 +250,51 @@ def _records(frame: Any) -> list[dict]:
     return json.loads(frame.reset_index(drop=False).to_json(orient="records", force_ascii=False))
 
 
+def records(frame: Any) -> list[dict]:
+    """Return the rows of a result as JSON-ready dicts (geometry left out, NaN as null)."""
+    import pandas as pd
+
+    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name)
+                         if hasattr(frame, "geometry") and "geometry" in frame else frame)
+    return json.loads(plain.to_json(orient="records", force_ascii=False))
+
+
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", help="Also write the result: .csv (UTF-8, geometry as WKT) or .gpkg.")]
+
+
+def emit(frame: Any, *, as_json: bool, out: Path | None, layer: str = "result",
+         extra: dict | None = None) -> None:
+    """Print a result as text or JSON records and write it to ``--out`` when asked.
+
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+        The result rows.
+    as_json : bool
+        Print ``records(frame)`` (or ``{**extra, "records": ...}`` when ``extra``) as JSON.
+    out : Path, optional
+        File to write (format by extension, see :func:`layers.tables.write_table`).
+    layer : str
+        Layer name inside a GeoPackage.
+    extra : dict, optional
+        More JSON fields printed beside the records.
+    """
+    from layers.tables import write_table
+
+    if out is not None:
+        write_table(frame, out, layer=layer)
+        if not as_json:
+            typer.echo(f"Wrote {len(frame)} rows to {out}")
+    if as_json:
+        _print_json({**extra, "records": records(frame)} if extra else records(frame))
+    elif out is None:
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            typer.echo(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).to_string())
+
+
 @app.command("map")
 @handles_errors
 def map_(
@@ -276,6 +321,15 @@ def demo(project: ProjectArg) -> None:
     records = build_demo(project)
     typer.echo(f"Built demo project {project} with {len(records)} layers "
                "(defense assets are fictional).")
+
+
+# --- posture commands (posture, depth, support) ---
+
+# --- network commands (route, chokepoints) ---
+
+# --- relocation commands (relocate) ---
+
+# --- exercise commands (exercises, targets) ---
 
 
 def main() -> None:

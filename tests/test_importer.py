@@ -85,3 +85,15 @@ def test_tables_csv_has_bom_and_refuses_other_formats(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     with pytest.raises(LayerError, match=r"\.csv"):
         write_table(frame, tmp_path / "t.xlsx")
+
+
+def test_write_table_gpkg_needs_geometry(tmp_path: Path) -> None:
+    gdf = squares()
+    out = write_table(gdf, tmp_path / "r.gpkg", layer="kq")
+    back = gpd.read_file(out, layer="kq")
+    assert back["TEN"].tolist() == gdf["TEN"].tolist() and back.crs.to_epsg() == 3405
+    with pytest.raises(LayerError, match="CSV"):
+        write_table(gdf.drop(columns="geometry"), tmp_path / "r2.gpkg")
+    csv = (tmp_path / "r.csv")
+    write_table(gdf, csv)
+    assert "POLYGON" in csv.read_text(encoding="utf-8-sig")

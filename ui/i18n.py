@@ -67,3 +67,8 @@ def t(key: str, **kwargs: object) -> str:
     vi, en = TEXTS[key]
     text = vi if lang() == "vi" else en
     return text.format(**kwargs) if kwargs else text
+
+
+def tr(vi: str, en: str) -> str:
+    """Return ``vi`` or ``en`` by the current language (for texts used by one page only)."""
+    return vi if lang() == "vi" else en

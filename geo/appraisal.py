@@ -40,8 +40,8 @@ PAIR_COLUMNS: tuple[str, ...] = (
 """Columns of the table returned by :func:`appraise`."""
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "verdict", "n_conflict", "n_zone", "n_near", "nearest_work", "nearest_distance_m",
-    "total_overlap_m2", "total_zone_overlap_m2",
+    "proposal_name", "verdict", "n_conflict", "n_zone", "n_near", "nearest_work",
+    "nearest_work_name", "nearest_distance_m", "total_overlap_m2", "total_zone_overlap_m2",
 )
 """Columns of the table returned by :func:`appraisal_summary`."""
 
@@ -184,12 +184,14 @@ def appraisal_summary(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> pd.Da
     Returns
     -------
     DataFrame
-        Index-aligned with ``proposals``, columns :data:`SUMMARY_COLUMNS`: ``verdict``
+        Index-aligned with ``proposals``, columns :data:`SUMMARY_COLUMNS`:
+        ``proposal_name`` the proposal's ``name`` (missing without that column); ``verdict``
         the worst verdict of the proposal's pairs (``"clear"`` when it has none);
         ``n_conflict``, ``n_zone``, ``n_near`` the number of pairs with each verdict;
-        ``nearest_work`` and ``nearest_distance_m`` the closest work within the search
-        distance (missing when none); ``total_overlap_m2`` and ``total_zone_overlap_m2``
-        the sums of the pair areas (areas of overlapping works or zones count each time).
+        ``nearest_work``, ``nearest_work_name`` and ``nearest_distance_m`` the closest
+        work within the search distance (missing when none); ``total_overlap_m2`` and
+        ``total_zone_overlap_m2`` the sums of the pair areas (areas of overlapping works
+        or zones count each time).
 
     Raises
     ------
@@ -205,13 +207,18 @@ def appraisal_summary(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> pd.Da
     counts = pd.crosstab(pairs["proposal"], pairs["verdict"]).reindex(
         index=index, columns=list(VERDICTS), fill_value=0)
     worst = rank.groupby(pairs["proposal"], sort=False).min().reindex(index)
+    nearest = _nearest_labels(pairs, by, index)
+    work_names = dict(zip(pairs["work"], pairs["work_name"], strict=True))
     summary = pd.DataFrame({
+        "proposal_name": _texts(proposals, "name", np.arange(len(index))).to_numpy(),
         "verdict": worst.fillna(len(VERDICTS) - 1).astype(int).map(dict(enumerate(VERDICTS)))
         .astype("str"),
         "n_conflict": counts["conflict"].astype(int),
         "n_zone": counts["protection_zone"].astype(int),
         "n_near": counts["near"].astype(int),
-        "nearest_work": _nearest_labels(pairs, by, index),
+        "nearest_work": nearest,
+        "nearest_work_name": pd.Series([work_names.get(k) for k in nearest], index=index,
+                                       dtype="str"),
         "nearest_distance_m": by["distance_m"].min().reindex(index).astype(float),
         "total_overlap_m2": by["overlap_m2"].sum().reindex(index, fill_value=0.0),
         "total_zone_overlap_m2": by["zone_overlap_m2"].sum().reindex(index, fill_value=0.0),

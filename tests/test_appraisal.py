@@ -367,6 +367,8 @@ def test_summary_aligned_with_string_index(square_work, proposals) -> None:
     assert summary.loc["p3", "total_overlap_m2"] == pytest.approx(5000.0, rel=1e-9)
     assert summary.loc["p1", "total_zone_overlap_m2"] == pytest.approx(5000.0, rel=1e-9)
     assert summary.loc["p4", "nearest_work"] == "w1"
+    assert summary.loc["p4", "nearest_work_name"] == "Căn cứ A"
+    assert list(summary["proposal_name"]) == ["Khu CN", "Cảng cạn", "Trại", "Xa"]
     assert summary.loc["p4", "nearest_distance_m"] == pytest.approx(1500.0, rel=1e-9)
     assert pd.isna(summary.loc["p2", "nearest_work"])  # nothing within 5 km
     assert pd.isna(summary.loc["p2", "nearest_distance_m"])

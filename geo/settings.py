@@ -57,3 +57,200 @@ its area is 0.04 % smaller than π r² (shapely's default of 8 gives 0.64 %). Th
 ``"protection_zone"`` verdict does not depend on it (it also tests the exact distance
 against the zone width); the zone areas do.
 """
+
+# --- relocation (geo.relocation) ---
+
+relocation_min_depth_km: float = 25.0
+"""Minimum depth (km) of a relocation site behind the border: its shortest distance to the
+border line. A planning default of this tool (fictional), to be set from the plan in force.
+"""
+
+relocation_max_travel_min: float = 180.0
+"""Maximum road travel time (minutes) from an enterprise to its relocation site."""
+
+relocation_capacity_by: str = "both"
+"""Which capacities bound a site: ``"workforce"`` (workers ≤ ``capacity``), ``"area"``
+(floor area needed ≤ ``usable_area_m2``) or ``"both"`` (each of the two whose columns the
+enterprises and the sites have)."""
+
+relocation_time_limit_s: float = 30.0
+"""Time limit (seconds) of each stage of the assignment solver (HiGHS); when it is hit the
+best plan found so far is returned and marked not optimal."""
+
+
+# --- exercises and targets (geo.exercises, geo.targets) ---------------------------------
+
+exercise_share_min: float = 0.20
+"""Smallest share of the communes that run a commune combat-defense exercise each year.
+
+Seed 003 (Lạng Sơn plan): "diễn tập chiến đấu phòng thủ xã, phường, thị trấn hằng năm đạt
+20–25 %". The rotation plan (:func:`geo.exercises.rotation_plan`) never plans fewer than
+``ceil(n_communes * exercise_share_min)`` communes in a year.
+"""
+
+exercise_share_max: float = 0.25
+"""Largest share of the communes planned to exercise in one year.
+
+The plan plans at most ``floor(n_communes * exercise_share_max)`` communes a year, unless no
+whole number of communes lies between the two shares (very few communes): then it plans
+``ceil(n_communes * exercise_share_min)``, which exceeds this share by less than one commune.
+"""
+
+exercise_cycle_years: int | None = None
+"""Every commune is planned at least once in this many years (the rotation cycle).
+
+``None`` means ``ceil(1 / exercise_share_min)``: 5 years for 20 %. A cycle shorter than that
+cannot be kept within the maximum share and is refused.
+"""
+
+exercise_commune_types: tuple[str, ...] = ("commune_combat_defense",)
+"""Exercise types (``layers.records.EXERCISE_TYPES`` keys) that count as a commune's exercise.
+
+Only these records make a commune "exercised" for the rotation plan and for the
+commune-exercise target; other types (district or province defense-area exercises held in
+the commune) are kept in the records but do not reset its waiting time.
+"""
+
+targets: dict[str, dict[str, float]] = {
+    "commune_exercise": {"min": 0.20, "max": 0.25},
+    "training_ground": {"min": 0.20, "max": 0.30},
+    "combat_base_completion": {"min": 1.0, "max": 1.0},
+}
+"""Plan targets of the dashboard (:mod:`geo.targets`), as shares in [0, 1].
+
+``commune_exercise``
+    Share of a district's (and the province's) communes with a commune combat-defense
+    exercise in the year: 20–25 % (seed 003, as :data:`exercise_share_min` / ``_max``;
+    change both together).
+``training_ground``
+    Share of the districts that hold a training ground (thao trường), province level:
+    20–30 % (seed 003: "xây dựng thao trường cấp huyện, cấp tỉnh đạt từ 20 – 30 %").
+``combat_base_completion``
+    Mean completion of the combat bases of a district (``percent_complete`` / 100, or
+    the status, see :data:`status_completion`). The seeds ask to "speed up" the bases but
+    give no figure: the tool's default is "complete" (1.0); set the milestone of the plan
+    in force (e.g. ``{"min": 0.6, "max": 1.0}``).
+
+A value below ``min`` is ``"below"``, above ``max`` is ``"above"``, else ``"within"``.
+"""
+
+status_completion: dict[str, float] = {
+    "planned": 0.0, "quy hoach": 0.0, "ke hoach": 0.0, "chua xay dung": 0.0,
+    "building": 0.5, "dang xay dung": 0.5, "dang thi cong": 0.5,
+    "done": 1.0, "hoan thanh": 1.0, "da xay dung": 1.0, "da hoan thanh": 1.0,
+}
+"""Completion (0–1) of a base whose ``percent_complete`` is missing, by its ``status``.
+
+Statuses are compared without case or accents (``"Đang xây dựng"`` matches
+``"dang xay dung"``). ``"building"`` without a percentage counts as half done: a planning
+default of this tool. A base with neither a percentage nor a known status is left out of
+the mean.
+"""
+
+
+# --- posture (geo.completeness, geo.depth, geo.support, geo.nearest, geo.hazards) -------
+
+posture_requirements: dict[str, list[str]] = {
+    "province": ["combat_base", "rear_base", "logistics_base", "key_defense_area",
+                 "air_defense"],
+    "district": ["combat_base", "rear_base", "key_defense_area"],
+    "commune": [],
+}
+"""Kinds of defense asset each level of admin unit must have (:mod:`geo.completeness`).
+
+Keys are the levels ``"province"``, ``"district"``, ``"commune"``; values are layer-kind
+keys. A planning default of this tool: set the components the plan in force requires. A
+level with no list (or an empty one) requires nothing. A 2-tier project (province +
+commune) simply has no district units.
+"""
+
+level_aliases: dict[str, str] = {
+    "tinh": "province", "cap tinh": "province",
+    "huyen": "district", "cap huyen": "district", "quan": "district", "thi xa": "district",
+    "xa": "commune", "cap xa": "commune", "phuong": "commune", "thi tran": "commune",
+}
+"""Other spellings of the levels, compared without case or accents (``"Cấp tỉnh"`` is
+``"cap tinh"``). The level names themselves (``"province"``, …) always work."""
+
+depth_bands_km: tuple[float, ...] = (10.0, 30.0, 60.0)
+"""Upper limits (km) of the depth bands behind the border (:mod:`geo.depth`).
+
+``(10, 30, 60)`` gives the bands ``"0–10"``, ``"10–30"``, ``"30–60"`` and ``"> 60"``; a
+depth equal to a limit falls in the deeper band. Increasing numbers > 0.
+"""
+
+support_kinds: tuple[str, ...] = ("combat_base", "rear_base", "logistics_base",
+                                  "key_defense_area", "air_defense")
+"""Kinds of defense work that are positions of the mutual-support graph (:mod:`geo.support`)."""
+
+support_within_km: float = 15.0
+"""Two positions support each other when this close (km, edge to edge, straight line)."""
+
+support_within_min: float = 30.0
+"""Two positions support each other when this close by road (minutes of travel time), when
+the road version of :func:`geo.support.mutual_support` is asked for."""
+
+posture_asset_kinds: tuple[str, ...] = (
+    "combat_base", "rear_base", "logistics_base", "key_defense_area", "air_defense",
+    "training_ground", "high_point", "relocation_site", "enterprise")
+"""Kinds of feature whose depth ``kvpt depth`` measures and that ``kvpt hazards`` checks
+against the hazard zones (the Posture page does the same)."""
+
+
+# --- road network (geo.network, geo.chokepoints) -----------------------------------------
+
+road_speed_kmh: dict[str, float] = {
+    "national_road": 50.0,
+    "provincial_road": 40.0,
+    "district_road": 30.0,
+    "other_road": 25.0,
+}
+"""Travel speed (km/h) on a road segment, by the line's ``class``.
+
+Planning defaults of this tool for a mountainous province (mean speeds of a loaded
+vehicle, not speed limits), to be replaced by the figures of the plan in force. The road
+network picked by :func:`geo.network.network_lines` is the lines of a class listed here or
+with "road" (not "rail") in it; a class not listed travels at
+:data:`road_default_speed_kmh`. Railways are not listed on purpose: a vehicle does not
+drive along them.
+"""
+
+road_default_speed_kmh: float = 30.0
+"""Speed (km/h) on a line whose class is not a key of :data:`road_speed_kmh` (or has none)."""
+
+offroad_speed_kmh: float = 10.0
+"""Speed (km/h) on a connector: the straight line joining an off-network point (a base, an
+enterprise, a site, a commune's representative point) to the nearest road. A planning
+default of this tool (a track or a path, partly on foot); every result reports the
+connector length so that its share of a trip is visible.
+"""
+
+network_snap_m: float = 25.0
+"""Tolerance (metres) within which the end of a line joins another line or line end.
+
+Digitised roads rarely meet exactly: an end closer than this to another line (or to
+another end) is moved onto it and the two are joined there. Farther apart, they stay
+unconnected.
+"""
+
+network_split_crossings: bool = False
+"""Whether two lines that cross without a shared vertex meet at a junction.
+
+``False`` (the default) follows the usual road-data rule: lines meet only where they
+share a vertex or where an end touches the other line (within :data:`network_snap_m`);
+a crossing without a vertex is a bridge or an overpass. Set ``True`` for data digitised
+without junction vertices, where every crossing is at grade.
+"""
+
+chokepoint_increase_pct: float = 25.0
+"""A segment is a chokepoint for a target when its loss raises the target's travel time to
+the nearest hub by more than this percentage (or cuts it off from every hub)."""
+
+chokepoint_target_kinds: tuple[str, ...] = (
+    "combat_base", "rear_base", "logistics_base", "relocation_site")
+"""Kinds of feature whose access the chokepoint analysis checks (``kvpt chokepoints``, the
+Road network page), unless other targets are chosen."""
+
+chokepoint_hub_level: str = "province"
+"""Default hubs of the chokepoint analysis: the target-kind features whose ``level`` is this
+(the province-level bases); every target is timed to the nearest of them."""

@@ -1,0 +1,294 @@
+"""Completeness of the defense posture (thế trận) of every admin unit.
+
+Each level of admin unit must have some kinds of defense asset
+(:data:`geo.settings.posture_requirements`, e.g. a province its combat base, rear base,
+logistics base, key defense area and air defense; a district its combat base, rear base
+and key defense area). :func:`completeness` counts the assets of each unit and lists the
+kinds it lacks. It works for a 3-tier hierarchy (province → district → commune) and a
+2-tier one (province → commune): the hierarchy is read from the units' ``level``.
+
+Which unit an asset counts for
+------------------------------
+An asset is placed by its **representative point** (computed in the metric CRS; a point
+asset is its own point) and by its **level** attribute:
+
+* an asset with a level counts for each unit *of that level* whose polygon covers its
+  point: a district-level combat base counts for the district containing it, not for the
+  province; a province-level base counts for the province, not for the district it lies
+  in;
+* if the project has no unit of the asset's level (a district-level asset in a 2-tier
+  project), it counts at the nearest level below that has units (district → commune),
+  or, failing that, the nearest level above;
+* an asset with no level (no ``level`` column, or an empty value, e.g. air-defense
+  positions) counts for every unit, of every level, that covers its point;
+* where units of one level overlap, an asset in the overlap counts for each of them; an
+  asset outside every unit counts for none.
+
+Levels are ``"province"``, ``"district"``, ``"commune"`` or one of their spellings in
+:data:`geo.settings.level_aliases` (``"tỉnh"``, ``"huyện"``, ``"xã"``, …), compared
+without case or accents.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import _validate, settings
+
+LEVELS: tuple[str, ...] = ("province", "district", "commune")
+"""Levels of admin unit, highest first."""
+
+COLUMNS: tuple[str, ...] = ("level", "code", "name", "parent_code")
+"""First columns of :func:`completeness`; then ``n_<kind>`` and ``has_<kind>`` per required
+kind, then :data:`SUMMARY_COLUMNS`."""
+
+SUMMARY_COLUMNS: tuple[str, ...] = ("n_required", "n_missing", "missing", "complete",
+                                    "completeness_pct")
+"""Last columns of :func:`completeness`."""
+
+
+def completeness(
+    units: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    *,
+    requirements: Mapping[str, Sequence[str]] | None = None,
+    kind_col: str = "kind",
+    level_col: str = "level",
+    crs: object = None,
+) -> pd.DataFrame:
+    """Count each unit's defense assets by kind and list the required kinds it lacks.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Admin units (polygons) of every level, in any CRS, with a ``level`` column and
+        optionally ``code``, ``name`` and ``parent_code``.
+    assets : GeoDataFrame
+        Defense assets of every kind (points or polygons) in any CRS, with a kind column
+        and optionally a level column (see the module note for how they are assigned).
+    requirements : mapping of str to sequence of str, optional
+        Required kinds per level; :data:`geo.settings.posture_requirements` by default.
+    kind_col : str
+        Column of ``assets`` holding the kind key.
+    level_col : str
+        Column holding the level, in ``units`` (required) and ``assets`` (optional).
+    crs : optional
+        Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
+
+    Returns
+    -------
+    DataFrame
+        Index-aligned with ``units``. ``level`` (canonical), ``code``, ``name``,
+        ``parent_code`` (missing where ``units`` lacks the column); for every kind
+        required at any level, ``n_<kind>`` the number of assets of that kind counting
+        for the unit and ``has_<kind>`` whether there is one; ``n_required`` the number
+        of kinds required at the unit's level; ``n_missing`` and ``missing`` (kind keys
+        joined by ``", "``, empty when complete) those it lacks; ``complete``;
+        ``completeness_pct`` = 100 × present / required (missing where nothing is
+        required).
+
+    Raises
+    ------
+    ValueError
+        If an input has no CRS, duplicate labels, empty or invalid geometries; if a unit
+        has no level or a level (unit or asset) is unknown; if ``assets`` has no kind
+        column; if ``requirements`` names an unknown level.
+    """
+    reqs = settings.posture_requirements if requirements is None else requirements
+    problems = _requirement_problems(reqs)
+    problems += _validate.frame_problems(units, "units")
+    problems += _validate.frame_problems(assets, "assets")
+    unit_levels, more = levels_of(units, "units", level_col, required=True)
+    problems += more
+    asset_levels, more = levels_of(assets, "assets", level_col, required=False)
+    problems += more
+    if isinstance(assets, gpd.GeoDataFrame) and kind_col not in assets.columns:
+        problems.append(f"`assets` has no column {kind_col!r} with each asset's kind; pass "
+                        "kind_col='<column>' naming it.")
+    metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [units, assets])
+    _validate.raise_problems(problems + more)
+    kinds = required_kinds(reqs)
+    counts = np.zeros((len(units), len(kinds)), dtype=int)
+    if metric is not None and len(units) and len(assets):
+        _count(counts, units, assets, unit_levels, asset_levels, kinds, kind_col, metric)
+    return _frame(units, unit_levels, kinds, counts, reqs)
+
+
+def required_kinds(requirements: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    """Return every kind required at some level, once each, in level then list order."""
+    reqs = settings.posture_requirements if requirements is None else requirements
+    kinds: list[str] = []
+    for level in LEVELS:
+        kinds += [k for k in reqs.get(level) or () if k not in kinds]
+    return kinds
+
+
+def split_levels(units: gpd.GeoDataFrame, level_col: str = "level"
+                 ) -> dict[str, gpd.GeoDataFrame]:
+    """Return the units of each level present, highest level first.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Admin units with a level column (spellings of :data:`geo.settings.level_aliases`
+        allowed).
+    level_col : str
+        Column holding the level.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        ``{level: units of that level}`` in :data:`LEVELS` order, levels with no unit left
+        out; rows whose level is missing or unknown are in none. So the first value is the
+        province (the top of the hierarchy) and the last the communes (its bottom), in a
+        3-tier and a 2-tier project alike.
+    """
+    levels, _ = levels_of(units, "units", level_col, required=False)
+    return {lv: units[levels == lv] for lv in LEVELS if (levels == lv).any()}
+
+
+def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
+              required: bool) -> tuple[np.ndarray, list[str]]:
+    """Return the canonical level of every row (``None`` where empty) and the problems.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Units or assets.
+    role : str
+        Argument name used in messages.
+    level_col : str
+        Column holding the level.
+    required : bool
+        Whether every row must have a level (units) or may have none (assets).
+
+    Returns
+    -------
+    ndarray of object
+        ``"province"``, ``"district"``, ``"commune"`` or ``None``, one per row.
+    list of str
+        Problems: a missing column or missing values (when required), unknown values.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        return np.array([], dtype=object), []
+    if level_col not in gdf.columns:
+        if not required:
+            return np.full(len(gdf), None, dtype=object), []
+        return np.full(len(gdf), None, dtype=object), [
+            f"`{role}` has no column {level_col!r} giving each unit's level (province, "
+            f"district or commune); add it or pass level_col='<column>'."]
+    aliases = {_fold(k): v for k, v in settings.level_aliases.items()}
+    aliases.update({lv: lv for lv in LEVELS})
+    raw = gdf[level_col].to_numpy(dtype=object)
+    empty = np.array([_blank(v) for v in raw], dtype=bool)
+    out = np.array([None if e else aliases.get(_fold(v)) for v, e in zip(raw, empty,
+                                                                           strict=True)],
+                   dtype=object)
+    problems = []
+    unknown = ~empty & np.array([v is None for v in out], dtype=bool)
+    if unknown.any():
+        values = ", ".join(repr(v) for v in pd.unique(raw[unknown])[:5])
+        problems.append(f"`{role}` has unknown levels in {level_col!r}: {values}. Use "
+                        f"{', '.join(LEVELS)} (or add the spelling to "
+                        "geo.settings.level_aliases).")
+    if required and empty.any():
+        rows = ", ".join(repr(x) for x in gdf.index[empty][:5])
+        problems.append(f"`{role}` has rows with no level in {level_col!r} ({rows}); give "
+                        f"each one of {', '.join(LEVELS)}.")
+    return out, problems
+
+
+def effective_levels(asset_levels: np.ndarray, present: set[str]) -> np.ndarray:
+    """Map each asset's level to the level it counts at, given the unit levels present.
+
+    A level with units is kept; one without falls to the nearest level below with units,
+    else the nearest above; ``None`` (no level) stays ``None``.
+    """
+    table: dict[str | None, str | None] = {None: None}
+    for i, level in enumerate(LEVELS):
+        below = [lv for lv in LEVELS[i:] if lv in present]
+        above = [lv for lv in reversed(LEVELS[:i]) if lv in present]
+        table[level] = (below or above or [level])[0]
+    return np.array([table[v] for v in asset_levels], dtype=object)
+
+
+def _count(counts: np.ndarray, units: gpd.GeoDataFrame, assets: gpd.GeoDataFrame,
+           unit_levels: np.ndarray, asset_levels: np.ndarray, kinds: list[str],
+           kind_col: str, metric: object) -> None:
+    """Add to ``counts[unit, kind]`` every asset counting for the unit."""
+    polys = units.geometry.to_crs(metric)
+    points = shapely.point_on_surface(assets.geometry.to_crs(metric).to_numpy())
+    ai, ui = polys.sindex.query(points, predicate="covered_by")
+    levels = effective_levels(asset_levels, set(unit_levels))
+    same = np.array([lv is None or lv == unit_levels[u] for lv, u in
+                     zip(levels[ai], ui, strict=True)], dtype=bool)
+    column = {k: j for j, k in enumerate(kinds)}
+    kind_pos = np.array([column.get(k, -1) for k in assets[kind_col].to_numpy(dtype=object)],
+                        dtype=int)
+    keep = same & (kind_pos[ai] >= 0)
+    np.add.at(counts, (ui[keep], kind_pos[ai[keep]]), 1)
+
+
+def _frame(units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],
+           counts: np.ndarray, reqs: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    index = units.index
+    out = pd.DataFrame({"level": pd.array(unit_levels, dtype="str")}, index=index)
+    for col in COLUMNS[1:]:
+        values = units[col] if col in units.columns else pd.Series(None, index=index)
+        out[col] = values.astype("str").where(values.notna())
+    for j, kind in enumerate(kinds):
+        out[f"n_{kind}"] = counts[:, j]
+    for j, kind in enumerate(kinds):
+        out[f"has_{kind}"] = counts[:, j] > 0
+    column = {k: j for j, k in enumerate(kinds)}
+    missing = [[k for k in reqs.get(lv) or () if counts[i, column[k]] == 0]
+               for i, lv in enumerate(unit_levels)]
+    n_req = np.array([len(reqs.get(lv) or ()) for lv in unit_levels], dtype=int)
+    n_miss = np.array([len(m) for m in missing], dtype=int)
+    out["n_required"] = n_req
+    out["n_missing"] = n_miss
+    out["missing"] = pd.array([", ".join(m) for m in missing], dtype="str")
+    out["complete"] = n_miss == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(n_req > 0, 100.0 * (n_req - n_miss) / n_req, np.nan)
+    out["completeness_pct"] = pct
+    return out
+
+
+def _requirement_problems(reqs: object) -> list[str]:
+    if not isinstance(reqs, Mapping):
+        return [f"`requirements` must map levels to kind lists, e.g. {{'district': "
+                f"['combat_base']}}, not {type(reqs).__name__}."]
+    problems = []
+    unknown = [k for k in reqs if k not in LEVELS]
+    if unknown:
+        problems.append(f"`requirements` names unknown levels {unknown}; use "
+                        f"{', '.join(LEVELS)}.")
+    for level, kinds in reqs.items():
+        if kinds is not None and (isinstance(kinds, str) or not all(
+                isinstance(k, str) for k in kinds)):
+            problems.append(f"`requirements[{level!r}]` must be a list of kind keys, e.g. "
+                            f"['combat_base', 'rear_base'], not {kinds!r}.")
+    return problems
+
+
+def _fold(value: object) -> str:
+    text = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def _blank(value: object) -> bool:
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _setting(value: object, default: object) -> object:
+    return default if value is None else value

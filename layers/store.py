@@ -10,6 +10,11 @@ A store is a valid GeoPackage (it opens in QGIS, ``ogrinfo`` and
 ``kvpt_layers`` (:data:`REGISTRY_TABLE`)
     One row per stored layer version (:class:`LayerRecord`).
 
+Tables of plain records (no geometry, e.g. exercise records) live beside the layers as
+``kvpt_rec_<name>`` (:data:`RECORDS_PREFIX`) attribute tables, written whole by
+:meth:`ProjectStore.write_records` and read by :meth:`ProjectStore.read_records`; they
+have no versions. Layer tables never start with ``kvpt_``, so the names cannot clash.
+
 Each version of a layer is its own feature table (``<ascii slug>__v<N>``), in
 EPSG:4326 (:data:`STORAGE_CRS`). Geometries are stored as given; a table that
 mixes single and multi parts of one type (Polygon and MultiPolygon) is promoted
@@ -51,6 +56,9 @@ REGISTRY_TABLE = "kvpt_layers"
 
 META_TABLE = "kvpt_meta"
 """Name of the key/value table holding the store's schema version."""
+
+RECORDS_PREFIX = "kvpt_rec_"
+"""Prefix of the tables of plain records (see :meth:`ProjectStore.write_records`)."""
 
 SCHEMA_VERSION = 1
 """Version of the store layout written by this code (``kvpt_meta.schema_version``)."""
@@ -406,6 +414,73 @@ class ProjectStore:
         with self._transaction() as tmp:
             _drop_tables(tmp, tables)
 
+    def read_records(self, table: str) -> pd.DataFrame:
+        """Read a table of plain records (no geometry) written by :meth:`write_records`.
+
+        Parameters
+        ----------
+        table : str
+            Short name of the table (``"exercises"``), stored as ``kvpt_rec_<table>``.
+
+        Returns
+        -------
+        DataFrame
+            The rows with a fresh ``RangeIndex``; an empty frame without columns
+            when the table was never written.
+
+        Raises
+        ------
+        LayerError
+            If ``table`` is not a lower-case ASCII identifier.
+        """
+        name = _records_table(table)
+        if name.lower() not in _table_names(self.path):
+            return pd.DataFrame()
+        frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=False)
+        return pd.DataFrame(frame).reset_index(drop=True)
+
+    def write_records(self, table: str, frame: pd.DataFrame) -> None:
+        """Replace a table of plain records (no geometry), all or nothing.
+
+        The table is ``kvpt_rec_<table>``, registered in ``gpkg_contents`` as
+        ``attributes`` (QGIS and ``ogrinfo`` list it). It has no versions: the
+        new rows replace the old ones. The index of ``frame`` is not stored.
+
+        Parameters
+        ----------
+        table : str
+            Short name of the table: lower-case ASCII letters, digits and ``_``,
+            starting with a letter (``"exercises"``).
+        frame : DataFrame
+            The rows (may be empty, but must have columns); one value type per column.
+
+        Raises
+        ------
+        LayerError
+            If the name or the frame is not storable (a geometry column, no
+            columns, column names equal but for case, a column named ``fid``). The
+            store is unchanged when this or any other exception is raised.
+        """
+        name = _records_table(table)
+        frame = _check_records(frame, table)
+        with self._transaction() as tmp:
+            if name.lower() in _table_names(tmp):
+                _drop_tables(tmp, [name])
+            try:
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG",
+                                        layer_options={"IDENTIFIER": name,
+                                                       "DESCRIPTION": f"KVPT records: {table}"})
+            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
+                    ValueError) as e:
+                msg = (f"The {table} records could not be written ({e}); nothing was saved. "
+                       "Give each column one value type (text or numbers).")
+                raise LayerError(msg) from e
+            with contextlib.closing(_connect_ro(tmp)) as con:
+                count = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+            if count != len(frame):
+                msg = f"Table {name} holds {count} rows after writing {len(frame)}."
+                raise RuntimeError(msg)
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Path]:
         """Yield a copy of the store to change; on success check it and move it in place.
@@ -481,6 +556,40 @@ def _prepare_all(layers: Sequence[NewLayer]) -> list[_Prepared]:
         msg = "Nothing was imported. " + " | ".join(problems)
         raise LayerError(msg)
     return prepared
+
+
+def _records_table(table: str) -> str:
+    """Return ``kvpt_rec_<table>`` or raise LayerError for a bad short name."""
+    if not isinstance(table, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", table):
+        msg = (f"Records table name {table!r} is not allowed: use lower-case ASCII letters, "
+               "digits and '_', starting with a letter (e.g. 'exercises').")
+        raise LayerError(msg)
+    return f"{RECORDS_PREFIX}{table}"
+
+
+def _check_records(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``frame`` ready to write as a records table, or raise LayerError."""
+    if isinstance(frame, gpd.GeoDataFrame) or not isinstance(frame, pd.DataFrame):
+        msg = (f"The {table} records must be a plain DataFrame without geometry, not "
+               f"{type(frame).__name__}; store geometry as a layer (add_layers) instead.")
+        raise LayerError(msg)
+    if len(frame.columns) == 0:
+        raise LayerError(f"The {table} records have no columns; nothing to store.")
+    out = frame.reset_index(drop=True)
+    out.columns = [str(c) for c in out.columns]
+    problems = [f"column {c!r} holds geometries" for c in out.columns
+                if isinstance(out[c].dtype, gpd.array.GeometryDtype)]
+    problems += [f"column {c!r} would become the GeoPackage row id; rename it"
+                 for c in out.columns if c.lower() == "fid"]
+    lower: dict[str, list[str]] = {}
+    for c in out.columns:
+        lower.setdefault(c.lower(), []).append(c)
+    problems += [f"columns {' / '.join(v)} differ only by case; rename one"
+                 for v in lower.values() if len(v) > 1]
+    if problems:
+        msg = f"The {table} records cannot be stored: {'; '.join(problems)}."
+        raise LayerError(msg)
+    return out
 
 
 def _prepare(layer: NewLayer) -> _Prepared:

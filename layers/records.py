@@ -1,0 +1,629 @@
+"""Exercise records (diễn tập) in and out of the project, and the admin units they refer to.
+
+An exercise record is one exercise held in one commune in one year:
+
+=================  ========  =============================================================
+column             required  meaning
+=================  ========  =============================================================
+``commune_code``   yes       code of the commune in the project's commune layer
+``commune_name``   no        filled from the commune layer when empty
+``district_code``  no        filled from the commune's ``parent_code``; must match it
+``year``           yes       whole number from :data:`FIRST_YEAR` to the current year
+``type``           yes       a key of :data:`EXERCISE_TYPES`, or its Vietnamese or English
+                             label (compared without case or accents)
+``result``         no        free text (e.g. "Giỏi", "Khá", "Đạt")
+``note``           no        free text
+=================  ========  =============================================================
+
+Records are kept in the project store as the plain table ``kvpt_rec_exercises``
+(:meth:`layers.store.ProjectStore.write_records`). They come from a CSV file
+(:func:`import_exercises`; the text encoding, UTF-8, Windows-1258, TCVN3 or VNI, is
+detected with :mod:`layers.encoding`) or from the app's table editor
+(:func:`write_exercises`). Either way every row is checked first and one
+:class:`~layers.errors.LayerError` names every bad row; nothing is stored unless all
+rows are good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.encoding import decode, resolve
+from layers.errors import LayerError
+from layers.kinds import normalize_name
+from layers.store import ProjectStore
+
+EXERCISE_TABLE = "exercises"
+"""Short name of the records table in the store (``kvpt_rec_exercises``)."""
+
+EXERCISE_COLUMNS: tuple[str, ...] = (
+    "commune_code", "commune_name", "district_code", "year", "type", "result", "note",
+)
+"""Columns of the exercise records, in order."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("commune_code", "year", "type")
+"""Columns an exercise CSV must have."""
+
+EXERCISE_TYPES: dict[str, tuple[str, str]] = {
+    "commune_combat_defense": ("Diễn tập chiến đấu phòng thủ xã",
+                               "Commune combat-defense exercise"),
+    "district_defense_area": ("Diễn tập khu vực phòng thủ huyện",
+                              "District defense-area exercise"),
+    "province_defense_area": ("Diễn tập khu vực phòng thủ tỉnh",
+                              "Province defense-area exercise"),
+    "civil_defense": ("Diễn tập phòng thủ dân sự", "Civil-defense exercise"),
+}
+"""Exercise types: key → (Vietnamese label, English label)."""
+
+FIRST_YEAR = 1945
+"""Earliest year accepted in a record."""
+
+COMMUNE_LEVELS = frozenset({"commune", "xa", "capxa", "ward", "phuong", "thitran"})
+DISTRICT_LEVELS = frozenset({"district", "huyen", "caphuyen", "quan", "thixa", "thanhpho"})
+"""Values of an admin unit's ``level`` (folded with :func:`layers.kinds.normalize_name`)."""
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "commune_code": ("commune_code", "ma_xa", "maxa", "ma_dvhc_xa", "code", "ma"),
+    "commune_name": ("commune_name", "ten_xa", "tenxa", "commune", "xa", "name", "ten"),
+    "district_code": ("district_code", "ma_huyen", "mahuyen"),
+    "year": ("year", "nam", "nam_dien_tap"),
+    "type": ("type", "loai", "loai_dien_tap", "hinh_thuc", "exercise_type"),
+    "result": ("result", "ket_qua", "ketqua", "xep_loai", "danh_gia"),
+    "note": ("note", "ghi_chu", "ghichu"),
+}
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SHOW = 10
+
+
+@dataclass(frozen=True)
+class ExerciseCsv:
+    """An exercise CSV read and checked by :func:`parse_exercise_csv`.
+
+    Attributes
+    ----------
+    records : DataFrame
+        The checked rows (:data:`EXERCISE_COLUMNS`).
+    encoding : str
+        Text encoding the file was decoded with.
+    scores : dict
+        Plausibility of each encoding (see :func:`layers.encoding.detect`).
+    ignored_columns : list of str
+        Columns of the file that are not exercise columns (not stored).
+    """
+
+    records: pd.DataFrame
+    encoding: str
+    scores: dict[str, float] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def read_communes(store: ProjectStore, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Return the project's communes: ``code``, ``name``, ``parent_code`` and geometry.
+
+    Parameters
+    ----------
+    store : ProjectStore
+        The project.
+    layer : str, optional
+        The admin-unit layer holding the communes. By default the first
+        ``admin_unit`` layer (in import order) with rows whose ``level`` is a
+        commune level (``commune``, ``xã``, ``phường``, ``thị trấn``) is used, and
+        only those rows.
+
+    Returns
+    -------
+    GeoDataFrame
+        In EPSG:4326 with a fresh ``RangeIndex``; ``code`` and ``parent_code`` as text
+        (``parent_code`` missing when the layer has none).
+
+    Raises
+    ------
+    LayerError
+        If there is no such layer; the message says how to import one.
+    """
+    return _admin_level(store, layer, COMMUNE_LEVELS, "commune")
+
+
+def read_districts(store: ProjectStore, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Return the project's districts: ``code``, ``name`` and geometry.
+
+    Like :func:`read_communes`, for the district level (``district``, ``huyện``,
+    ``quận``, ``thị xã``, ``thành phố``). A two-tier project (province → commune) has
+    none: the result is then an empty GeoDataFrame with those columns.
+
+    Raises
+    ------
+    LayerError
+        If ``layer`` is given but holds no district.
+    """
+    try:
+        return _admin_level(store, layer, DISTRICT_LEVELS, "district")
+    except LayerError:
+        if layer is not None:
+            raise
+        return gpd.GeoDataFrame({"code": pd.Series(dtype="str"),
+                                 "name": pd.Series(dtype="str")},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+def read_exercises(store: ProjectStore) -> pd.DataFrame:
+    """Return the project's exercise records (:data:`EXERCISE_COLUMNS`; may be empty).
+
+    Parameters
+    ----------
+    store : ProjectStore
+        The project.
+
+    Returns
+    -------
+    DataFrame
+        ``year`` as ``int64``, the other columns as text (missing values as NaN).
+    """
+    return _typed(store.read_records(EXERCISE_TABLE))
+
+
+def check_exercises(
+    frame: pd.DataFrame,
+    communes: pd.DataFrame,
+    *,
+    row_word: str = "row",
+    first_row: int = 1,
+) -> pd.DataFrame:
+    """Check exercise records against the commune layer and return them cleaned.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Records with at least :data:`REQUIRED_COLUMNS` (other columns of
+        :data:`EXERCISE_COLUMNS` optional; any more are dropped).
+    communes : DataFrame
+        From :func:`read_communes` (``code``, ``name``, ``parent_code``).
+    row_word, first_row : str, int
+        How bad rows are named: ``"row 1"`` for a table (the default) or
+        ``"line 2"`` for a CSV whose header is line 1.
+
+    Returns
+    -------
+    DataFrame
+        :data:`EXERCISE_COLUMNS` with codes and text stripped, ``type`` as its key,
+        empty names and district codes filled from the commune layer, sorted by year,
+        district, commune and type, with a fresh ``RangeIndex``.
+
+    Raises
+    ------
+    LayerError
+        Naming every bad row: missing columns, empty or unknown commune codes,
+        years that are not whole numbers from :data:`FIRST_YEAR` to this year,
+        unknown types, a district code that is not the commune's, the same
+        commune, year and type twice.
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        msg = (f"The exercise records lack column(s) {', '.join(missing)}. Required: "
+               f"{', '.join(REQUIRED_COLUMNS)}; optional: commune_name, district_code, "
+               f"result, note. Columns present: {', '.join(map(str, frame.columns)) or 'none'}.")
+        raise LayerError(msg)
+    rows = frame.reset_index(drop=True)
+    labels = [f"{row_word} {i + first_row}" for i in range(len(rows))]
+    text = {c: _text(rows[c]) if c in rows.columns else pd.Series("", index=rows.index)
+            for c in EXERCISE_COLUMNS if c != "year"}
+    known = _commune_lookup(communes)
+    problems: list[str] = []
+    problems += _code_problems(text["commune_code"], labels, known)
+    years, year_problems = _years(rows["year"], labels)
+    problems += year_problems
+    types, type_problems = _types(text["type"], labels)
+    problems += type_problems
+    problems += _district_problems(text["commune_code"], text["district_code"], labels, known)
+    if not problems:
+        problems += _duplicates(text["commune_code"], years, types, labels)
+    if problems:
+        shown = problems[:_SHOW]
+        more = f" … and {len(problems) - _SHOW} more" if len(problems) > _SHOW else ""
+        msg = (f"{len(problems)} problem(s) in the exercise records; nothing was saved: "
+               f"{'; '.join(shown)}{more}.")
+        raise LayerError(msg)
+    codes = text["commune_code"]
+    out = pd.DataFrame({
+        "commune_code": codes,
+        "commune_name": text["commune_name"].where(text["commune_name"] != "",
+                                                   codes.map(known["name"])),
+        "district_code": text["district_code"].where(text["district_code"] != "",
+                                                     codes.map(known["parent"])),
+        "year": years.astype("int64"),
+        "type": types,
+        "result": text["result"],
+        "note": text["note"],
+    })
+    out = out.sort_values(["year", "district_code", "commune_code", "type"], kind="stable")
+    return _typed(out.reset_index(drop=True))
+
+
+def parse_exercise_csv(
+    data: bytes,
+    communes: pd.DataFrame,
+    *,
+    encoding: str | None = None,
+    source: str = "CSV",
+) -> ExerciseCsv:
+    """Read exercise records from CSV bytes and check them (:func:`check_exercises`).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes: one header row, separated by ``,``, ``;``, tab or ``|``.
+        Column names may be Vietnamese (``ma_xa``, ``nam``, ``loai``, ``ket_qua``…).
+    communes : DataFrame
+        From :func:`read_communes`.
+    encoding : str, optional
+        ``utf-8``, ``cp1258``, ``tcvn3`` or ``vni``; detected when omitted (a UTF-8
+        byte-order mark means UTF-8).
+    source : str
+        Name of the file, for messages.
+
+    Returns
+    -------
+    ExerciseCsv
+
+    Raises
+    ------
+    LayerError
+        If the file is empty, not a table, lacks a required column or has bad rows
+        (named by their line number).
+    """
+    raw = bytes(data)
+    bom = raw.startswith(_UTF8_BOM)
+    if bom:
+        raw = raw[len(_UTF8_BOM):]
+    samples = [line for line in raw.splitlines() if not line.isascii()]
+    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
+                    samples=samples)
+    text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
+    if not text.strip():
+        msg = f"{source} is empty. Export the table again with a header row and data rows."
+        raise LayerError(msg)
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
+                            keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = (f"{source} is not a readable CSV table ({exc}). Save it as CSV with one header "
+               "row and the same number of columns on every line.")
+        raise LayerError(msg) from exc
+    table, ignored = _rename_columns(table, source)
+    records = check_exercises(table, communes, row_word=f"{source} line", first_row=2)
+    return ExerciseCsv(records, guess.encoding, dict(guess.scores), ignored)
+
+
+def write_exercises(store: ProjectStore, frame: pd.DataFrame,
+                    communes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check records and replace the project's exercise records with them, all or nothing.
+
+    Parameters
+    ----------
+    store : ProjectStore
+        The project.
+    frame : DataFrame
+        Every record to keep (e.g. the edited table of the app).
+    communes : DataFrame, optional
+        From :func:`read_communes`; read from ``store`` when omitted.
+
+    Returns
+    -------
+    DataFrame
+        The records as stored (see :func:`check_exercises`).
+
+    Raises
+    ------
+    LayerError
+        If any row is bad; the store is then unchanged.
+    """
+    communes = read_communes(store) if communes is None else communes
+    records = check_exercises(frame, communes)
+    store.write_records(EXERCISE_TABLE, records)
+    return records
+
+
+def import_exercises(
+    store: ProjectStore,
+    file: str | Path | bytes,
+    *,
+    encoding: str | None = None,
+    replace: bool = False,
+    source: str | None = None,
+) -> ExerciseCsv:
+    """Import exercise records from a CSV file into the project, all or nothing.
+
+    Parameters
+    ----------
+    store : ProjectStore
+        The project (it must have a commune layer).
+    file : str, Path or bytes
+        The CSV file, or its bytes.
+    encoding : str, optional
+        Text encoding; detected when omitted.
+    replace : bool
+        Replace every stored record (default: add to them; a record already stored,
+        same commune, year and type, is then an error).
+    source : str, optional
+        File name for messages (default: the path's name, or ``"CSV"``).
+
+    Returns
+    -------
+    ExerciseCsv
+        What was read from the file (``records``: the new rows only).
+
+    Raises
+    ------
+    LayerError
+        If the file cannot be read or has any bad row; the store is then unchanged.
+    """
+    if isinstance(file, bytes | bytearray):
+        data, name = bytes(file), source or "CSV"
+    else:
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            msg = f"Cannot read {path}: {err.strerror or err}. Check the path."
+            raise LayerError(msg) from None
+        name = source or path.name
+    communes = read_communes(store)
+    parsed = parse_exercise_csv(data, communes, encoding=encoding, source=name)
+    if replace:
+        store.write_records(EXERCISE_TABLE, parsed.records)
+        return parsed
+    existing = read_exercises(store)
+    clashes = _already_stored(parsed.records, existing)
+    if clashes:
+        more = f" … and {len(clashes) - _SHOW} more" if len(clashes) > _SHOW else ""
+        msg = (f"{name}: {len(clashes)} record(s) are already in the project; nothing was "
+               f"imported: {'; '.join(clashes[:_SHOW])}{more}. Remove them from the file, or "
+               "replace all stored records with the file (--replace).")
+        raise LayerError(msg)
+    combined = pd.concat([existing, parsed.records], ignore_index=True)
+    combined = combined.sort_values(["year", "district_code", "commune_code", "type"],
+                                    kind="stable")
+    store.write_records(EXERCISE_TABLE, _typed(combined.reset_index(drop=True)))
+    return parsed
+
+
+def type_label(key: str, lang: str = "vi") -> str:
+    """Return the label of exercise type ``key`` in ``lang`` (the key itself if unknown)."""
+    labels = EXERCISE_TYPES.get(key)
+    if labels is None:
+        return key
+    return labels[0] if lang == "vi" else labels[1]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _admin_level(store: ProjectStore, layer: str | None, levels: frozenset[str],
+                 word: str) -> gpd.GeoDataFrame:
+    records = [r for r in store.layers() if r.kind == "admin_unit"]
+    if layer is not None:
+        records = [store.record(layer)]
+        if records[0].kind != "admin_unit":
+            msg = (f"Layer {layer!r} is of kind {records[0].kind!r}, not an administrative "
+                   f"unit; choose the {word} layer.")
+            raise LayerError(msg)
+    for rec in records:
+        gdf = store.read(rec.name)
+        if "level" not in gdf.columns or "code" not in gdf.columns:
+            continue
+        mine = gdf[gdf["level"].map(lambda v: normalize_name(v) if isinstance(v, str)
+                                    else "").isin(levels)]
+        if len(mine):
+            return _admin_frame(mine)
+    names = ", ".join(repr(r.name) for r in records) or "none"
+    msg = (f"The project has no {word} layer: no administrative-unit layer has rows with "
+           f"level '{word}' and a code (admin_unit layers: {names}). Import the {word}s as "
+           f"kind admin_unit with columns code, name, level='{word}'"
+           + (" and parent_code (the district code)." if word == "commune" else "."))
+    raise LayerError(msg)
+
+
+def _admin_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    data = {"code": _text(gdf["code"]),
+            "name": _text(gdf["name"]) if "name" in gdf.columns else "",
+            "parent_code": (_text(gdf["parent_code"]).replace("", pd.NA)
+                            if "parent_code" in gdf.columns else pd.NA)}
+    out = gpd.GeoDataFrame(data, geometry=gdf.geometry.to_numpy(), crs=gdf.crs,
+                           index=gdf.index)
+    out["parent_code"] = out["parent_code"].astype("str")
+    return out.reset_index(drop=True)
+
+
+def _commune_lookup(communes: pd.DataFrame) -> dict[str, dict[str, str]]:
+    if "code" not in communes.columns:
+        msg = "The commune table has no 'code' column; read it with read_communes()."
+        raise LayerError(msg)
+    codes = _text(communes["code"])
+    names = _text(communes["name"]) if "name" in communes.columns else codes
+    parents = (_text(communes["parent_code"]) if "parent_code" in communes.columns
+               else pd.Series("", index=communes.index))
+    return {"name": dict(zip(codes, names, strict=True)),
+            "parent": dict(zip(codes, parents, strict=True))}
+
+
+def _code_problems(codes: pd.Series, labels: list[str],
+                   known: dict[str, dict[str, str]]) -> list[str]:
+    problems = []
+    example = next(iter(known["name"].items()), None)
+    hint = (f" (codes of the commune layer, e.g. {example[0]} for {example[1]})"
+            if example else "")
+    for label, code in zip(labels, codes, strict=True):
+        if not code:
+            problems.append(f"{label}: commune_code is empty")
+        elif code not in known["name"]:
+            problems.append(f"{label}: unknown commune code {code!r}{hint}")
+    return problems
+
+
+def _years(values: pd.Series, labels: list[str]) -> tuple[pd.Series, list[str]]:
+    this_year = date.today().year
+    numbers = pd.to_numeric(_text(values), errors="coerce")
+    problems = []
+    for label, raw, year in zip(labels, values, numbers, strict=True):
+        if pd.isna(year) or year != round(year) or not FIRST_YEAR <= year <= this_year:
+            problems.append(f"{label}: year {raw!r} is not a year from {FIRST_YEAR} to "
+                            f"{this_year}")
+    return numbers.fillna(0).round().astype("int64"), problems
+
+
+def _types(values: pd.Series, labels: list[str]) -> tuple[pd.Series, list[str]]:
+    lookup: dict[str, str] = {}
+    for key, (vi, en) in EXERCISE_TYPES.items():
+        short_vi = vi.removeprefix("Diễn tập ")
+        short_en = en.removesuffix(" exercise")
+        for name in (key, vi, en, short_vi, short_en):
+            lookup.setdefault(normalize_name(name), key)
+    out, problems = [], []
+    for label, value in zip(labels, values, strict=True):
+        key = lookup.get(normalize_name(value)) if value else None
+        if key is None:
+            options = ", ".join(EXERCISE_TYPES)
+            what = "is empty" if not value else f"{value!r} is not a known type"
+            problems.append(f"{label}: type {what} (use one of {options}, or their "
+                            "Vietnamese or English labels)")
+        out.append(key or "")
+    return pd.Series(out, index=values.index, dtype="str"), problems
+
+
+def _district_problems(codes: pd.Series, districts: pd.Series, labels: list[str],
+                       known: dict[str, dict[str, str]]) -> list[str]:
+    problems = []
+    for label, code, district in zip(labels, codes, districts, strict=True):
+        parent = known["parent"].get(code, "")
+        if district and parent and district != parent:
+            problems.append(f"{label}: commune {code} belongs to district {parent}, not "
+                            f"{district!r} (leave district_code empty to fill it)")
+    return problems
+
+
+def _duplicates(codes: pd.Series, years: pd.Series, types: pd.Series,
+                labels: list[str]) -> list[str]:
+    first: dict[tuple[str, int, str], str] = {}
+    problems = []
+    for label, key in zip(labels, zip(codes, years, types, strict=True), strict=True):
+        if key in first:
+            problems.append(f"{label}: the same commune, year and type as {first[key]} "
+                            f"({key[0]}, {key[1]}, {key[2]})")
+        first.setdefault(key, label)
+    return problems
+
+
+def _already_stored(new: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
+    if existing.empty:
+        return []
+    stored = set(zip(existing["commune_code"], existing["year"], existing["type"],
+                     strict=True))
+    return [f"{c} ({n}), {y}, {t}" for c, n, y, t in
+            zip(new["commune_code"], new["commune_name"], new["year"], new["type"], strict=True)
+            if (c, y, t) in stored]
+
+
+def _rename_columns(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """Map the file's column names to :data:`EXERCISE_COLUMNS`; return the unused ones."""
+    by_norm: dict[str, str] = {}
+    for col in table.columns:
+        by_norm.setdefault(normalize_name(col), col)
+    rename: dict[str, str] = {}
+    for target, names in _SYNONYMS.items():
+        for name in names:
+            col = by_norm.get(normalize_name(name))
+            if col is not None and col not in rename:
+                rename[col] = target
+                break
+    ignored = [str(c) for c in table.columns if c not in rename]
+    if len(set(rename.values())) != len(rename):
+        msg = f"{source}: two columns map to the same exercise column; rename one of them."
+        raise LayerError(msg)
+    return table.rename(columns=rename)[list(rename.values())], ignored
+
+
+def _delimiter(text: str) -> str:
+    head = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Return values as stripped NFC text, ``""`` for missing ones."""
+    def clean(v: object) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return unicodedata.normalize("NFC", str(v)).strip()
+
+    return pd.Series([clean(v) for v in values], index=values.index, dtype="str")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly :data:`EXERCISE_COLUMNS`, ``year`` int64, text as str."""
+    data = {}
+    for col in EXERCISE_COLUMNS:
+        if col == "year":
+            values = frame[col] if col in frame.columns else pd.Series(dtype="int64")
+            data[col] = pd.to_numeric(values).astype("int64")
+        else:
+            values = (_text(frame[col]) if col in frame.columns
+                      else pd.Series("", index=frame.index, dtype="str"))
+            data[col] = values.replace("", pd.NA).astype("str")
+    return pd.DataFrame(data, index=frame.index)
+
+
+def read_kind(store: ProjectStore, kind: str) -> gpd.GeoDataFrame:
+    """Return every current layer of ``kind`` as one GeoDataFrame (empty when none).
+
+    Parameters
+    ----------
+    store : ProjectStore
+        The project.
+    kind : str
+        Kind key, e.g. ``"training_ground"`` or ``"combat_base"``.
+
+    Returns
+    -------
+    GeoDataFrame
+        The layers' rows in import order with a fresh ``RangeIndex`` and a ``layer``
+        column naming the layer of each row, in EPSG:4326.
+    """
+    frames = [gdf.assign(layer=name) for name, gdf in store.read_kinds([kind]).items()]
+    if not frames:
+        return gpd.GeoDataFrame({"layer": pd.Series(dtype="str")},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+
+
+def default_plan_start(records: pd.DataFrame, this_year: int | None = None) -> int:
+    """Return the first year a new plan covers: this year, or the year after the last record.
+
+    Parameters
+    ----------
+    records : DataFrame
+        From :func:`read_exercises`.
+    this_year : int, optional
+        The current year (today's by default).
+    """
+    this_year = date.today().year if this_year is None else this_year
+    if len(records) == 0:
+        return this_year
+    return max(this_year, int(records["year"].max()) + 1)
+
+
+def default_target_year(records: pd.DataFrame, this_year: int | None = None) -> int:
+    """Return the year the targets dashboard shows: the last year with records, else this year."""
+    this_year = date.today().year if this_year is None else this_year
+    return int(records["year"].max()) if len(records) else this_year

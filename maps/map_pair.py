@@ -1,0 +1,120 @@
+"""Two maps side by side, panned and zoomed together (plan A beside plan B).
+
+Folium's ``DualMap`` needs the Leaflet.Sync plugin from a CDN, which a planning
+network cannot reach, and the plugin is not vendored here. :func:`synced_pair_html`
+instead puts each map, a complete offline page of its own (title, legend, layer
+control), in an ``<iframe srcdoc>`` of one page, and a short script moves each map
+to the other's centre and zoom whenever the other moves. Both frames share the
+page's origin, so the script reaches each frame's Leaflet map by its Folium name.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+import folium
+
+from maps.offline import use_local_assets
+
+FRAME_IDS = ("kvpt-map-a", "kvpt-map-b")
+"""``id`` of the left and right ``<iframe>``."""
+
+_SYNC_JS = """
+(function () {
+  var names = %(names)s, maps = {}, busy = false;
+  function follow(src, dst) {
+    src.on("move zoom", function () {
+      if (busy) { return; }
+      busy = true;
+      dst.setView(src.getCenter(), src.getZoom(), {animate: false});
+      busy = false;
+    });
+  }
+  function link() {
+    var a = maps[%(a)s], b = maps[%(b)s];
+    if (!a || !b || document.body.dataset.synced) { return; }
+    follow(a, b);
+    follow(b, a);
+    b.setView(a.getCenter(), a.getZoom(), {animate: false});
+    document.body.dataset.synced = "1";
+  }
+  Object.keys(names).forEach(function (id) {
+    var frame = document.getElementById(id);
+    function grab() {
+      var map = frame.contentWindow && frame.contentWindow[names[id]];
+      if (map) { maps[id] = map; link(); }
+    }
+    frame.addEventListener("load", grab);
+    grab();
+  });
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>%(title)s</title>
+<style>
+html, body { margin: 0; height: 100%%; }
+.kvpt-pair { display: flex; gap: 6px; height: 100%%; }
+.kvpt-pair iframe { flex: 1 1 0; min-width: 0; height: 100%%; border: 1px solid #ccc; }
+</style></head>
+<body><div class="kvpt-pair">
+<iframe id="%(id_a)s" title="%(title_a)s" srcdoc="%(doc_a)s"></iframe>
+<iframe id="%(id_b)s" title="%(title_b)s" srcdoc="%(doc_b)s"></iframe>
+</div>
+<script>%(script)s</script>
+</body></html>
+"""
+
+
+def synced_pair_html(map_a: folium.Map, map_b: folium.Map, *, assets: str = "static",
+                     title: str = "A | B") -> str:
+    """Return one HTML page showing ``map_a`` left and ``map_b`` right, in step.
+
+    Panning or zooming either map moves the other to the same centre and zoom;
+    on load, the right map takes the left map's view.
+
+    Parameters
+    ----------
+    map_a, map_b : folium.Map
+        Complete maps (e.g. from :func:`maps.project_map.build_map`); their asset
+        mode is set to ``assets``.
+    assets : {"static", "inline"}
+        ``"static"`` for the app (Leaflet from ``/app/static``); ``"inline"`` for a
+        file that works alone, see :func:`maps.offline.use_local_assets`.
+    title : str
+        Title of the page.
+
+    Returns
+    -------
+    str
+        The HTML document; it loads nothing but Leaflet from the local server
+        (``"static"``) or nothing at all (``"inline"``).
+
+    Raises
+    ------
+    ValueError
+        If ``assets`` is unknown.
+    """
+    docs = []
+    for m in (map_a, map_b):
+        use_local_assets(m, mode=assets)
+        docs.append(escape(m.get_root().render(), quote=True))
+    names = dict(zip(FRAME_IDS, (map_a.get_name(), map_b.get_name()), strict=True))
+    script = _SYNC_JS % {"names": _js(names), "a": _js(FRAME_IDS[0]), "b": _js(FRAME_IDS[1])}
+    return _PAGE % {
+        "title": escape(title), "id_a": FRAME_IDS[0], "id_b": FRAME_IDS[1],
+        "title_a": _frame_title(map_a, "A"), "doc_a": docs[0],
+        "title_b": _frame_title(map_b, "B"), "doc_b": docs[1],
+        "script": script,
+    }
+
+
+def _js(value: object) -> str:
+    """Return ``value`` as a JavaScript literal (JSON, safe inside ``<script>``)."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
+def _frame_title(m: folium.Map, default: str) -> str:
+    """Return the map's page title (already HTML-escaped by ``build_map``) or ``default``."""
+    return getattr(m.get_root(), "title", None) or default

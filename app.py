@@ -9,4 +9,8 @@ st.navigation([
     st.Page("ui/layers_page.py", title=t("page_layers"), icon=":material/layers:"),
     st.Page("ui/map_page.py", title=t("page_map"), icon=":material/map:", default=True),
     st.Page("ui/appraisal_page.py", title=t("page_appraisal"), icon=":material/fact_check:"),
+    st.Page("ui/posture_page.py", title=t("page_posture"), icon=":material/shield:"),
+    st.Page("ui/network_page.py", title=t("page_network"), icon=":material/route:"),
+    st.Page("ui/relocation_page.py", title=t("page_relocation"), icon=":material/factory:"),
+    st.Page("ui/exercises_page.py", title=t("page_exercises"), icon=":material/event_repeat:"),
 ]).run()

@@ -24,6 +24,20 @@ def test_app_navigation_runs(demo_project: Path, monkeypatch: pytest.MonkeyPatch
     assert at.title[0].value == "Bản đồ"
 
 
+@pytest.mark.parametrize(("path", "title"), [
+    ("ui/layers_page.py", "Lớp dữ liệu"), ("ui/appraisal_page.py", "Thẩm định dự án"),
+    ("ui/posture_page.py", "Thế trận"), ("ui/network_page.py", "Mạng đường"),
+    ("ui/relocation_page.py", "Di chuyển doanh nghiệp động viên công nghiệp"),
+    ("ui/exercises_page.py", "Diễn tập & chỉ tiêu"),
+])
+def test_app_navigates_to_every_page(demo_project: Path, monkeypatch: pytest.MonkeyPatch,
+                                     path: str, title: str) -> None:
+    at = page("app.py", demo_project, monkeypatch)
+    at.switch_page(path).run()
+    assert not at.exception
+    assert at.title[0].value == title
+
+
 def test_layers_page_lists_layers_and_restores(demo_project: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     store = ProjectStore(demo_project)

@@ -119,3 +119,52 @@ def test_upload_shapefile_then_appraise(app: tuple[str, Path], tmp_path: Path) -
     assert rows[0].startswith("proposal,")
     assert sum(",conflict" in r for r in rows) >= len(bases)
 
+
+
+def _open_from_sidebar(page: Page, app_url: str, link: str) -> None:
+    """Open the app and go to a page by its link in the sidebar, as a planner does."""
+    page.goto(app_url)
+    wait_for_streamlit(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
+    wait_for_streamlit(page)
+
+
+@pytest.mark.parametrize(("link", "title", "tab"), [
+    ("Thế trận", "Thế trận", None), ("Mạng đường", "Mạng đường", None),
+    ("Di chuyển doanh nghiệp ĐVCN", "Di chuyển doanh nghiệp động viên công nghiệp", None),
+    ("Diễn tập & chỉ tiêu", "Diễn tập & chỉ tiêu", "Kế hoạch luân phiên"),
+])
+def test_planning_pages_draw_offline(app: tuple[str, Path], link: str, title: str,
+                                     tab: str | None) -> None:
+    app_url, _ = app
+    with launch() as browser, open_page(browser, width=1400, height=1000) as (page, log):
+        _open_from_sidebar(page, app_url, link)
+        page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+        if tab:
+            page.get_by_role("tab", name=tab).click()
+            wait_for_streamlit(page)
+        wait_for_leaflet(_map_frame(page))
+        assert page.query_selector('[data-testid="stException"]') is None
+        assert log.outside_localhost() == []
+        assert log.bad_responses() == []
+        assert page_errors(page) == []
+
+
+def test_relocation_cut_shows_plans_side_by_side_in_step(app: tuple[str, Path]) -> None:
+    app_url, _ = app
+    with launch() as browser, open_page(browser, width=1400, height=1200) as (page, log):
+        _open_from_sidebar(page, app_url, "Di chuyển doanh nghiệp ĐVCN")
+        page.get_by_text("Cắt đoạn đường / cầu").wait_for(timeout=60_000)
+        page.get_by_test_id("stMultiSelect").get_by_role("combobox").click()
+        page.get_by_role("option").filter(has_text="tuyến").first.click()  # not "select all"
+        page.keyboard.press("Escape")
+        wait_for_streamlit(page)
+        page.get_by_text("Phương án A (trái) và B (phải)").wait_for(timeout=60_000)
+        pair = page.frame_locator('iframe[srcdoc*="kvpt-pair"]')
+        pair.locator("body[data-synced='1']").wait_for(timeout=30_000)
+        for side in ("kvpt-map-a", "kvpt-map-b"):
+            inner = pair.frame_locator(f"#{side}")
+            inner.locator(".leaflet-overlay-pane path").first.wait_for(timeout=30_000)
+        assert log.outside_localhost() == []
+        assert log.bad_responses() == []
+        assert page_errors(page) == []

@@ -14,6 +14,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_layers": ("Lớp dữ liệu", "Layers"),
     "page_map": ("Bản đồ", "Map"),
     "page_appraisal": ("Thẩm định dự án", "Appraisal"),
+    "page_posture": ("Thế trận", "Posture"),
+    "page_network": ("Mạng đường", "Road network"),
+    "page_relocation": ("Di chuyển doanh nghiệp ĐVCN", "Relocation"),
+    "page_exercises": ("Diễn tập & chỉ tiêu", "Exercises & targets"),
     "upload": ("Tải lên tệp (shapefile .zip hoặc .shp + .shx + .dbf + .prj, .gpkg, .geojson, "
                ".kml, .kmz, .csv)",
                "Upload a file (shapefile .zip or .shp + .shx + .dbf + .prj, .gpkg, .geojson, "

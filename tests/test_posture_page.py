@@ -1,0 +1,93 @@
+"""The Posture page under AppTest: every tab draws on the demo; bad input shows an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import sha256
+
+ROOT = Path(__file__).parents[1]
+PAGE = "ui/posture_page.py"
+TABS = {"completeness": "Thành phần", "depth": "Chiều sâu", "support": "Hỗ trợ lẫn nhau",
+        "nearest": "Căn cứ gần nhất", "hazards": "Thiên tai"}
+
+
+def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KVPT_PROJECT", str(project))
+    return AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Select a tab (the tabs are lazy: only the open one runs) and rerun."""
+    at.session_state["posture_tab_vi"] = TABS[name]
+    return at.run()
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_every_tab_draws_on_the_demo(demo_project: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sha256(demo_project)
+    at = run_page(demo_project, monkeypatch)
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Thế trận"
+    assert [t.label for t in at.tabs] == list(TABS.values())
+    units = frame_with(at, "completeness_pct")
+    assert len(units) == 238
+    districts = units[units["level"] == "district"]
+    assert districts["has_combat_base"].all() and not districts["complete"].all()
+    downloads = set()
+    checks = {
+        "depth": ("outside_province", lambda f: set(f["band"]) <= {"0–10", "10–30", "30–60",
+                                                                   "> 60"}),
+        "support": ("component_size", lambda f: f["component"].min() == 1),
+        "nearest": ("road_time_min", lambda f: len(f) == 226 and f["road_time_min"].notna()
+                    .all()),
+        "hazards": ("zone_name", lambda f: "relocation_site" in set(f["kind"])),
+    }
+    for name, (column, check) in checks.items():
+        open_tab(at, name)
+        assert not at.exception and not at.error, name
+        assert check(frame_with(at, column)), name
+        assert len(at.get("download_button")) == 1
+        downloads |= {b.key for b in at.get("download_button")}
+    assert downloads == {"posture_depth_csv", "posture_support_csv", "posture_nearest_csv",
+                         "posture_hazards_csv"}
+    assert sha256(demo_project) == before
+
+
+def test_inputs_change_the_results(demo_project: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(demo_project, monkeypatch)
+    at.multiselect(key="posture_req_district").set_value(["combat_base"]).run()
+    districts = frame_with(at, "completeness_pct").query("level == 'district'")
+    assert districts["complete"].all()
+    open_tab(at, "depth")
+    at.text_input(key="posture_bands").set_value("5, 20").run()
+    assert not at.exception and not at.error
+    assert set(frame_with(at, "outside_province")["band"]) <= {"0–5", "5–20", "> 20"}
+    at.text_input(key="posture_bands").set_value("30, 10").run()
+    assert not at.exception
+    assert "10, 30, 60" in at.error[0].value
+    open_tab(at, "support")
+    at.radio(key="posture_support_mode").set_value(True).run()
+    assert not at.exception and not at.error
+    assert frame_with(at, "component_size")["component"].max() > 1
+
+
+def test_language_switch_and_missing_project(demo_project: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(demo_project, monkeypatch)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Posture"
+    assert not at.exception
+    assert at.tabs[0].label == "Completeness"
+    missing = run_page(tmp_path / "missing.gpkg", monkeypatch)
+    assert not missing.exception
+    assert "kvpt demo" in missing.warning[0].value

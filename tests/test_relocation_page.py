@@ -1,0 +1,96 @@
+"""The Relocation page under AppTest: plan A, a cut picked by segment id, plan B and changes."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import sha256
+from geo import relocation
+from layers.store import ProjectStore
+from maps.compare_map import STYLES
+
+ROOT = Path(__file__).parents[1]
+PAGE = "ui/relocation_page.py"
+
+
+def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KVPT_PROJECT", str(project))
+    return AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_page_plans_then_cuts_a_segment(demo_project: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sha256(demo_project)
+    at = run_page(demo_project, monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == "Di chuyển doanh nghiệp động viên công nghiệp"
+    assert at.metric[0].value == "30/30"
+    enterprises = frame_with(at, "binding")
+    assert len(enterprises) == 30
+    assert set(relocation.ENTERPRISE_COLUMNS) <= set(enterprises.columns)
+    sites = frame_with(at, "passes_depth")
+    assert len(sites) == 40 and sites["in_hazard"].sum() >= 2
+    assert not (sites["selected"] & ~sites["passes_hazard"]).any()
+    assert {b.key for b in at.get("download_button")} >= {"reloc_download_csv",
+                                                           "reloc_download_sites"}
+
+    picker = at.multiselect(key="reloc_cut")
+    top = picker.options[0].split(" – ")[0]  # the segment used by most routes comes first
+    picker.set_value([top]).run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Đã bố trí (B)" in labels
+    changes = frame_with(at, "change")
+    assert len(changes) > 0
+    assert set(changes["change"]) <= set(relocation.CHANGES)
+    assert "reloc_download_changes" in {b.key for b in at.get("download_button")}
+    placed_b = at.metric[labels.index("Đã bố trí (B)")].value
+    time_a = float(at.metric[1].value.replace(",", ""))
+    time_b = float(at.metric[labels.index("Tổng thời gian (B, phút)")].value.replace(",", ""))
+    assert placed_b != "30/30" or time_b > time_a
+    frames = at.get("iframe")  # plan A beside plan B, panned and zoomed together
+    assert len(frames) == 1 and frames[0].proto.srcdoc.count("<iframe ") == 2
+    docs = [html.unescape(d) for d in re.findall(r'srcdoc="([^"]*)"', frames[0].proto.srcdoc)]
+    assert len(docs) == 2 and all(STYLES["segment_cut"].color in d for d in docs)  # A and B
+    assert "reloc_download_pair" in {b.key for b in at.get("download_button")}
+    at.toggle(key="reloc_pick_on_map").set_value(True).run()  # back to picking on plan A
+    assert not at.exception and not at.get("iframe")
+    assert at.multiselect(key="reloc_cut").value == [top]
+    assert sha256(demo_project) == before
+
+
+def test_page_tight_criteria_list_unplaced_and_switches_language(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(demo_project, monkeypatch)
+    at.number_input(key="reloc_max_min").set_value(30.0).run()
+    assert not at.exception
+    assert at.metric[0].value != "30/30"
+    assert any("Chưa bố trí được" in w.value for w in at.warning)
+    enterprises = frame_with(at, "binding")
+    assert (enterprises.loc[enterprises["site"].notna(), "travel_min"] <= 30.0).all()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Relocation of designated enterprises"
+    assert any("unplaced" in w.value for w in at.warning)
+
+
+def test_page_without_layers_says_what_to_import(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "empty.gpkg"
+    ProjectStore.init(path)
+    at = run_page(path, monkeypatch)
+    assert not at.exception
+    assert "Địa điểm di chuyển" in at.info[0].value
+    missing = run_page(tmp_path / "missing.gpkg", monkeypatch)
+    assert not missing.exception
+    assert "kvpt demo" in missing.warning[0].value

@@ -1,0 +1,388 @@
+"""Posture page (Thế trận): completeness, depth, mutual support, nearest bases, hazards."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.assets import stack_layers, with_attributes
+from geo.completeness import LEVELS, completeness, required_kinds, split_levels
+from geo.depth import band_labels, band_polygons, depth_crosstab, depth_from_border
+from geo.hazards import hazard_exposure, route_hazards
+from geo.nearest import nearest_bases
+from geo.support import mutual_support
+from layers.errors import LayerError
+from layers.kinds import KINDS, Style
+from layers.store import ProjectStore
+from layers.tables import table_csv_bytes
+from maps.project import basemap_layers
+from maps.project_map import MapLayer, build_map
+from ui.i18n import lang, t, tr
+from ui.state import open_store, read_layer, sidebar, store_stamp
+
+# Tabs of the page (vi, en), in order.
+TAB_TEXTS: dict[str, tuple[str, str]] = {
+    "completeness": ("Thành phần", "Completeness"), "depth": ("Chiều sâu", "Depth"),
+    "support": ("Hỗ trợ lẫn nhau", "Mutual support"), "nearest": ("Căn cứ gần nhất", "Nearest"),
+    "hazards": ("Thiên tai", "Hazards"),
+}
+
+LEVEL_TEXTS: dict[str, tuple[str, str]] = {
+    "province": ("Tỉnh", "Province"), "district": ("Huyện", "District"),
+    "commune": ("Xã", "Commune"),
+}
+# Classes of the completeness choropleth: key, legend (vi, en), style.
+COMPLETENESS_CLASSES: tuple[tuple[str, tuple[str, str], Style], ...] = (
+    ("full", ("Đủ thành phần (100 %)", "Complete (100 %)"),
+     Style("#1a7837", "#a6dba0", 1.2, 0.6)),
+    ("half", ("Thiếu một phần (≥ 50 %)", "Partly missing (≥ 50 %)"),
+     Style("#b8a100", "#ffe94d", 1.2, 0.6)),
+    ("low", ("Thiếu nhiều (< 50 %)", "Mostly missing (< 50 %)"),
+     Style("#b2182b", "#f4a582", 1.2, 0.6)),
+    ("none", ("Không có yêu cầu", "Nothing required"), Style("#6b6b6b", "#f2efe9", 1.0, 0.15)),
+)
+
+# Fill of the depth bands, nearest to the border first (the last repeats if needed).
+BAND_COLORS: tuple[str, ...] = ("#b30000", "#e34a33", "#fc8d59", "#fdbb84", "#fdd49e",
+                                "#fef0d9")
+
+# Colours of the mutual-support groups (cycled).
+COMPONENT_COLORS: tuple[str, ...] = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e",
+                                     "#e6ab02", "#a6761d", "#1f78b4")
+
+LINK_STYLE = Style("#1a7837", None, 2.0, 0.0)
+BRIDGE_STYLE = Style("#d7191c", None, 3.5, 0.0, "8 5")
+ISOLATED_STYLE = Style("#000000", "#bdbdbd", 2.0, 0.9, None, 7.0)
+EXPOSED_STYLE = Style("#d7191c", "#fb6a4a", 2.5, 0.7, None, 7.0)
+ROAD_HAZARD_STYLE = Style("#d7191c", None, 4.0, 0.0)
+ZONE_STYLE = Style("#3f007d", "#9e9ac8", 1.5, 0.55, "2 4")
+
+
+def page() -> None:
+    """Draw the Posture page."""
+    sidebar()
+    st.title(t("page_posture"))
+    store = open_store()
+    if store is None:
+        return
+    data = _project(store)
+    if not len(data["units"]):
+        st.info(tr("Dự án chưa có lớp đơn vị hành chính. Nhập một lớp loại 'Đơn vị hành "
+                   "chính' ở trang Lớp dữ liệu.", "The project has no admin-unit layer. "
+                   "Import one of kind 'Administrative unit' on the Layers page."))
+        return
+    # lazy tabs: only the open one runs (each draws a map)
+    tabs = st.tabs([tr(*TAB_TEXTS[name]) for name in TAB_TEXTS], key=f"posture_tab_{lang()}",
+                   on_change="rerun")
+    for tab, draw in zip(tabs, (_completeness_tab, _depth_tab, _support_tab, _nearest_tab,
+                                _hazards_tab), strict=True):
+        if tab.open is False:
+            continue
+        with tab:
+            try:
+                draw(data)
+            except (LayerError, ValueError) as err:
+                st.error(str(err))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _project(store: ProjectStore) -> dict[str, gpd.GeoDataFrame | dict]:
+    """Read the layers the tabs need (each layer cached until the store changes)."""
+    stamp = store_stamp(store)
+    records = store.layers()
+
+    def stack(kinds: object, columns: tuple[str, ...] = ("name", "code", "level")
+              ) -> gpd.GeoDataFrame:
+        wanted = set(kinds)
+        return stack_layers([(r.name, r.kind, read_layer(stamp, r.name)) for r in records
+                             if r.kind in wanted], columns=columns)
+
+    kinds = list(dict.fromkeys([*settings.posture_asset_kinds, *required_kinds(),
+                                *settings.support_kinds]))
+    return {
+        "units": stack(["admin_unit"], ("name", "code", "level", "parent_code")),
+        "assets": stack(kinds),
+        "border": stack(["border"], ("name",)),
+        "hazards": stack(["hazard_zone"], ("name", "hazard")),
+        "roads": {r.name: read_layer(stamp, r.name) for r in records
+                  if r.kind == "infrastructure"},
+    }
+
+
+def _road_graph(data: dict) -> object:
+    from geo import network
+
+    if not data["roads"]:
+        msg = tr("Dự án chưa có lớp hạ tầng giao thông (loại 'Hạ tầng') để tính theo đường bộ.",
+                 "The project has no road layer (kind 'Infrastructure') to compute by road.")
+        raise LayerError(msg)
+    return network.build_graph(network.network_lines(data["roads"]))
+
+
+# --- tabs ------------------------------------------------------------------------------------
+
+
+def _completeness_tab(data: dict) -> None:
+    units, assets = data["units"], data["assets"]
+    levels = split_levels(units)
+    with st.expander(tr("Thành phần bắt buộc theo cấp", "Required components per level")):
+        reqs = _requirements(levels)
+    table = completeness(units, assets, requirements=reqs)
+    shown = with_attributes(units, table, label="unit", columns=())
+    present = list(levels)
+    default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
+    level = st.radio(tr("Cấp hiển thị trên bản đồ", "Level on the map"), present,
+                     index=present.index(default), horizontal=True, key="posture_level",
+                     format_func=_level_text)
+    part = shown[shown["level"] == level]
+    c1, c2 = st.columns(2)
+    with_reqs = part[part["n_required"] > 0]
+    c1.metric(tr("Đơn vị đủ thành phần", "Complete units"),
+              f"{int(with_reqs['complete'].sum())}/{len(with_reqs)}")
+    kind, count = _most_missing(with_reqs)
+    c2.metric(f"{tr('Thiếu nhiều nhất', 'Most often missing')}: {kind or '–'}",
+              tr(f"{count} đơn vị", f"{count} units"))
+    layers = _choropleth(part) + _kind_layers(assets[assets["kind"].isin(required_kinds(reqs))])
+    _map(layers, "posture_completeness_map")
+    st.dataframe(shown.drop(columns="geometry"), hide_index=True, width="stretch")
+    _download(shown, "posture_completeness.csv", "posture_completeness_csv")
+
+
+def _depth_tab(data: dict) -> None:
+    border, assets = data["border"], data["assets"]
+    if not len(border):
+        st.info(tr("Dự án chưa có lớp đường biên giới (loại 'Đường biên giới').",
+                   "The project has no border layer (kind 'Border line')."))
+        return
+    text = st.text_input(tr("Giới hạn các dải chiều sâu (km, tăng dần)",
+                            "Depth band limits (km, increasing)"),
+                         value=", ".join(f"{b:g}" for b in settings.depth_bands_km),
+                         key="posture_bands")
+    bands = _parse_bands(text)
+    area = next(iter(split_levels(data["units"]).values()), data["units"])
+    depth = depth_from_border(assets, border, area=area, bands_km=bands)
+    polygons = band_polygons(border, area, bands_km=bands)
+    layers = [MapLayer(f"{tr('Dải', 'Band')} {row.band} km", "border",
+                       gpd.GeoDataFrame({"band": [row.band], "area_km2": [row.area_km2]},
+                                        geometry=[row.geometry], crs=polygons.crs),
+                       style=Style(color, color, 0.5, 0.35),
+                       legend=f"{tr('Dải', 'Band')} {row.band} km")
+              for row, color in zip(polygons.itertuples(), _band_colors(len(polygons)),
+                                    strict=True)]
+    layers.append(MapLayer(tr("Đường biên giới", "Border line"), "border", border))
+    outside = depth["outside_province"].fillna(False).astype(bool)
+    layers += _kind_layers(assets[~outside.to_numpy()])
+    if outside.any():
+        label = tr("Ngoài địa bàn tỉnh", "Outside the province")
+        layers.append(MapLayer(label, "combat_base", assets[outside.to_numpy()],
+                               style=EXPOSED_STYLE, legend=label))
+    _map(layers, "posture_depth_map")
+    st.subheader(tr("Số lượng theo loại và dải chiều sâu (km)",
+                    "Count per kind and depth band (km)"))
+    st.dataframe(depth_crosstab(depth, assets["kind"]), width="stretch")
+    table = with_attributes(assets, depth[["depth_km", "band", "outside_province"]],
+                            label="asset")
+    table["band"] = table["band"].astype("str")
+    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    _download(table, "posture_depth.csv", "posture_depth_csv")
+
+
+def _support_tab(data: dict) -> None:
+    assets = data["assets"]
+    positions = assets[assets["kind"].isin(settings.support_kinds)]
+    if not len(positions):
+        st.info(tr("Chưa có vị trí phòng thủ nào.", "No defense position yet."))
+        return
+    c1, c2 = st.columns(2)
+    by_road = c1.radio(tr("Liên kết khi", "Link when"), [False, True], horizontal=True,
+                       key="posture_support_mode",
+                       format_func=lambda r: tr("gần theo đường thẳng", "close in a straight "
+                                                "line") if not r else tr("gần theo đường bộ",
+                                                                         "close by road"))
+    if by_road:
+        limit = c2.number_input(tr("Thời gian tối đa (phút)", "Maximum time (minutes)"),
+                                min_value=0.0, value=float(settings.support_within_min),
+                                step=5.0, key="posture_within_min")
+        result = mutual_support(positions, within_min=limit, network=_road_graph(data))
+    else:
+        limit = c2.number_input(tr("Khoảng cách tối đa (km)", "Maximum distance (km)"),
+                                min_value=0.0, value=float(settings.support_within_km),
+                                step=1.0, key="posture_within_km")
+        result = mutual_support(positions, within_km=limit)
+    table = with_attributes(positions, result.positions, label="position")
+    m1, m2, m3 = st.columns(3)
+    m1.metric(tr("Nhóm hỗ trợ", "Groups"), table["component"].nunique())
+    m2.metric(tr("Vị trí cô lập", "Isolated positions"), int(table["isolated"].sum()))
+    m3.metric(tr("Liên kết yếu (cầu nối)", "Weak links (bridges)"), len(result.weakest))
+    _map(_support_layers(table, result.links), "posture_support_map")
+    st.subheader(tr("Liên kết yếu nhất", "Weakest links"))
+    st.dataframe(result.weakest, hide_index=True, width="stretch")
+    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    _download(table, "posture_support.csv", "posture_support_csv")
+
+
+def _nearest_tab(data: dict) -> None:
+    levels = split_levels(data["units"])
+    communes = levels.get("commune", next(reversed(levels.values()), data["units"]))
+    bases = data["assets"][data["assets"]["kind"] == "combat_base"]
+    if not len(bases):
+        st.info(tr("Chưa có căn cứ chiến đấu nào.", "No combat base yet."))
+        return
+    road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=bool(data["roads"]),
+                       key="posture_nearest_road")
+    graph = _road_graph(data) if road else None
+    near = nearest_bases(communes, bases, network=graph)
+    table = with_attributes(communes, near, label="commune", columns=("name", "code"))
+    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    _download(table, "posture_nearest.csv", "posture_nearest_csv")
+
+
+def _hazards_tab(data: dict) -> None:
+    zones, assets = data["hazards"], data["assets"]
+    if not len(zones):
+        st.info(tr("Dự án chưa có lớp vùng ngập lụt, sạt lở.",
+                   "The project has no hazard-zone layer."))
+        return
+    features = assets[assets["kind"].isin(settings.posture_asset_kinds)]
+    pairs = hazard_exposure(features, zones)
+    roads = _road_lines(data)
+    flagged = route_hazards(roads, zones) if len(roads) else None
+    st.metric(tr("Đối tượng trong vùng thiên tai", "Features in hazard zones"),
+              pairs["feature"].nunique())
+    layers = [MapLayer(tr("Vùng ngập lụt, sạt lở", "Hazard zones"), "hazard_zone", zones,
+                       style=ZONE_STYLE)]
+    exposed = features.loc[features.index.isin(pairs["feature"])]
+    layers += _kind_layers(features.loc[~features.index.isin(pairs["feature"])], show=False)
+    if len(exposed):
+        label = tr("Trong vùng thiên tai", "In a hazard zone")
+        layers.append(MapLayer(label, "combat_base", exposed, style=EXPOSED_STYLE, legend=label))
+    road_table = None
+    if flagged is not None and flagged["in_hazard"].any():
+        hit = flagged["in_hazard"].to_numpy()
+        road_table = with_attributes(roads, pd.DataFrame(flagged.drop(columns="geometry")),
+                                     label="road", columns=("layer", "name"))[hit]
+        parts = gpd.GeoDataFrame(road_table[["name", "zones", "hazard_length_m"]],
+                                 geometry=flagged.geometry.to_numpy()[hit], crs=flagged.crs)
+        label = tr("Đoạn đường trong vùng thiên tai", "Road sections in hazard zones")
+        layers.append(MapLayer(label, "infrastructure", parts, style=ROAD_HAZARD_STYLE,
+                               legend=label))
+    _map(layers, "posture_hazards_map")
+    st.dataframe(pairs, hide_index=True, width="stretch")
+    _download(pairs, "posture_hazards.csv", "posture_hazards_csv")
+    if road_table is not None:
+        st.subheader(tr("Đường đi qua vùng thiên tai", "Roads through hazard zones"))
+        st.dataframe(road_table.drop(columns=["geometry", "in_hazard"]), hide_index=True,
+                     width="stretch")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _requirements(levels: dict) -> dict[str, list[str]]:
+    kinds = [k for k, v in KINDS.items() if v.group == "defense"]
+    reqs = {}
+    for level in LEVELS:
+        if level not in levels:
+            continue
+        default = [k for k in settings.posture_requirements.get(level) or [] if k in kinds]
+        reqs[level] = st.multiselect(_level_text(level), kinds, default=default,
+                                     format_func=lambda k: KINDS[k].label(lang()),
+                                     key=f"posture_req_{level}")
+    return reqs
+
+
+def _choropleth(part: gpd.GeoDataFrame) -> list[MapLayer]:
+    pct = part["completeness_pct"]
+    key = pd.Series("none", index=part.index)
+    key[pct < 50] = "low"
+    key[(pct >= 50) & (pct < 100)] = "half"
+    key[pct >= 100] = "full"
+    i = 0 if lang() == "vi" else 1
+    gdf = part[["name", "code", "missing", "completeness_pct", "geometry"]]
+    return [MapLayer(labels[i], "admin_unit", gdf[key == name], style=style, legend=labels[i])
+            for name, labels, style in COMPLETENESS_CLASSES if (key == name).any()]
+
+
+def _support_layers(table: gpd.GeoDataFrame, links: gpd.GeoDataFrame) -> list[MapLayer]:
+    layers = []
+    link_cols = ["a_name", "b_name", "distance_m", "time_min", "geometry"]
+    for bridge, style, labels in ((False, LINK_STYLE, ("Liên kết hỗ trợ", "Support link")),
+                                  (True, BRIDGE_STYLE, ("Liên kết yếu (cầu nối)",
+                                                        "Weak link (bridge)"))):
+        part = links[links["bridge"] == bridge]
+        if len(part):
+            label = tr(*labels)
+            layers.append(MapLayer(label, "infrastructure", part[link_cols], style=style,
+                                   legend=label))
+    cols = ["name", "kind", "component", "degree", "geometry"]
+    for number, group in table[~table["isolated"]].groupby("component"):
+        color = COMPONENT_COLORS[(int(number) - 1) % len(COMPONENT_COLORS)]
+        label = f"{tr('Nhóm', 'Group')} {number} ({len(group)})"
+        layers.append(MapLayer(label, "combat_base", group[cols],
+                               style=Style(color, color, 2.0, 0.6, None, 7.0), legend=label))
+    alone = table[table["isolated"]]
+    if len(alone):
+        label = tr("Vị trí cô lập", "Isolated position")
+        layers.append(MapLayer(label, "combat_base", alone[cols], style=ISOLATED_STYLE,
+                               legend=label))
+    return layers
+
+
+def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLayer]:
+    return [MapLayer(KINDS[kind].label(lang()), kind, group[["name", "geometry"]], show=show)
+            for kind, group in assets.groupby("kind", sort=False)]
+
+
+def _road_lines(data: dict) -> gpd.GeoDataFrame:
+    lines = stack_layers([(n, "infrastructure", g) for n, g in data["roads"].items()],
+                         columns=("name",))
+    return lines[lines.geom_type.isin(["LineString", "MultiLineString"])]
+
+
+def _map(layers: list[MapLayer], key: str) -> None:
+    m = build_map(layers, basemap=basemap_layers(), lang=lang())
+    st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
+
+
+def _download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(frame),
+                       file_name=file_name, mime="text/csv", key=key)
+
+
+def _parse_bands(text: str) -> tuple[float, ...]:
+    try:
+        bands = tuple(float(x) for x in text.replace(";", ",").split(",") if x.strip())
+        band_labels(bands)
+    except ValueError:
+        msg = tr(f"Giới hạn dải '{text}' không hợp lệ: nhập các số km > 0 tăng dần, cách nhau "
+                 "bằng dấu phẩy, ví dụ 10, 30, 60.",
+                 f"Band limits '{text}' are not valid: enter increasing km > 0 separated by "
+                 "commas, e.g. 10, 30, 60.")
+        raise ValueError(msg) from None
+    return bands
+
+
+def _band_colors(n: int) -> list[str]:
+    return [BAND_COLORS[min(i, len(BAND_COLORS) - 1)] for i in range(n)]
+
+
+def _level_text(level: str) -> str:
+    return tr(*LEVEL_TEXTS.get(level, (level, level)))
+
+
+def _most_missing(part: pd.DataFrame) -> tuple[str, int]:
+    """Return the kind most units lack (its label) and how many lack it."""
+    kinds = [k for text in part["missing"] for k in text.split(", ") if k]
+    if not kinds:
+        return "", 0
+    top = pd.Series(kinds).value_counts()
+    key = str(top.index[0])
+    return (KINDS[key].label(lang()) if key in KINDS else key), int(top.iloc[0])
+
+
+page()

@@ -500,6 +500,102 @@ def hazards(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -
                if len(roads) else "none")
 
 
+@app.command()
+@handles_errors
+def nearest(
+    project: ProjectArg,
+    by_road: Annotated[bool, typer.Option(
+        "--by-road/--straight", help="Also find the fastest base by road (default), or "
+                                     "only in a straight line.")] = True,
+    base_kind: Annotated[str, typer.Option(
+        help="Kind of the bases (see `kvpt kinds`).")] = "combat_base",
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+) -> None:
+    """Find the nearest base of every commune, in a straight line and by road.
+
+    Communes: the lowest level of the admin units (communes in a 3-tier project, also in a
+    2-tier one). Each commune counts from a point inside it (its representative point). The
+    straight-line distance runs to the nearest part of the base; by road, both points join
+    the nearest road by a straight connector (setting offroad_speed_kmh) and the fastest
+    base by travel time is found on the infrastructure layers' road network.
+
+    One record per commune (--json; --out .csv, or .gpkg with the communes): commune (row
+    id "<layer>:<row>"), layer, kind, name, base and base_name (nearest in a straight line),
+    distance_m, road_base, road_base_name and road_time_min (fastest by road; null with
+    --straight or when no base can be reached).
+    """
+    from geo.nearest import nearest_bases
+
+    store = _open(project)
+    communes = _posture_communes(store)
+    bases = _posture_frames(store, [base_kind], ("name",))
+    _posture_require(bases, base_kind)
+    graph = _posture_graph(store) if by_road else None
+    table = nearest_bases(communes, bases, network=graph)
+    frame = _posture_with(communes, table, "commune")
+    if as_json or out is not None:
+        emit(frame, as_json=as_json, out=out, layer="nearest")
+        return
+    typer.echo(frame[["name", "base_name", "distance_m", "road_base_name", "road_time_min"]]
+               .to_string(index=False, float_format=lambda x: f"{x:.1f}"))
+
+
+@app.command()
+@handles_errors
+def reach(
+    project: ProjectArg,
+    minutes: Annotated[float, typer.Option(help="Time limit, minutes of road travel.")],
+    sources: Annotated[str, typer.Option(
+        help="Kind of the features travelled from (see `kvpt kinds`).")] = "combat_base",
+    offroad_kmh: OffroadOpt = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+) -> None:
+    """Find the communes reached within --minutes from the nearest source (service area).
+
+    Sources: every feature of kind --sources (default the combat bases). A commune is
+    reached when its representative point is, by road from the nearest source and then a
+    straight connector at --offroad-kmh (the road network of the infrastructure layers).
+
+    One record per commune (--json; --out .csv, or .gpkg with the commune polygons; the
+    service area is the union of those with reachable = true): commune (row id
+    "<layer>:<row>"), layer, kind, name, travel_min (null when not connected), connector_m,
+    reachable. Text mode prints the count and the communes not reached.
+    """
+    from geo import network
+
+    store = _open(project)
+    communes = _posture_communes(store)
+    bases = _posture_frames(store, [sources], ("name",))
+    _posture_require(bases, sources)
+    area = network.service_area(_posture_graph(store), bases, minutes,
+                                communes.drop(columns="name"), offroad_speed_kmh=offroad_kmh)
+    frame = _posture_with(communes, area.drop(columns="geometry"), "commune")
+    if as_json or out is not None:
+        emit(frame, as_json=as_json, out=out, layer="reach")
+        return
+    missed = frame[~frame["reachable"]]
+    typer.echo(f"{int(frame['reachable'].sum())} of {len(frame)} communes reached within "
+               f"{minutes:g} min from {len(bases)} {sources} features. Not reached:")
+    typer.echo(missed[["name", "travel_min"]].to_string(
+        index=False, float_format=lambda x: f"{x:.1f}") if len(missed) else "none")
+
+
+def _posture_communes(store: Any) -> Any:
+    """Return the admin units of the lowest level (the communes)."""
+    from geo.completeness import split_levels
+
+    units = _posture_frames(store, ["admin_unit"], ("name", "code", "level"))
+    _posture_require(units, "admin_unit")
+    levels = split_levels(units)
+    if not levels:
+        msg = ("the admin units have no known 'level' (province, district, commune): set it "
+               "when importing (`kvpt import ... --kind admin_unit`).")
+        raise LayerError(msg)
+    return next(reversed(levels.values()))
+
+
 def _posture_kinds() -> list[str]:
     from geo import settings
     from geo.completeness import required_kinds

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from conftest import sha256
+from layers.store import ProjectStore
 
 runner = CliRunner()
 
@@ -101,3 +102,53 @@ def test_help_documents_the_json_fields() -> None:
                            ("support", "weakest_links"), ("hazards", "overlap_pct")):
         res = kvpt(command, "--help")
         assert res.exit_code == 0 and field in res.stdout
+
+
+def test_nearest_straight_matches_brute_force_and_reach_agrees(demo_master: Path) -> None:
+    from geo import settings
+
+    res = kvpt("nearest", demo_master, "--json")
+    assert res.exit_code == 0, res.stderr
+    rows = pd.DataFrame(json.loads(res.stdout))
+    assert len(rows) == 226  # the communes (lowest level) of Lạng Sơn, 2009
+    store_layers = {r["layer"] for r in json.loads(res.stdout)}
+    store = ProjectStore(demo_master)
+    assert len(store_layers) == 1
+    communes = store.read(store_layers.pop()).to_crs(settings.metric_crs)
+    bases = store.read("Căn cứ chiến đấu (giả định)").to_crs(settings.metric_crs)
+    # independent: every commune point against every base, by shapely, no spatial index
+    for k in range(0, len(communes), 25):
+        point = communes.geometry.iloc[k].representative_point()
+        dists = [point.distance(g) for g in bases.geometry]
+        assert rows.loc[k, "distance_m"] == pytest.approx(min(dists), rel=1e-9)
+        assert rows.loc[k, "base_name"] == bases["name"].iloc[dists.index(min(dists))]
+    assert rows["road_time_min"].notna().all()
+    # the service area (one search from all bases) agrees with the fastest base by road
+    reach = kvpt("reach", demo_master, "--minutes", 45, "--json")
+    assert reach.exit_code == 0, reach.stderr
+    area = pd.DataFrame(json.loads(reach.stdout))
+    assert area["commune"].tolist() == rows["commune"].tolist()
+    assert area["travel_min"].to_numpy() == pytest.approx(rows["road_time_min"].to_numpy())
+    assert (area["reachable"] == (rows["road_time_min"] <= 45)).all()
+    assert 0 < area["reachable"].sum() < len(area)
+
+
+def test_nearest_by_road_matches_route_command(demo_master: Path) -> None:
+    rows = json.loads(kvpt("nearest", demo_master, "--json").stdout)
+    for row in rows[::60]:
+        res = kvpt("route", demo_master, "--from", row["road_base"], "--to", row["commune"],
+                   "--json")
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)[0]["travel_min"] == pytest.approx(row["road_time_min"],
+                                                                        abs=0.01)
+
+
+def test_nearest_straight_only_and_reach_errors(demo_master: Path) -> None:
+    rows = json.loads(kvpt("nearest", demo_master, "--straight", "--json").stdout)
+    assert all(r["road_time_min"] is None for r in rows)
+    before = sha256(demo_master)
+    bad = kvpt("reach", demo_master, "--minutes", -5)
+    assert bad.exit_code == 2 and "minutes" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    none = kvpt("nearest", demo_master, "--base-kind", "training_ground_x")
+    assert none.exit_code == 2 and "training_ground_x" in none.stderr
+    assert sha256(demo_master) == before

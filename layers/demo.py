@@ -17,7 +17,9 @@ The fictional layout is designed to exercise the tool's questions:
   inland, two of them in a flood zone;
 * proposed projects with known appraisal answers: one overlaps a combat base,
   one lies :data:`PROTECTION_GAP_M` from a combat base (inside a 500 m protection
-  zone), one sits in the border belt, one is clear of every defense work.
+  zone), one sits in the border belt, one is clear of every defense work;
+* commune exercise records for 2021–2025 (:func:`demo_exercises`), about a fifth of
+  the communes a year, some skipped, for the rotation plan and the targets.
 
 Geometry is generated in VN-2000 / UTM 48N (EPSG:3405) and stored in EPSG:4326.
 """
@@ -38,12 +40,16 @@ from shapely import affinity, ops
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from layers import records
 from layers.basemap import DATA_DIR, real_layer
 from layers.errors import LayerError
 from layers.store import LayerRecord, NewLayer, ProjectStore
 
 SEED = 20251122
 """Seed of every random choice (one stream per layer, derived from it)."""
+
+EXERCISE_YEARS = (2021, 2025)
+"""First and last year of the demo's fictional exercise records."""
 
 FICTIONAL = "giả định / fictional"
 """Value of the ``fictional`` column of every generated feature."""
@@ -118,10 +124,49 @@ def build_demo(path: str | Path) -> list[LayerRecord]:
     new = [_new_layer(layer) for layer in demo_layers()]
     store = ProjectStore.init(path)
     try:
-        return store.add_layers(new)
+        written = store.add_layers(new)
+        communes = records.read_communes(store)
+        records.write_exercises(store, demo_exercises(communes), communes)
+        return written
     except BaseException:
         path.unlink(missing_ok=True)  # the empty store this call created
         raise
+
+
+def demo_exercises(communes: pd.DataFrame) -> pd.DataFrame:
+    """Return fictional commune exercise records for :data:`EXERCISE_YEARS`.
+
+    Each year about a fifth of the communes exercised, drawn at random without repeating
+    a commune within the five years, and about one in ten planned exercises did not take
+    place, so that some communes wait longer: a history for the rotation plan to start
+    from. Every record's ``note`` says it is fictional.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        From :func:`layers.records.read_communes` (``code``, ``name``, ``parent_code``).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`layers.records.EXERCISE_COLUMNS`.
+    """
+    rng = _rng(20)
+    first, last = EXERCISE_YEARS
+    years = np.arange(first, last + 1)
+    order = rng.permutation(len(communes))
+    year = years[np.arange(len(order)) % len(years)]
+    held = rng.random(len(order)) >= 0.1
+    picked = communes.iloc[order[held]]
+    results = rng.choice(["Xuất sắc", "Giỏi", "Khá"], size=len(picked), p=[0.3, 0.5, 0.2])
+    frame = pd.DataFrame({
+        "commune_code": picked["code"].astype(str).to_numpy(),
+        "commune_name": picked["name"].astype(str).to_numpy(),
+        "district_code": picked.get("parent_code", pd.Series(index=picked.index)).to_numpy(),
+        "year": year[held], "type": "commune_combat_defense", "result": results,
+        "note": FICTIONAL,
+    })
+    return frame.sort_values(["year", "commune_code"], ignore_index=True)
 
 
 def demo_layers() -> list[DemoLayer]:

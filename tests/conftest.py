@@ -32,3 +32,15 @@ def demo_project(demo_master: Path, tmp_path: Path) -> Path:
     path = tmp_path / "demo.gpkg"
     shutil.copy2(demo_master, path)
     return path
+
+
+def without_exercises(path: Path) -> Path:
+    """Remove the demo's (fictional) exercise records from the project at ``path``."""
+    import pandas as pd
+
+    from layers import records
+    from layers.store import ProjectStore
+
+    empty = pd.DataFrame(columns=list(records.EXERCISE_COLUMNS))
+    ProjectStore(path).write_records(records.EXERCISE_TABLE, empty)
+    return path

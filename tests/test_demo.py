@@ -279,3 +279,20 @@ def test_build_demo_refuses_existing_path(tmp_path: Path) -> None:
     with pytest.raises(LayerError, match="exists; delete it or choose another path"):
         build_demo(path)
     assert path.read_bytes() == b""
+
+
+def test_demo_exercise_records_are_fictional_and_once_per_commune(demo_master: Path) -> None:
+    from layers import records
+    from layers.demo import EXERCISE_YEARS, FICTIONAL
+
+    store = ProjectStore(demo_master)
+    history = records.read_exercises(store)
+    communes = records.read_communes(store)
+    assert (history["note"] == FICTIONAL).all()
+    assert set(history["commune_code"]) <= set(communes["code"])
+    assert not history["commune_code"].duplicated().any()  # at most once in the five years
+    assert set(history["year"]) == set(range(EXERCISE_YEARS[0], EXERCISE_YEARS[1] + 1))
+    per_year = history.groupby("year").size() / len(communes)
+    assert per_year.between(0.15, 0.21).all()  # a fifth a year, about 1 in 10 skipped
+    names = dict(zip(communes["code"], communes["name"], strict=True))
+    assert (history["commune_name"] == history["commune_code"].map(names)).all()

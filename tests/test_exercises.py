@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import DATA, sha256
+from conftest import DATA, sha256, without_exercises
 from geo import exercises as ex
 from geo import settings
 from layers import records as rec
@@ -35,6 +35,12 @@ HAND_RECORDS = pd.DataFrame({
     # B1's record is in the plan's first year (does not count)
     "type": [CCD] * len(HAND_LAST) + ["district_defense_area", CCD, CCD],
 })
+
+@pytest.fixture
+def demo_project(demo_project: Path) -> Path:
+    """The demo copy with no exercise records: these tests import their own."""
+    return without_exercises(demo_project)
+
 
 
 def planned(plan: pd.DataFrame) -> list[tuple[int, str]]:

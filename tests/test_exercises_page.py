@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import DATA, sha256
+from conftest import DATA, sha256, without_exercises
 from geo import exercises as ex
 from layers import records as rec
 from layers.store import NewLayer, ProjectStore
@@ -16,6 +16,12 @@ ROOT = Path(__file__).parents[1]
 PAGE = "ui/exercises_page.py"
 FIXTURE = DATA / "exercises_fictional.csv"
 RECORDS, PLAN, TARGETS = "Kết quả diễn tập", "Kế hoạch luân phiên", "Chỉ tiêu"
+
+@pytest.fixture
+def demo_project(demo_project: Path) -> Path:
+    """The demo copy with no exercise records: these tests import their own."""
+    return without_exercises(demo_project)
+
 
 
 def page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:

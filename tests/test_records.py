@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Point
 
 import layers.store as store_mod
-from conftest import DATA, sha256
+from conftest import DATA, sha256, without_exercises
 from layers import records as rec
 from layers.encoding import decode, encode
 from layers.errors import LayerError
@@ -19,6 +19,12 @@ from layers.store import NewLayer, ProjectStore
 
 FIXTURE = DATA / "exercises_fictional.csv"
 COMMUNES = "Xã, phường, thị trấn (Lạng Sơn, 2009)"
+
+@pytest.fixture
+def demo_project(demo_project: Path) -> Path:
+    """The demo copy with no exercise records: these tests import their own."""
+    return without_exercises(demo_project)
+
 
 
 def files_in(folder: Path) -> list[str]:

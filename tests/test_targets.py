@@ -13,13 +13,19 @@ from shapely.geometry import Point, box
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import DATA
+from conftest import DATA, without_exercises
 from geo import targets as tg
 from layers import records as rec
 from layers.store import ProjectStore
 
 X0, Y0 = 600_000.0, 2_400_000.0  # VN-2000 / UTM 48N metres, near Lạng Sơn
 CCD = "commune_combat_defense"
+
+@pytest.fixture
+def demo_project(demo_project: Path) -> Path:
+    """The demo copy with no exercise records: these tests import their own."""
+    return without_exercises(demo_project)
+
 
 
 def sq(x1: float, x2: float, y1: float = 0.0, y2: float = 10_000.0):

@@ -912,7 +912,8 @@ def relocate(
     (null when placed, else no_eligible_site, not_connected, max_time or capacity),
     travel_min, distance_km, site_depth_km, workforce, floor_area_m2, binding
     (comma-separated constraints that kept it from a faster site: depth, hazard,
-    max_time, capacity). sites: site, name, capacity, used (workers), area_capacity,
+    max_time, capacity), route_hazard_m (metres of the route inside hazard zones),
+    route_hazards (their names). sites: site, name, capacity, used (workers), area_capacity,
     area_used (m²), n_enterprises, depth_km, in_hazard, passes_depth, passes_hazard,
     selected. changes (plan with the cut vs without): enterprise, name, change
     (unplaced, site, time or placed), site_a, site_b, travel_min_a, travel_min_b,

@@ -49,6 +49,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, network, settings
+from geo.hazards import route_hazards
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -85,6 +86,9 @@ ENTERPRISE_COLUMNS: tuple[str, ...] = (
     "site_depth_km", "workforce", "floor_area_m2", "binding",
 )
 """Columns of :attr:`RelocationPlan.enterprises` (before the route geometry)."""
+
+ROUTE_HAZARD_COLUMNS: tuple[str, ...] = ("route_hazard_m", "route_hazards")
+"""Columns :func:`relocate` adds: length of the route in hazard zones (m), their names."""
 
 SITE_COLUMNS: tuple[str, ...] = (
     "site", "name", "capacity", "used", "area_capacity", "area_used", "n_enterprises",
@@ -428,7 +432,10 @@ def relocate(
     Returns
     -------
     RelocationPlan
-        With ``distance_km`` and the route geometry (metric CRS of the graph).
+        With ``distance_km``, :data:`ROUTE_HAZARD_COLUMNS` (``route_hazard_m`` the length
+        of the route inside hazard zones, ``route_hazards`` their names; 0 and ``""`` for
+        a route clear of them or an unplaced enterprise) and the route geometry (metric
+        CRS of the graph).
 
     Raises
     ------
@@ -445,7 +452,8 @@ def relocate(
     times = _time_matrix(g, e_nodes, s_nodes)
     plan = plan_relocation(enterprises, sites, times, criteria, max_travel_min=max_travel_min,
                            capacity_by=capacity_by, min_depth_km=min_depth_km)
-    table = _with_routes(g, plan.enterprises, e_nodes, s_nodes, metric)
+    table = _route_hazards(_with_routes(g, plan.enterprises, e_nodes, s_nodes, metric),
+                           hazards, metric)
     return RelocationPlan(table, plan.sites, float(np.nansum(table["travel_min"])),
                           plan.optimal, plan.min_depth_km, plan.max_travel_min,
                           plan.dimensions, cut)
@@ -842,6 +850,23 @@ def _with_routes(g: nx.MultiGraph, table: gpd.GeoDataFrame,
     out["distance_km"] = dist
     out["travel_min"] = times
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=metric))
+
+
+def _route_hazards(table: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame | gpd.GeoSeries | None,
+                   metric: object) -> gpd.GeoDataFrame:
+    """Add :data:`ROUTE_HAZARD_COLUMNS`: how much of each route runs through hazard zones."""
+    length = pd.Series(0.0, index=table.index)
+    names = pd.Series("", index=table.index, dtype="str")
+    routed = table[table.geometry.notna() & ~table.geometry.is_empty]
+    zones = _as_frame(hazards)
+    if zones is not None and len(zones) and len(routed):
+        flagged = route_hazards(routed[[routed.geometry.name]], zones, crs=metric)
+        length[routed.index] = flagged["hazard_length_m"]
+        names[routed.index] = flagged["zones"]
+    out = table.copy()
+    out.insert(out.columns.get_loc(out.geometry.name), "route_hazard_m", length)
+    out.insert(out.columns.get_loc(out.geometry.name), "route_hazards", names)
+    return out
 
 
 def _time_matrix(

@@ -241,6 +241,32 @@ def test_bad_inputs_name_the_fix(border: gpd.GeoDataFrame) -> None:
     assert site_criteria(sites([30], [500]), None, min_depth_km=0.0)["passes_depth"].all()
 
 
+def test_route_through_a_flood_zone_is_measured(border: gpd.GeoDataFrame) -> None:
+    from geo import network
+
+    # one road straight south from the enterprise to the site; a 700 m-wide flood band
+    # crosses it, a landslide zone lies off the road: the route runs 700 m in hazard
+    road = gpd.GeoDataFrame({"class": ["national_road"]},
+                            geometry=[LineString([(X0, Y0 - 5000), (X0, Y0 - 40_000)])],
+                            crs=CRS, index=["r0"])
+    ent = enterprises([50])
+    site = gpd.GeoDataFrame({"name": ["S"], "capacity": [100]},
+                            geometry=[box(X0 - 500, Y0 - 41_000, X0 + 500, Y0 - 40_000)],
+                            crs=CRS, index=["s0"])
+    zones = gpd.GeoDataFrame(
+        {"name": ["Lũ", "Sạt lở"], "hazard": ["flood", "landslide"]},
+        geometry=[box(X0 - 3000, Y0 - 20_700, X0 + 3000, Y0 - 20_000),
+                  box(X0 + 2000, Y0 - 30_000, X0 + 4000, Y0 - 28_000)], crs=CRS)
+    result = relocation.relocate(ent, site, border, network.build_graph(road), zones)
+    row = result.enterprises.loc["e0"]
+    assert row["site"] == "s0"
+    assert row["route_hazard_m"] == pytest.approx(700.0)
+    assert row["route_hazards"] == "Lũ"
+    clear = relocation.relocate(ent, site, border, network.build_graph(road), None)
+    assert clear.enterprises.loc["e0", "route_hazard_m"] == 0.0
+    assert clear.enterprises.loc["e0", "route_hazards"] == ""
+
+
 def test_compare_plans_lists_changes(border: gpd.GeoDataFrame) -> None:
     ent = enterprises([100, 100, 100, 100])
     st = sites([30, 30], [100, 500])  # s0 takes one enterprise: the one it saves most
@@ -475,7 +501,8 @@ def test_cli_json_fields_exact(demo_master, tmp_path) -> None:
     data = json.loads(res.stdout)
     assert set(data) == {"enterprises", "sites"}
     assert len(data["enterprises"]) == 30 and len(data["sites"]) == 40
-    assert list(data["enterprises"][0]) == list(relocation.ENTERPRISE_COLUMNS)
+    assert list(data["enterprises"][0]) == [*relocation.ENTERPRISE_COLUMNS,
+                                            *relocation.ROUTE_HAZARD_COLUMNS]
     assert list(data["sites"][0]) == list(relocation.SITE_COLUMNS)
     for rec in data["enterprises"]:
         assert (rec["site"] is None) == (rec["reason"] is not None)

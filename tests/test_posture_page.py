@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
 import pytest
@@ -55,11 +57,46 @@ def test_every_tab_draws_on_the_demo(demo_project: Path,
         open_tab(at, name)
         assert not at.exception and not at.error, name
         assert check(frame_with(at, column)), name
+        assert "L.map(" in map_script(at), name
         assert len(at.get("download_button")) == 1
         downloads |= {b.key for b in at.get("download_button")}
     assert downloads == {"posture_depth_csv", "posture_support_csv", "posture_nearest_csv",
                          "posture_hazards_csv"}
     assert sha256(demo_project) == before
+
+
+def map_script(at: AppTest) -> str:
+    """The script of the one Folium map on the page (st_folium's component arguments)."""
+    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)["script"]
+
+
+def in_script(label: str, script: str) -> bool:
+    """Whether ``label`` is in a map script: HTML-escaped, then as Jinja's ``tojson`` writes it."""
+    text = json.dumps(html.escape(label))[1:-1]
+    for char, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                       ("'", "\\u0027")):
+        text = text.replace(char, code)
+    return text in script
+
+
+def test_nearest_map_classes_follow_the_mode(demo_project: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_tab(run_page(demo_project, monkeypatch), "nearest")
+    table = frame_with(at, "road_time_min")
+    script = map_script(at)
+    minutes = table["road_time_min"]
+    classes = {"0–15 phút": minutes <= 15, "15–30 phút": (minutes > 15) & (minutes <= 30),
+               "30–60 phút": (minutes > 30) & (minutes <= 60), "> 60 phút": minutes > 60}
+    assert sum(int(c.sum()) for c in classes.values()) == len(table) == 226
+    for label, members in classes.items():  # a class is drawn when it has a commune
+        assert in_script(label, script) == bool(members.any()), label
+    assert classes["> 60 phút"].any() and classes["15–30 phút"].any()
+    at.checkbox(key="posture_nearest_road").uncheck().run()
+    assert frame_with(at, "distance_m")["road_time_min"].isna().all()
+    script = map_script(at)
+    assert in_script("5–10 km", script) and not in_script("15–30 phút", script)
 
 
 def test_inputs_change_the_results(demo_project: Path,

@@ -53,6 +53,10 @@ BAND_COLORS: tuple[str, ...] = ("#b30000", "#e34a33", "#fc8d59", "#fdbb84", "#fd
 COMPONENT_COLORS: tuple[str, ...] = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e",
                                      "#e6ab02", "#a6761d", "#1f78b4")
 
+# Classes of the nearest-base map: upper limits, by road (minutes) and straight (km).
+NEAREST_MIN: tuple[float, ...] = (15.0, 30.0, 60.0)
+NEAREST_KM: tuple[float, ...] = (5.0, 10.0, 20.0)
+
 LINK_STYLE = Style("#1a7837", None, 2.0, 0.0)
 BRIDGE_STYLE = Style("#d7191c", None, 3.5, 0.0, "8 5")
 ISOLATED_STYLE = Style("#000000", "#bdbdbd", 2.0, 0.9, None, 7.0)
@@ -238,6 +242,8 @@ def _nearest_tab(data: dict) -> None:
     graph = _road_graph(data) if road else None
     near = nearest_bases(communes, bases, network=graph)
     table = with_attributes(communes, near, label="commune", columns=("name", "code"))
+    _map(_nearest_layers(table, by_road=graph is not None)
+         + _kind_layers(bases), "posture_nearest_map")
     st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
     _download(table, "posture_nearest.csv", "posture_nearest_csv")
 
@@ -330,6 +336,31 @@ def _support_layers(table: gpd.GeoDataFrame, links: gpd.GeoDataFrame) -> list[Ma
         label = tr("Vị trí cô lập", "Isolated position")
         layers.append(MapLayer(label, "combat_base", alone[cols], style=ISOLATED_STYLE,
                                legend=label))
+    return layers
+
+
+def _nearest_layers(table: gpd.GeoDataFrame, *, by_road: bool) -> list[MapLayer]:
+    """Communes coloured by the time (by road) or distance to their nearest base, in classes."""
+    column, unit, limits = (("road_time_min", tr("phút", "min"), NEAREST_MIN) if by_road
+                            else ("distance_m", "km", NEAREST_KM))
+    values = table[column] / (1.0 if by_road else 1000.0)
+    edges = [0.0, *limits, float("inf")]
+    cols = ["commune", "name", "base_name", "distance_m", "road_base_name", "road_time_min",
+            "geometry"]
+    layers = []
+    for (lo, hi), color in zip(zip(edges[:-1], edges[1:], strict=True),
+                               _band_colors(len(edges) - 1)[::-1], strict=True):
+        part = table[(values > lo if lo else values >= 0) & (values <= hi)]
+        if not len(part):
+            continue
+        label = f"{lo:g}–{hi:g} {unit}" if hi != float("inf") else f"> {lo:g} {unit}"
+        layers.append(MapLayer(label, "admin_unit", part[cols],
+                               style=Style("#636363", color, 0.6, 0.6), legend=label))
+    missing = table[values.isna()]
+    if len(missing):
+        label = tr("Không tới được bằng đường bộ", "Not reached by road")
+        layers.append(MapLayer(label, "admin_unit", missing[cols],
+                               style=Style("#636363", "#bdbdbd", 0.6, 0.6, "3 3"), legend=label))
     return layers
 
 

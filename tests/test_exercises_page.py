@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -200,3 +201,23 @@ def test_page_in_a_real_browser_draws_chart_and_map_offline(demo_project: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_targets_map_colours_districts_by_status(demo_project: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(demo_project, monkeypatch)
+    at.session_state["ex_tab"] = TARGETS
+    at.run()
+    at.radio(key="targets_map_measure").set_value("training_ground").run()
+    assert not at.exception
+    districts = frame_with(at, "base_completion")
+    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+    assert len(maps) == 1
+    script = json.loads(maps[0].proto.json_args)["script"]
+    # one GeoJSON feature per district, under the status of its training-ground target
+    with_ground = int(districts["has_training_ground"].sum())
+    assert 0 < with_ground < len(districts)
+    assert script.count('"type": "Feature"') >= len(districts)
+    for label in ("đạt", "dưới chỉ tiêu", "Thao trường"):
+        assert json.dumps(label)[1:-1] in script, label
+    assert json.dumps("vượt chỉ tiêu")[1:-1] not in script

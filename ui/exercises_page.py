@@ -14,7 +14,7 @@ from geo import targets as tg
 from layers import records as rec
 from layers.encoding import ENCODINGS, LABELS
 from layers.errors import LayerError
-from layers.kinds import Style
+from layers.kinds import KINDS, Style
 from layers.store import ProjectStore
 from layers.tables import table_csv_bytes
 from maps.project_map import MapLayer, build_map
@@ -214,6 +214,18 @@ MEASURE_LABELS = {
     "combat_base_completion": ("Tiến độ xây dựng căn cứ chiến đấu",
                                "Combat-base construction progress"),
 }
+# Target → (column of district_progress, layer drawn with it), for the targets map.
+MAP_MEASURES: dict[str, tuple[str, str | None]] = {
+    "commune_exercise": ("exercise_status", None),
+    "training_ground": ("has_training_ground", "training_grounds"),
+    "combat_base_completion": ("base_status", "combat_bases"),
+}
+STATUS_STYLES = {
+    "below": Style("#b2182b", "#f4a582", 1.2, 0.55), "within": Style("#1a7837", "#a6dba0",
+                                                                     1.2, 0.55),
+    "above": Style("#2166ac", "#92c5de", 1.2, 0.55), "no_data": Style("#6b6b6b", "#f0f0f0",
+                                                                      1.0, 0.2),
+}
 STATUS_LABELS = {
     "below": ("dưới chỉ tiêu", "below target"), "within": ("đạt", "within target"),
     "above": ("vượt chỉ tiêu", "above target"), "no_data": ("không có dữ liệu", "no data"),
@@ -266,6 +278,35 @@ def _targets_tab(stamp: tuple[str, int], communes: gpd.GeoDataFrame,
         "base_status": tr("Đánh giá căn cứ", "Base status")})
     st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(per_district),
                        file_name=f"targets_{year}.csv", mime="text/csv", key="targets_download")
+    _targets_map(districts, per_district, layers)
+
+
+def _targets_map(districts: gpd.GeoDataFrame, per_district: pd.DataFrame,
+                 layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Districts coloured by their status for one target, with its assets."""
+    i = 0 if lang() == "vi" else 1
+    measure = st.radio(tr("Bản đồ chỉ tiêu", "Target on the map"), list(MAP_MEASURES),
+                       format_func=lambda m: MEASURE_LABELS[m][i], horizontal=True,
+                       key="targets_map_measure")
+    column, assets = MAP_MEASURES[measure]
+    status = per_district.set_index("district_code")[column]
+    if status.dtype == bool:
+        status = status.map({True: "within", False: "below"})
+    joined = districts.assign(status=districts["code"].astype(str).map(status).fillna(
+        "no_data"))
+    shown = []
+    for key, style in STATUS_STYLES.items():
+        part = joined[joined["status"] == key]
+        if len(part):
+            label = STATUS_LABELS[key][i]
+            shown.append(MapLayer(label, "admin_unit", part[["code", "name", "geometry"]],
+                                  style=style, legend=label))
+    works = layers.get(assets) if assets else None
+    if works is not None and len(works):
+        kind = {"training_grounds": "training_ground", "combat_bases": "combat_base"}[assets]
+        shown.append(MapLayer(KINDS[kind].label(lang()), kind, works))
+    st_folium(build_map(shown, lang=lang()), height=480, use_container_width=True,
+              returned_objects=[], key="targets_map")
 
 
 # --- cached reads ----------------------------------------------------------------------------

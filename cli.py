@@ -630,10 +630,8 @@ def _posture_area(store: Any) -> Any:
 
 
 def _posture_graph(store: Any) -> Any:
-    from geo import network
-
-    frames = {r.name: store.read(r.name) for r in store.layers() if r.kind == "infrastructure"}
-    return network.build_graph(network.network_lines(frames))
+    """Return the road graph of every infrastructure layer (see :func:`network_graph`)."""
+    return network_graph(store, None, None)[0]
 
 
 def _posture_with(features: Any, table: Any, label: str) -> Any:
@@ -956,7 +954,7 @@ def relocate(
 
 def _relocation_inputs(store: Any, enterprises: str | None, sites: str | None) -> dict:
     """Read enterprises, sites, border, hazard zones, road lines and road graph."""
-    from geo import network, relocation
+    from geo import relocation
 
     ents = _layers_of_kind(store, "enterprise", enterprises)
     site_gdf = _layers_of_kind(store, "relocation_site", sites)
@@ -965,12 +963,11 @@ def _relocation_inputs(store: Any, enterprises: str | None, sites: str | None) -
         msg = (f"the project has no layer of kind {' nor '.join(map(repr, missing))}: import "
                "one with `kvpt import P.gpkg FILE --kind KIND`.")
         raise LayerError(msg)
-    roads = network.network_lines({r.name: store.read(r.name) for r in store.layers()
-                                   if r.kind == "infrastructure"})
+    graph, roads = network_graph(store, None, None)
     return {"enterprises": relocation.index_by(ents), "sites": relocation.index_by(site_gdf),
             "border": _layers_of_kind(store, "border"),
             "hazards": _layers_of_kind(store, "hazard_zone"),
-            "roads": roads, "graph": network.build_graph(roads)}
+            "roads": roads, "graph": graph}
 
 
 def _layers_of_kind(store: Any, kind: str, name: str | None = None) -> Any:

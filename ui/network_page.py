@@ -14,7 +14,7 @@ from layers.tables import table_csv_bytes
 from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
 from ui.i18n import lang, t, tr
-from ui.state import open_store, read_layer, sidebar, store_stamp
+from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
 
 ROUTE_STYLE = Style("#d7191c", None, 5.0, 0.0)
 ROAD_STYLE = Style("#6e6e6e", None, 2.0, 0.0)
@@ -47,7 +47,7 @@ def page() -> None:
         return
     speeds, offroad = _speed_editor()
     try:
-        graph = _graph(stamp, infra, tuple(sorted(speeds.items())))
+        graph = road_graph(stamp, infra, tuple(sorted(speeds.items())))
     except ValueError as err:
         st.error(str(err))
         return
@@ -289,15 +289,6 @@ def _show_map(layers: list[MapLayer], key: str) -> None:
 
 
 # --- cached reads ------------------------------------------------------------------------
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _graph(stamp: tuple[str, int], layers: tuple[str, ...],
-           speeds: tuple[tuple[str, float], ...]) -> nx.MultiGraph:
-    """Build the road graph (shared, never changed: every analysis works on a copy)."""
-    frames = {name: read_layer(stamp, name) for name in layers}
-    speed = dict(speeds)
-    return network.build_graph(network.network_lines(frames, speeds=speed), speeds=speed)
 
 
 def _road_names(stamp: tuple[str, int], graph: nx.MultiGraph) -> dict[str, str]:

@@ -21,7 +21,7 @@ from layers.tables import table_csv_bytes
 from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
 from ui.i18n import lang, t, tr
-from ui.state import open_store, read_layer, sidebar, store_stamp
+from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
 
 # Tabs of the page (vi, en), in order.
 TAB_TEXTS: dict[str, tuple[str, str]] = {
@@ -115,17 +115,16 @@ def _project(store: ProjectStore) -> dict[str, gpd.GeoDataFrame | dict]:
         "hazards": stack(["hazard_zone"], ("name", "hazard")),
         "roads": {r.name: read_layer(stamp, r.name) for r in records
                   if r.kind == "infrastructure"},
+        "stamp": stamp,
     }
 
 
 def _road_graph(data: dict) -> object:
-    from geo import network
-
     if not data["roads"]:
         msg = tr("Dự án chưa có lớp hạ tầng giao thông (loại 'Hạ tầng') để tính theo đường bộ.",
                  "The project has no road layer (kind 'Infrastructure') to compute by road.")
         raise LayerError(msg)
-    return network.build_graph(network.network_lines(data["roads"]))
+    return road_graph(data["stamp"], tuple(data["roads"]))
 
 
 # --- tabs ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from layers.tables import table_csv_bytes
 from maps.compare_map import compare_maps, relocation_map
 from maps.map_pair import synced_pair_html
 from ui.i18n import lang, tr
-from ui.state import open_store, read_layer, sidebar, store_stamp
+from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
 
 # Why an enterprise is unplaced (keys of geo.relocation.REASONS). A bare string here would be
 # drawn on the page by Streamlit's magic, so these notes are comments.
@@ -255,20 +255,12 @@ def _road_lines(stamp: tuple[str, int], layers: tuple[str, ...]) -> gpd.GeoDataF
     return network.network_lines({name: read_layer(stamp, name) for name in layers})
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _graph(stamp: tuple[str, int], layers: tuple[str, ...]) -> object:
-    """Build the road graph (shared, never changed: relocate works on a copy)."""
-    from geo import network
-
-    return network.build_graph(_road_lines(stamp, layers))
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _plan(key: tuple, options: tuple[float, float, str], cut: tuple[str, ...]
           ) -> relocation.RelocationPlan:
     ents, sites, border, hazards, _ = _inputs(key)
     depth, max_min, by = options
-    return relocation.relocate(ents, sites, border, _graph(key[0], key[5]), hazards, cut=cut,
+    return relocation.relocate(ents, sites, border, road_graph(key[0], key[5]), hazards, cut=cut,
                                min_depth_km=depth, max_travel_min=max_min, capacity_by=by)
 
 
@@ -276,7 +268,7 @@ def _plan(key: tuple, options: tuple[float, float, str], cut: tuple[str, ...]
 def _segments(key: tuple, options: tuple[float, float, str]) -> gpd.GeoDataFrame:
     _, _, _, _, roads = _inputs(key)
     names = roads["name"] if "name" in roads.columns else None
-    return relocation.segments_table(_graph(key[0], key[5]), _plan(key, options, ()),
+    return relocation.segments_table(road_graph(key[0], key[5]), _plan(key, options, ()),
                                      names=names)
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
+import networkx as nx
 import streamlit as st
 
 from layers.errors import LayerError
@@ -52,3 +53,18 @@ def store_stamp(store: ProjectStore) -> tuple[str, int]:
 def read_layer(stamp: tuple[str, int], name: str, version: int | None = None) -> gpd.GeoDataFrame:
     """Read a layer, cached until the store file changes."""
     return ProjectStore(stamp[0]).read(name, version)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def road_graph(stamp: tuple[str, int], layers: tuple[str, ...],
+               speeds: tuple[tuple[str, float], ...] = ()) -> nx.MultiGraph:
+    """Build the road graph of ``layers``, cached until the store file changes.
+
+    The graph is shared between reruns and pages: analyses must work on a copy (those
+    of :mod:`geo` do). ``speeds`` are ``(class, km/h)`` pairs overriding the settings.
+    """
+    from geo import network
+
+    frames = {name: read_layer(stamp, name) for name in layers}
+    speed = dict(speeds)
+    return network.build_graph(network.network_lines(frames, speeds=speed), speeds=speed)

@@ -204,6 +204,12 @@ def _chokepoints(stamp: tuple[str, int], graph: nx.MultiGraph, kinds: dict[str, 
                   f"{len(found)} chokepoints for {len(targets)} targets, to the nearest of "
                   f"{len(hubs)} hubs. Cut: no way to any hub; slowed: time up by more than "
                   f"{pct:g} %."))
+    _chokepoint_results(graph, found, targets, everyone.loc[hubs], what)
+
+
+def _chokepoint_results(graph: nx.MultiGraph, found: gpd.GeoDataFrame,
+                        targets: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, what: str) -> None:
+    """Draw the chokepoints found on a map, list them and offer the CSV."""
     cut, slow = found[found["n_cut"] > 0], found[found["n_cut"] == 0]
     kind = "infrastructure"
     layers_ = [_roads_layer(graph),
@@ -213,7 +219,7 @@ def _chokepoints(stamp: tuple[str, int], graph: nx.MultiGraph, kinds: dict[str, 
                         legend=tr("Mất đoạn/nút: cắt rời", "Loss cuts targets off")),
                MapLayer(tr("Đối tượng", "Targets"), "place", targets, style=TARGET_STYLE,
                         legend=tr("Căn cứ, địa điểm (đối tượng)", "Bases, sites (targets)")),
-               MapLayer(tr("Đầu mối", "Hubs"), "place", everyone.loc[hubs], style=END_STYLE,
+               MapLayer(tr("Đầu mối", "Hubs"), "place", hubs, style=END_STYLE,
                         legend=tr("Đầu mối", "Hubs"))]
     _show_map(layers_, "net_choke_map")
     table = pd.DataFrame(found.drop(columns="geometry")).round({"length_m": 0,

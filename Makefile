@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PROJECT ?= var/demo.gpkg
 
-.PHONY: app test lint venv chromium demo clean
+.PHONY: app test lint venv chromium demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(STAMP)
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
+
+# Speed goals: ratios against named peers measured in the same run (see bench/README.md).
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "No proposed-project layer (polygons). Import a layer of kind "
                     "'Proposed economic project'."),
     "layers_shown": ("Lớp hiển thị", "Layers shown"),
+    "choose": ("Chọn…", "Choose…"),
 }
 
 

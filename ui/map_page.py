@@ -23,7 +23,8 @@ def page() -> None:
         st.info(t("no_layers"))
         return
     with st.expander(t("layers_shown")):
-        shown = st.multiselect(t("layers_shown"), names, default=names, key="map_layers")
+        shown = st.multiselect(t("layers_shown"), names, default=names, key="map_layers",
+                               placeholder=t("choose"))
     m = store_map(store, names=shown, title=store.path.stem, lang=lang())
     st_folium(m, height=640, use_container_width=True, returned_objects=[], key="project_map")
     if st.button(t("download_html"), key="prepare_html"):

@@ -169,7 +169,8 @@ def _chokepoints(stamp: tuple[str, int], graph: nx.MultiGraph, kinds: dict[str, 
     default = [n for n in candidates if kinds[n] in settings.chokepoint_target_kinds]
     layers = st.multiselect(tr("Lớp cần bảo đảm đường tới (căn cứ, địa điểm)",
                                "Layers whose access matters (bases, sites)"),
-                            candidates, default=default, key="net_choke_targets")
+                            candidates, default=default, key="net_choke_targets",
+                            placeholder=t("choose"))
     pool = _features(stamp, tuple(layers), with_level=True) if layers else None
     if pool is None or not len(pool):
         st.info(tr("Chọn ít nhất một lớp.", "Pick at least one layer."))
@@ -179,7 +180,8 @@ def _chokepoints(stamp: tuple[str, int], graph: nx.MultiGraph, kinds: dict[str, 
     c1, c2, c3 = st.columns([3, 1, 1])
     hubs = c1.multiselect(tr("Đầu mối phải tới được (gần nhất tính)",
                              "Hubs to reach (the nearest counts)"), everyone.index.tolist(),
-                          default=level, format_func=_labeller(everyone), key="net_choke_hubs")
+                          default=level, format_func=_labeller(everyone), key="net_choke_hubs",
+                          placeholder=t("choose"))
     pct = c2.number_input(tr("Chậm hơn (%)", "Slower by (%)"), min_value=0.0,
                           value=float(settings.chokepoint_increase_pct), step=5.0,
                           key="net_choke_pct")

@@ -297,7 +297,7 @@ def _requirements(levels: dict) -> dict[str, list[str]]:
         default = [k for k in settings.posture_requirements.get(level) or [] if k in kinds]
         reqs[level] = st.multiselect(_level_text(level), kinds, default=default,
                                      format_func=lambda k: KINDS[k].label(lang()),
-                                     key=f"posture_req_{level}")
+                                     key=f"posture_req_{level}", placeholder=t("choose"))
     return reqs
 
 

@@ -13,7 +13,7 @@ from layers.errors import LayerError
 from layers.tables import table_csv_bytes
 from maps.compare_map import compare_maps, relocation_map
 from maps.map_pair import synced_pair_html
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
 
 # Why an enterprise is unplaced (keys of geo.relocation.REASONS). A bare string here would be
@@ -113,7 +113,7 @@ def _cut_picker(segments: gpd.GeoDataFrame) -> list[str]:
            "đoạn có tuyến đi qua đứng đầu)",
            "Cut road segments / bridges (click a road on the plan A map, or pick segment "
            "ids; segments used by routes come first)"),
-        ids, format_func=labels.get, key=_CUT_KEY)
+        ids, format_func=labels.get, key=_CUT_KEY, placeholder=t("choose"))
 
 
 def _segment_labels(segments: gpd.GeoDataFrame) -> list[str]:

@@ -61,7 +61,7 @@ def test_layers_page_lists_layers_and_restores(demo_project: Path,
 def test_layers_page_language_switch(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page("ui/layers_page.py", demo_project, monkeypatch)
     assert at.title[0].value == "Lớp dữ liệu"
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Layers"
 
 
@@ -155,3 +155,17 @@ def test_broken_upload_shows_error_and_keeps_store(demo_project: Path,
     assert not at.exception
     assert at.error and "hong.zip" in at.error[0].value
     assert sha256(demo_project) == before
+
+
+def test_language_stays_when_changing_page(demo_project: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page("app.py", demo_project, monkeypatch)
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
+    assert at.title[0].value == "Map"
+    at.switch_page("ui/appraisal_page.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Appraisal"
+    assert at.sidebar.radio(key="lang_choice").value == "en"
+    at.sidebar.radio(key="lang_choice").set_value("vi").run()
+    at.switch_page("ui/layers_page.py").run()
+    assert at.title[0].value == "Lớp dữ liệu"

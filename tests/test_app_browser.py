@@ -168,3 +168,16 @@ def test_relocation_cut_shows_plans_side_by_side_in_step(app: tuple[str, Path]) 
         assert log.outside_localhost() == []
         assert log.bad_responses() == []
         assert page_errors(page) == []
+
+
+def test_language_stays_when_changing_page_in_the_browser(app: tuple[str, Path]) -> None:
+    app_url, _ = app
+    with launch() as browser, open_page(browser, width=1400, height=900) as (page, log):
+        page.goto(app_url)
+        wait_for_streamlit(page)
+        page.get_by_test_id("stSidebar").get_by_text("English").click()
+        page.get_by_role("heading", name="Map").wait_for(timeout=30_000)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Posture").click()
+        page.get_by_role("heading", name="Posture").wait_for(timeout=30_000)
+        assert page.get_by_test_id("stSidebarNav").get_by_role("link", name="Layers").count()
+        assert page_errors(page) == []

@@ -61,7 +61,7 @@ def test_page_plan_and_targets_on_the_demo(demo_project: Path,
     assert province["status"].tolist()[1] == "đạt"  # 3 of 11 districts hold a ground
     districts = frame_with(at, "base_completion")
     assert len(districts) == 11
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Exercises & targets"
     assert sha256(demo_project) == before
 

@@ -108,7 +108,7 @@ def test_chokepoints_table_and_junctions(demo_master: Path, demo_inputs: dict,
 def test_english_and_missing_project(tmp_path: Path, demo_master: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(demo_master, monkeypatch)
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Road network" and not at.exception
     missing = run_page(tmp_path / "missing.gpkg", monkeypatch)
     assert not missing.exception and "kvpt demo" in missing.warning[0].value

@@ -121,7 +121,7 @@ def test_inputs_change_the_results(demo_project: Path,
 def test_language_switch_and_missing_project(demo_project: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(demo_project, monkeypatch)
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert at.title[0].value == "Posture"
     assert not at.exception
     assert at.tabs[0].label == "Completeness"

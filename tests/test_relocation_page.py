@@ -78,7 +78,7 @@ def test_page_tight_criteria_list_unplaced_and_switches_language(
     assert any("Chưa bố trí được" in w.value for w in at.warning)
     enterprises = frame_with(at, "binding")
     assert (enterprises.loc[enterprises["site"].notna(), "travel_min"] <= 30.0).all()
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Relocation of designated enterprises"
     assert any("unplaced" in w.value for w in at.warning)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from layers.errors import LayerError
 from layers.store import ProjectStore
-from ui.i18n import t
+from ui.i18n import lang, t
 
 DEFAULT_PROJECT = "var/demo.gpkg"
 
@@ -22,12 +22,25 @@ def project_path() -> Path:
                 or DEFAULT_PROJECT)
 
 
+LANG_WIDGET = "lang_choice"
+"""Key of the language radio. The language itself is kept under ``"lang"``, a key no widget
+owns: Streamlit forgets a widget's value when a page without that widget runs, and every
+page has its own radio."""
+
+
 def sidebar() -> None:
     """Draw the language switch and the project in use."""
-    st.sidebar.radio(t("lang"), ["vi", "en"], key="lang", horizontal=True,
-                     format_func={"vi": "Tiếng Việt", "en": "English"}.get)
+    st.session_state[LANG_WIDGET] = lang()
+    st.sidebar.radio(t("lang"), ["vi", "en"], key=LANG_WIDGET, horizontal=True,
+                     format_func={"vi": "Tiếng Việt", "en": "English"}.get,
+                     on_change=_keep_language)
     st.sidebar.caption(f"{t('project')}: `{project_path()}`")
     st.sidebar.caption(t("fictional_note"))
+
+
+def _keep_language() -> None:
+    """Store the language picked on the radio where every page finds it."""
+    st.session_state["lang"] = st.session_state[LANG_WIDGET]
 
 
 def open_store() -> ProjectStore | None:

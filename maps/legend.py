@@ -22,6 +22,10 @@ LEGEND_TITLE = {"vi": "Chú giải", "en": "Legend"}
 FICTIONAL_MARK = {"vi": "(giả định)", "en": "(fictional)"}
 """Appended to the label of entries whose features are made up for a demo."""
 
+FOLD_BELOW_PX = 560
+"""On a map narrower than this (pixels) the legend opens folded: a click on its title
+unfolds it (e.g. plan A and plan B side by side)."""
+
 SHAPE_ORDER = (POLYGON, LINE, POINT)
 """Order of the swatches of one entry."""
 
@@ -51,7 +55,7 @@ class LegendEntry:
 
 
 class Legend(MacroElement):
-    """A legend control with sections of :class:`LegendEntry` lines.
+    """A legend control with sections of :class:`LegendEntry` lines, foldable by its title.
 
     Parameters
     ----------
@@ -71,7 +75,8 @@ class Legend(MacroElement):
         .kvpt-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; font: 12px/1.35
             system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #222; max-height: 45vh;
             overflow-y: auto; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); }
-        .kvpt-legend h4 { margin: 0 0 4px; font-size: 13px; }
+        .kvpt-legend h4 { display: inline; margin: 0; font-size: 13px; }
+        .kvpt-legend summary { cursor: pointer; margin-bottom: 4px; }
         .kvpt-legend h5 { margin: 6px 0 2px; font-size: 11px; color: #555; font-weight: 600; }
         .kvpt-legend .kvpt-entry { display: flex; align-items: center; gap: 6px;
             margin: 2px 0; white-space: nowrap; }
@@ -84,6 +89,9 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "kvpt-legend");
             div.innerHTML = {{ this.html|tojson }};
+            if (map.getSize().x < {{ this.fold_below_px }}) {  // narrow map: start folded
+                div.querySelector("details").open = false;
+            }
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -106,6 +114,7 @@ class Legend(MacroElement):
         self.lang = lang
         self.position = position
         self.html = legend_html(self.sections, lang=lang)
+        self.fold_below_px = FOLD_BELOW_PX
 
 
 def legend_html(
@@ -125,12 +134,13 @@ def legend_html(
     str
         HTML with inline SVG swatches; every label is escaped.
     """
-    parts = [f"<h4>{escape(LEGEND_TITLE.get(lang, LEGEND_TITLE['en']))}</h4>"]
+    title = escape(LEGEND_TITLE.get(lang, LEGEND_TITLE["en"]))
+    parts = [f"<details open><summary><h4>{title}</h4></summary>"]
     for head, entries in sections:
         if head:
             parts.append(f"<h5>{escape(head)}</h5>")
         parts += [_entry_html(entry, lang) for entry in entries]
-    return "".join(parts)
+    return "".join(parts) + "</details>"
 
 
 def _entry_html(entry: LegendEntry, lang: str) -> str:

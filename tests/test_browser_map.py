@@ -48,6 +48,7 @@ def check_drawn(page: Page) -> None:
     assert paths.count() == feature_count(layers()) + feature_count(BASEMAP)
     legend = page.locator(".kvpt-legend")
     assert legend.is_visible()
+    assert legend.locator("details").get_attribute("open") is not None  # a wide map: unfolded
     text = legend.inner_text()
     for key in ("admin_unit", "border", "combat_base", "place"):
         assert KINDS[key].label_vi in text

@@ -63,7 +63,8 @@ def test_maps_follow_each_other_in_chromium(tmp_path: Path, assets: str) -> None
         shutil.copytree(STATIC_DIR, tmp_path / "app" / "static")
     (tmp_path / "pair.html").write_text(synced_pair_html(*pair(), assets=assets),
                                         encoding="utf-8")
-    with serve_dir(tmp_path) as base, launch() as browser, open_page(browser) as (page, log):
+    with serve_dir(tmp_path) as base, launch() as browser, \
+            open_page(browser, width=1000) as (page, log):  # two maps of ~500 px
         page.goto(f"{base}/pair.html")
         for frame in page.frames[1:]:
             wait_for_leaflet(frame)
@@ -78,5 +79,11 @@ def test_maps_follow_each_other_in_chromium(tmp_path: Path, assets: str) -> None
 
         assert page.locator(f"#{left}").bounding_box()["x"] < \
             page.locator(f"#{right}").bounding_box()["x"]
+        # each map is narrower than FOLD_BELOW_PX: its legend opens folded, a click unfolds
+        legend = page.frame_locator(f"#{right}").locator(".kvpt-legend")
+        assert legend.locator("details").get_attribute("open") is None
+        assert not legend.locator(".kvpt-entry").first.is_visible()
+        legend.locator("summary").click()
+        assert legend.locator(".kvpt-entry").first.is_visible()
         assert page_errors(page) == []
         assert log.outside_localhost() == [] and log.failed == []

@@ -18,11 +18,12 @@ import typer
 from layers.errors import LayerError, MissingCRSError
 
 app = typer.Typer(
-    help="KVPT Planner: layers, appraisal and maps for provincial defense-area planning.",
+    help="KVPT Planner: layers, appraisal, posture, road network, relocation, exercises and "
+         "maps for provincial defense-area (KVPT) planning.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",  # docstring paragraphs reflow to the terminal width
+    rich_markup_mode=None,  # plain help: paragraphs reflow to the terminal, no markup eaten
 )
 
 ProjectArg = Annotated[Path, typer.Argument(help="Project GeoPackage (.gpkg).")]

@@ -102,6 +102,7 @@ def test_help_documents_the_json_fields() -> None:
                            ("support", "weakest_links"), ("hazards", "overlap_pct")):
         res = kvpt(command, "--help")
         assert res.exit_code == 0 and field in res.stdout
+        assert '"<layer>:<row>"' in " ".join(res.stdout.split())  # no markup eats it
 
 
 def test_nearest_straight_matches_brute_force_and_reach_agrees(demo_master: Path) -> None:

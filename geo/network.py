@@ -435,8 +435,10 @@ def network_lines(
     """Return the road lines of several layers as one frame labelled ``"<layer>:<row>"``.
 
     A line is a road when its class is a key of ``speeds`` or
-    :data:`geo.settings.road_speed_kmh`, or contains ``"road"`` but not ``"rail"`` (case
-    ignored); railways, power lines and other infrastructure stay out.
+    :data:`geo.settings.road_speed_kmh`, or another name of one
+    (:data:`geo.settings.road_class_aliases`, e.g. ``"Quốc lộ"``, ``"QL1A"``, ``"trunk"``:
+    see :func:`road_class`), or contains ``"road"`` but not ``"rail"`` (case ignored);
+    railways, power lines and other infrastructure stay out.
 
     Parameters
     ----------
@@ -452,7 +454,8 @@ def network_lines(
     Returns
     -------
     GeoDataFrame
-        Columns ``layer``, ``name``, ``class`` and the line geometry, in the CRS of the
+        Columns ``layer``, ``name``, ``class`` (as :func:`road_class` reads it) and the
+        line geometry, in the CRS of the
         first frame, with the index ``"<layer>:<row>"`` (row = position in its layer, from
         0), so segment ids read ``"<layer>:<row>/<part>/<piece>"``.
 
@@ -470,6 +473,7 @@ def network_lines(
                    .astype(str).to_numpy() if class_col in gdf.columns
                    else np.full(len(gdf), "", dtype=object))
         seen |= set(classes[lines])
+        classes = np.array([road_class(c, table) for c in classes], dtype=object)
         road = lines & (all_lines | np.array([_is_road(c, table) for c in classes], bool))
         names = gdf["name"].astype(str).to_numpy() if "name" in gdf.columns else ""
         part = gpd.GeoDataFrame({"layer": layer, "name": names, "class": classes},
@@ -480,12 +484,45 @@ def network_lines(
     if not kept or not sum(len(k) for k in kept):
         found = ", ".join(sorted(c or "(none)" for c in seen)) or "no lines at all"
         msg = (f"no road lines: classes found {found}. Road classes are "
-               f"{', '.join(table)} or contain 'road'; give the speed of your class (e.g. "
+               f"{', '.join(table)} (also written 'Quốc lộ', 'QL1A', 'Đường tỉnh', 'ĐT.226', "
+               "'Đường huyện', 'trunk', ...: geo.settings.road_class_aliases) or contain "
+               "'road'; give the speed of your class (e.g. "
                "speeds={'QL': 50}, `--speed QL=50`) or pass the road layer itself "
                "(all_lines=True, `--lines LAYER`).")
         raise ValueError(msg)
     out = pd.concat([k for k in kept if len(k)])
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
+
+
+def road_class(value: str, classes: Iterable[str] = ()) -> str:
+    """Return the road class a line's class value names, or the value unchanged.
+
+    Parameters
+    ----------
+    value : str
+        The value of the line's class column (``"Quốc lộ"``, ``"QL.4A"``, ``"trunk"``…).
+    classes : iterable of str
+        Classes taken as they are (e.g. the keys of a speed table).
+
+    Returns
+    -------
+    str
+        ``value`` when it is one of ``classes``; else the class of
+        :data:`geo.settings.road_class_aliases` it matches (the longest key first); else
+        ``value``.
+
+    Examples
+    --------
+    >>> road_class("Quốc lộ 1A"), road_class("ĐT.226"), road_class("railway")
+    ('national_road', 'provincial_road', 'railway')
+    """
+    if value in set(classes):
+        return value
+    plain = _plain(value).strip()
+    for alias in sorted(settings.road_class_aliases, key=len, reverse=True):
+        if plain == alias or (plain.startswith(alias) and not plain[len(alias)].isalpha()):
+            return settings.road_class_aliases[alias]
+    return value
 
 
 def feature_points(frames: Mapping[str, gpd.GeoDataFrame], *, crs: object = None,

@@ -215,6 +215,25 @@ with "road" (not "rail") in it; a class not listed travels at
 drive along them.
 """
 
+road_class_aliases: dict[str, str] = {
+    "quoc lo": "national_road", "ql": "national_road", "duong quoc lo": "national_road",
+    "cao toc": "national_road", "ct": "national_road",
+    "tinh lo": "provincial_road", "duong tinh": "provincial_road", "dt": "provincial_road",
+    "tl": "provincial_road",
+    "huyen lo": "district_road", "duong huyen": "district_road", "dh": "district_road",
+    "duong xa": "other_road", "lien xa": "other_road", "duong do thi": "other_road",
+    "duong thon": "other_road", "duong giao thong nong thon": "other_road",
+    "motorway": "national_road", "trunk": "national_road", "primary": "national_road",
+    "secondary": "provincial_road", "tertiary": "district_road",
+    "unclassified": "other_road", "residential": "other_road", "track": "other_road",
+    "service": "other_road",
+}
+"""Other names of the road classes of :data:`road_speed_kmh`, as GIS staff's layers write
+them: Vietnamese (``"Quốc lộ"``, ``"QL1A"``, ``"ĐT.235"``, ``"Đường huyện"``…) and the
+OpenStreetMap ``highway``/``fclass`` values. Keys are lower case without accents (``đ`` →
+``d``); a class matches a key when it is the key or starts with it followed by a non-letter
+(``"QL 4B"``, ``"DT-226"``, ``"trunk_link"``)."""
+
 road_default_speed_kmh: float = 30.0
 """Speed (km/h) on a line whose class is not a key of :data:`road_speed_kmh` (or has none)."""
 

@@ -413,3 +413,31 @@ def test_cli_route_bad_input_exits_2_with_one_line(demo_master: Path, args: tupl
     res = kvpt("route", demo_master, *args)
     assert res.exit_code == 2
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("kvpt: error: ")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Quốc lộ", "national_road"), ("QL1A", "national_road"), ("QL.4B", "national_road"),
+    ("quốc lộ 279", "national_road"), ("Đường tỉnh 226", "provincial_road"),
+    ("ĐT.235", "provincial_road"), ("Tỉnh lộ", "provincial_road"),
+    ("Đường huyện", "district_road"), ("ĐH-12", "district_road"), ("Đường xã", "other_road"),
+    ("trunk", "national_road"), ("trunk_link", "national_road"),
+    ("tertiary", "district_road"), ("national_road", "national_road"),
+    ("railway", "railway"), ("Đường sắt", "Đường sắt"), ("Dhaka", "Dhaka"),
+    ("qlda", "qlda"),  # 'ql' followed by a letter is not a national road
+])
+def test_road_class_reads_vietnamese_and_osm_names(value: str, expected: str) -> None:
+    assert network.road_class(value, settings.road_speed_kmh) == expected
+
+
+def test_user_road_layer_with_vietnamese_classes_gets_class_speeds() -> None:
+    lines = gpd.GeoDataFrame(
+        {"class": ["Quốc lộ 1A", "ĐT.226", "Đường sắt"], "name": ["QL1A", "ĐT226", "ĐS"]},
+        geometry=[LineString([(0, 0), (10_000, 0)]), LineString([(10_000, 0), (10_000, 8000)]),
+                  LineString([(0, 0), (0, 9000)])], crs="EPSG:3405")
+    roads = network.network_lines({"duong": lines})
+    assert roads["class"].tolist() == ["national_road", "provincial_road"]  # no railway
+    graph = network.build_graph(roads)
+    minutes = sorted(round(t, 6) for *_, t in graph.edges(data="time_min"))
+    # by hand: 10 km at 50 km/h = 12 min; 8 km at 40 km/h = 12 min (default settings)
+    assert minutes == pytest.approx([8 / settings.road_speed_kmh["provincial_road"] * 60,
+                                     10 / settings.road_speed_kmh["national_road"] * 60])

@@ -136,7 +136,8 @@ def test_missing_project_or_commune_layer(tmp_path: Path,
     store.add_layer(NewLayer(gpd.read_file(DATA / "store_communes.geojson"), "Xã",
                              "admin_unit"))
     at = page(store.path, monkeypatch)
-    assert not at.exception and "no commune layer" in at.warning[0].value
+    assert not at.exception and "Cần một lớp 'Đơn vị hành chính' có các xã" in at.warning[0].value
+    assert "no commune layer" in at.caption[0].value  # the detail, from the reader
 
 
 @pytest.mark.browser

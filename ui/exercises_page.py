@@ -37,7 +37,11 @@ def page() -> None:
     try:
         communes = _communes(stamp)
     except LayerError as err:
-        st.warning(str(err))
+        st.warning(tr("Cần một lớp 'Đơn vị hành chính' có các xã (cột cấp = xã / commune). "
+                      "Nhập lớp xã ở trang Lớp dữ liệu.",
+                      "Needs an 'Administrative unit' layer holding the communes (level = "
+                      "commune). Import it on the Layers page."))
+        st.caption(str(err))
         return
     districts = _districts(stamp)
     flash = st.session_state.pop("ex_flash", None)

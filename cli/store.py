@@ -1,0 +1,168 @@
+"""``kvpt`` commands on the project store.
+
+init, import, layers, versions, restore, export, kinds, map, demo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.common import (
+    JsonOpt,
+    ProjectArg,
+    _open,
+    _print_json,
+    app,
+    handles_errors,
+)
+
+
+@app.command()
+@handles_errors
+def init(project: ProjectArg) -> None:
+    """Create an empty project GeoPackage."""
+    from layers.store import ProjectStore
+
+    ProjectStore.init(project)
+    typer.echo(f"Created project {project}")
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    project: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="Shapefile (.zip or .shp), .gpkg, .geojson, "
+                                              ".kml, .kmz or .csv.")],
+    kind: Annotated[str | None, typer.Option(help="Layer kind (see `kvpt kinds`); "
+                                                  "guessed from the name when omitted.")] = None,
+    name: Annotated[str | None, typer.Option(help="Layer name in the project.")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS when the file has none, e.g. "
+                                                 "EPSG:9215 (VN-2000 Lạng Sơn TM-3).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding: utf-8, cp1258, tcvn3 "
+                                                      "or vni; detected when omitted.")] = None,
+    layer: Annotated[str | None, typer.Option(help="Only this layer of the source.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a file into the project (all or nothing).
+
+    Prints per layer: layer, kind, features, source CRS, encoding, repaired, version.
+    """
+    from layers.importer import plan_import, run_import
+
+    store = _open(project)
+    plans = plan_import(file, kind=kind, name=name, crs=crs, encoding=encoding, layer=layer)
+    results = [r.as_dict() for r in run_import(store, plans)]
+    if as_json:
+        _print_json(results)
+        return
+    for r in results:
+        typer.echo(f"{r['layer']}: kind={r['kind']} features={r['features']} "
+                   f"source_crs={r['source_crs']} encoding={r['encoding'] or 'n/a'} "
+                   f"repaired={r['repaired']} dropped_empty={r['dropped_empty']} "
+                   f"version={r['version']}")
+        for w in r["warnings"]:
+            typer.echo(f"  warning: {w}")
+        if r["unknown_columns"]:
+            typer.echo(f"  unmapped columns kept: {', '.join(r['unknown_columns'])}")
+
+
+def _record_dict(rec: Any) -> dict:
+    from dataclasses import asdict
+
+    return asdict(rec)
+
+
+@app.command("layers")
+@handles_errors
+def layers_(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """List the project's layers (current versions)."""
+    records = [_record_dict(r) for r in _open(project).layers()]
+    if as_json:
+        _print_json(records)
+        return
+    for r in records:
+        typer.echo(f"{r['name']}\t{r['kind']}\tv{r['version']}\t{r['feature_count']} features"
+                   f"\t{r['source_file']}")
+
+
+@app.command()
+@handles_errors
+def versions(project: ProjectArg, layer: str, as_json: JsonOpt = False) -> None:
+    """List every stored version of a layer."""
+    records = [_record_dict(r) for r in _open(project).versions(layer)]
+    if as_json:
+        _print_json(records)
+        return
+    for r in records:
+        mark = "*" if r["current"] else " "
+        typer.echo(f"{mark} v{r['version']}\t{r['imported_at']}\t{r['feature_count']} features"
+                   f"\t{r['source_file']}\t{r['note']}")
+
+
+@app.command()
+@handles_errors
+def restore(project: ProjectArg, layer: str, version: int) -> None:
+    """Make an earlier version of a layer current again (as a new version)."""
+    rec = _open(project).restore(layer, version)
+    typer.echo(f"{rec.name}: restored version {version} as version {rec.version}")
+
+
+@app.command()
+@handles_errors
+def export(
+    project: ProjectArg,
+    layer: str,
+    out: Annotated[Path, typer.Argument(help="Output: .gpkg .geojson .kml .csv or .zip "
+                                             "(shapefile, UTF-8).")],
+    version: Annotated[int | None, typer.Option(help="Version (current by default).")] = None,
+) -> None:
+    """Export a layer; the format follows the extension of OUT."""
+    from layers.export import export_layer
+
+    gdf = _open(project).read(layer, version)
+    path = export_layer(gdf, out, layer_name=layer)
+    typer.echo(f"Wrote {len(gdf)} features to {path}")
+
+
+@app.command()
+def kinds() -> None:
+    """List the layer kinds and their attributes."""
+    from layers.kinds import KINDS
+
+    for k in KINDS.values():
+        req = ", ".join(a.name for a in k.required) or "-"
+        opt = ", ".join(a.name for a in k.optional) or "-"
+        geoms = "/".join(sorted(k.geometry_types))
+        typer.echo(f"{k.key}\t{k.label_vi} ({k.label_en})\t{geoms}\trequired: {req}"
+                   f"\toptional: {opt}")
+
+
+@app.command("map")
+@handles_errors
+def map_(
+    project: ProjectArg,
+    out: Annotated[Path, typer.Argument(help="Output HTML file (standalone, works offline).")],
+    title: Annotated[str | None, typer.Option(help="Map title.")] = None,
+    lang: Annotated[str, typer.Option(help="Legend language: vi or en.")] = "vi",
+) -> None:
+    """Write a standalone HTML map of the project (no internet needed to open it)."""
+    from maps.offline import standalone_html
+    from maps.project import store_map
+
+    m = store_map(_open(project), title=title or project.stem, lang=lang, assets="inline")
+    out.write_text(standalone_html(m), encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
+@app.command()
+@handles_errors
+def demo(project: ProjectArg) -> None:
+    """Build the demo project: real Lạng Sơn geography with FICTIONAL defense assets."""
+    from layers.demo import build_demo
+
+    records = build_demo(project)
+    typer.echo(f"Built demo project {project} with {len(records)} layers "
+               "(defense assets are fictional).")

@@ -58,7 +58,7 @@ def depth(project: Project, *, bands: str | Sequence[float] | None = None) -> Re
     Result
         ``records``: ``asset`` id, ``layer``, ``kind``, ``name``, ``code``, ``depth_km``,
         ``band``, ``outside_province`` and the asset; ``crosstab`` (assets per kind and
-        band); ``bands`` (band polygons); value ``bands`` (the labels).
+        band); ``band_polygons``; value ``bands`` (the labels).
     """
     limits = parse_bands(bands)
     border = inputs.require(inputs.border(project), "border")
@@ -71,7 +71,7 @@ def depth(project: Project, *, bands: str | Sequence[float] | None = None) -> Re
     polygons = band_polygons(border, area, bands_km=limits)
     crosstab = depth_crosstab(table, assets["kind"])
     return Result({"records": in_storage_crs(frame), "crosstab": crosstab,
-                   "bands": in_storage_crs(polygons)},
+                   "band_polygons": in_storage_crs(polygons)},
                   values={"bands": band_labels(limits)},
                   settings={"depth_bands_km": list(limits or settings.depth_bands_km)},
                   warnings=project.take_notes(), json_keys=("bands", "records"),

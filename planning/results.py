@@ -50,6 +50,12 @@ class Result:
     json_keys: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        clash = set(self.tables) & set(self.values)
+        if clash:
+            msg = f"a result's tables and values share the names {sorted(clash)}."
+            raise ValueError(msg)
+
     @property
     def main(self) -> pd.DataFrame:
         """The main table (the first)."""

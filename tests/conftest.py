@@ -44,3 +44,24 @@ def without_exercises(path: Path) -> Path:
     empty = pd.DataFrame(columns=list(records.EXERCISE_COLUMNS))
     ProjectStore(path).write_records(records.EXERCISE_TABLE, empty)
     return path
+
+
+def shown_table(at, column: str, lang: str = "vi"):  # noqa: ANN001, ANN201 - AppTest, DataFrame
+    """Return the page table that shows ``column`` (by its header in ``lang``).
+
+    Headers are turned back into the stable column names (the values stay as shown:
+    rounded, translated, blanks for missing), so tests read ``frame["travel_min"]``.
+    """
+    from ui.tables import header
+
+    wanted = header(column, lang)
+    frame = next(d.value for d in at.dataframe if wanted in d.value.columns)
+    names = {header(c, lang): c for c in _known_columns()}
+    return frame.rename(columns=lambda h: names.get(h, h))
+
+
+def _known_columns() -> list[str]:
+    from layers.kinds import KINDS
+    from ui.tables import COLUMN_LABELS
+
+    return [*COLUMN_LABELS, *(f"{p}{k}" for p in ("n_", "has_") for k in KINDS)]

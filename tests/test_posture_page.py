@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import sha256
+from conftest import sha256, shown_table
 
 ROOT = Path(__file__).parents[1]
 PAGE = "ui/posture_page.py"
@@ -30,7 +30,7 @@ def open_tab(at: AppTest, name: str) -> AppTest:
 
 
 def frame_with(at: AppTest, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return shown_table(at, column)
 
 
 def test_every_tab_draws_on_the_demo(demo_project: Path,
@@ -42,7 +42,7 @@ def test_every_tab_draws_on_the_demo(demo_project: Path,
     assert [t.label for t in at.tabs] == list(TABS.values())
     units = frame_with(at, "completeness_pct")
     assert len(units) == 238
-    districts = units[units["level"] == "district"]
+    districts = units[units["level"] == "huyện"]
     assert districts["has_combat_base"].all() and not districts["complete"].all()
     downloads = set()
     checks = {
@@ -51,7 +51,7 @@ def test_every_tab_draws_on_the_demo(demo_project: Path,
         "support": ("component_size", lambda f: f["component"].min() == 1),
         "nearest": ("road_time_min", lambda f: len(f) == 226 and f["road_time_min"].notna()
                     .all()),
-        "hazards": ("zone_name", lambda f: "relocation_site" in set(f["kind"])),
+        "hazards": ("zone_name", lambda f: "Địa điểm di chuyển" in set(f["kind"])),
     }
     for name, (column, check) in checks.items():
         open_tab(at, name)
@@ -94,7 +94,7 @@ def test_nearest_map_classes_follow_the_mode(demo_project: Path,
         assert in_script(label, script) == bool(members.any()), label
     assert classes["> 60 phút"].any() and classes["15–30 phút"].any()
     at.checkbox(key="posture_nearest_road").uncheck().run()
-    assert frame_with(at, "distance_m")["road_time_min"].isna().all()
+    assert (frame_with(at, "distance_m")["road_time_min"] == "").all()
     script = map_script(at)
     assert in_script("5–10 km", script) and not in_script("15–30 phút", script)
 
@@ -103,7 +103,7 @@ def test_inputs_change_the_results(demo_project: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(demo_project, monkeypatch)
     at.multiselect(key="posture_req_district").set_value(["combat_base"]).run()
-    districts = frame_with(at, "completeness_pct").query("level == 'district'")
+    districts = frame_with(at, "completeness_pct").query("level == 'huyện'")
     assert districts["complete"].all()
     open_tab(at, "depth")
     at.text_input(key="posture_bands").set_value("5, 20").run()

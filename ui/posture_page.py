@@ -8,20 +8,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-from geo.assets import stack_layers, with_attributes
-from geo.completeness import LEVELS, completeness, required_kinds, split_levels
-from geo.depth import band_labels, band_polygons, depth_crosstab, depth_from_border
-from geo.hazards import hazard_exposure, route_hazards
-from geo.nearest import nearest_bases
-from geo.support import mutual_support
-from layers.errors import LayerError
+from geo.completeness import LEVELS
 from layers.kinds import KINDS, Style
-from layers.store import ProjectStore
 from layers.tables import table_csv_bytes
 from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
+from planning import inputs, posture
+from planning.project import Project
 from ui.i18n import lang, t, tr
-from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
+from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.tables import show_table, value_text
 
 # Tabs of the page (vi, en), in order.
 TAB_TEXTS: dict[str, tuple[str, str]] = {
@@ -69,14 +65,15 @@ def page() -> None:
     """Draw the Posture page."""
     sidebar()
     st.title(t("page_posture"))
-    store = open_store()
-    if store is None:
+    proj = project()
+    if proj is None:
         return
-    data = _project(store)
-    if not len(data["units"]):
-        st.info(tr("Dự án chưa có lớp đơn vị hành chính. Nhập một lớp loại 'Đơn vị hành "
-                   "chính' ở trang Lớp dữ liệu.", "The project has no admin-unit layer. "
-                   "Import one of kind 'Administrative unit' on the Layers page."))
+    if not len(inputs.admin_units(proj)):
+        st.info(tr("Dự án chưa có lớp đơn vị hành chính (có cột cấp). Nhập một lớp loại 'Đơn "
+                   "vị hành chính' ở trang Lớp dữ liệu.", "The project has no admin-unit layer "
+                   "(with a level). Import one of kind 'Administrative unit' on the Layers "
+                   "page."))
+        _warnings(proj.take_notes())
         return
     # lazy tabs: only the open one runs (each draws a map)
     tabs = st.tabs([tr(*TAB_TEXTS[name]) for name in TAB_TEXTS], key=f"posture_tab_{lang()}",
@@ -87,57 +84,22 @@ def page() -> None:
             continue
         with tab:
             try:
-                draw(data)
-            except (LayerError, ValueError) as err:
-                st.error(str(err))
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def _project(store: ProjectStore) -> dict[str, gpd.GeoDataFrame | dict]:
-    """Read the layers the tabs need (each layer cached until the store changes)."""
-    stamp = store_stamp(store)
-    records = store.layers()
-
-    def stack(kinds: object, columns: tuple[str, ...] = ("name", "code", "level")
-              ) -> gpd.GeoDataFrame:
-        wanted = set(kinds)
-        return stack_layers([(r.name, r.kind, read_layer(stamp, r.name)) for r in records
-                             if r.kind in wanted], columns=columns)
-
-    kinds = list(dict.fromkeys([*settings.posture_asset_kinds, *required_kinds(),
-                                *settings.support_kinds]))
-    return {
-        "units": stack(["admin_unit"], ("name", "code", "level", "parent_code")),
-        "assets": stack(kinds),
-        "border": stack(["border"], ("name",)),
-        "hazards": stack(["hazard_zone"], ("name", "hazard")),
-        "roads": {r.name: read_layer(stamp, r.name) for r in records
-                  if r.kind == "infrastructure"},
-        "stamp": stamp,
-    }
-
-
-def _road_graph(data: dict) -> object:
-    if not data["roads"]:
-        msg = tr("Dự án chưa có lớp hạ tầng giao thông (loại 'Hạ tầng') để tính theo đường bộ.",
-                 "The project has no road layer (kind 'Infrastructure') to compute by road.")
-        raise LayerError(msg)
-    return road_graph(data["stamp"], tuple(data["roads"]))
+                draw(proj)
+            except EXPECTED_ERRORS as err:
+                st.error(error_text(err))
 
 
 # --- tabs ------------------------------------------------------------------------------------
 
 
-def _completeness_tab(data: dict) -> None:
-    units, assets = data["units"], data["assets"]
-    levels = split_levels(units)
+def _completeness_tab(proj: Project) -> None:
+    units = inputs.admin_units(proj)
+    present = [lv for lv in LEVELS if (units["level"] == lv).any()]
     with st.expander(tr("Thành phần bắt buộc theo cấp", "Required components per level")):
-        reqs = _requirements(levels)
-    table = completeness(units, assets, requirements=reqs)
-    shown = with_attributes(units, table, label="unit", columns=())
-    present = list(levels)
+        reqs = _requirements(present)
+    result = posture.completeness(proj, requirements=reqs)
+    _warnings(result.warnings)
+    shown = result.main
     default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
     level = st.radio(tr("Cấp hiển thị trên bản đồ", "Level on the map"), present,
                      index=present.index(default), horizontal=True, key="posture_level",
@@ -150,15 +112,13 @@ def _completeness_tab(data: dict) -> None:
     kind, count = _most_missing(with_reqs)
     c2.metric(f"{tr('Thiếu nhiều nhất', 'Most often missing')}: {kind or '–'}",
               tr(f"{count} đơn vị", f"{count} units"))
-    layers = _choropleth(part) + _kind_layers(assets[assets["kind"].isin(required_kinds(reqs))])
-    _map(layers, "posture_completeness_map")
-    st.dataframe(shown.drop(columns="geometry"), hide_index=True, width="stretch")
+    _map(_choropleth(part) + _kind_layers(result.extra["assets"]), "posture_completeness_map")
+    show_table(shown, key="posture_completeness_table")
     _download(shown, "posture_completeness.csv", "posture_completeness_csv")
 
 
-def _depth_tab(data: dict) -> None:
-    border, assets = data["border"], data["assets"]
-    if not len(border):
+def _depth_tab(proj: Project) -> None:
+    if not len(inputs.border(proj)):
         st.info(tr("Dự án chưa có lớp đường biên giới (loại 'Đường biên giới').",
                    "The project has no border layer (kind 'Border line')."))
         return
@@ -166,10 +126,9 @@ def _depth_tab(data: dict) -> None:
                             "Depth band limits (km, increasing)"),
                          value=", ".join(f"{b:g}" for b in settings.depth_bands_km),
                          key="posture_bands")
-    bands = _parse_bands(text)
-    area = next(iter(split_levels(data["units"]).values()), data["units"])
-    depth = depth_from_border(assets, border, area=area, bands_km=bands)
-    polygons = band_polygons(border, area, bands_km=bands)
+    result = posture.depth(proj, bands=text)
+    _warnings(result.warnings)
+    table, polygons = result.main, result.tables["band_polygons"]
     layers = [MapLayer(f"{tr('Dải', 'Band')} {row.band} km", "border",
                        gpd.GeoDataFrame({"band": [row.band], "area_km2": [row.area_km2]},
                                         geometry=[row.geometry], crs=polygons.crs),
@@ -177,30 +136,24 @@ def _depth_tab(data: dict) -> None:
                        legend=f"{tr('Dải', 'Band')} {row.band} km")
               for row, color in zip(polygons.itertuples(), _band_colors(len(polygons)),
                                     strict=True)]
-    layers.append(MapLayer(tr("Đường biên giới", "Border line"), "border", border))
-    outside = depth["outside_province"].fillna(False).astype(bool)
-    layers += _kind_layers(assets[~outside.to_numpy()])
+    layers.append(MapLayer(tr("Đường biên giới", "Border line"), "border",
+                           result.extra["border"]))
+    outside = table["outside_province"].fillna(False).astype(bool).to_numpy()
+    layers += _kind_layers(table[~outside])
     if outside.any():
         label = tr("Ngoài địa bàn tỉnh", "Outside the province")
-        layers.append(MapLayer(label, "combat_base", assets[outside.to_numpy()],
-                               style=EXPOSED_STYLE, legend=label))
+        layers.append(MapLayer(label, "combat_base", table[outside], style=EXPOSED_STYLE,
+                               legend=label))
     _map(layers, "posture_depth_map")
     st.subheader(tr("Số lượng theo loại và dải chiều sâu (km)",
                     "Count per kind and depth band (km)"))
-    st.dataframe(depth_crosstab(depth, assets["kind"]), width="stretch")
-    table = with_attributes(assets, depth[["depth_km", "band", "outside_province"]],
-                            label="asset")
-    table["band"] = table["band"].astype("str")
-    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    crosstab = result.tables["crosstab"]
+    st.dataframe(crosstab.rename(index=lambda k: value_text(k)), width="stretch")
+    show_table(table, key="posture_depth_table")
     _download(table, "posture_depth.csv", "posture_depth_csv")
 
 
-def _support_tab(data: dict) -> None:
-    assets = data["assets"]
-    positions = assets[assets["kind"].isin(settings.support_kinds)]
-    if not len(positions):
-        st.info(tr("Chưa có vị trí phòng thủ nào.", "No defense position yet."))
-        return
+def _support_tab(proj: Project) -> None:
     c1, c2 = st.columns(2)
     by_road = c1.radio(tr("Liên kết khi", "Link when"), [False, True], horizontal=True,
                        key="posture_support_mode",
@@ -211,89 +164,80 @@ def _support_tab(data: dict) -> None:
         limit = c2.number_input(tr("Thời gian tối đa (phút)", "Maximum time (minutes)"),
                                 min_value=0.0, value=float(settings.support_within_min),
                                 step=5.0, key="posture_within_min")
-        result = mutual_support(positions, within_min=limit, network=_road_graph(data))
+        result = posture.support(proj, within_min=limit)
     else:
         limit = c2.number_input(tr("Khoảng cách tối đa (km)", "Maximum distance (km)"),
                                 min_value=0.0, value=float(settings.support_within_km),
                                 step=1.0, key="posture_within_km")
-        result = mutual_support(positions, within_km=limit)
-    table = with_attributes(positions, result.positions, label="position")
+        result = posture.support(proj, within_km=limit)
+    _warnings(result.warnings)
+    table, weakest = result.main, result.tables["weakest_links"]
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("Nhóm hỗ trợ", "Groups"), table["component"].nunique())
     m2.metric(tr("Vị trí cô lập", "Isolated positions"), int(table["isolated"].sum()))
-    m3.metric(tr("Liên kết yếu (cầu nối)", "Weak links (bridges)"), len(result.weakest))
-    _map(_support_layers(table, result.links), "posture_support_map")
+    m3.metric(tr("Liên kết yếu (cầu nối)", "Weak links (bridges)"), len(weakest))
+    _map(_support_layers(table, result.tables["links"]), "posture_support_map")
     st.subheader(tr("Liên kết yếu nhất", "Weakest links"))
-    st.dataframe(result.weakest, hide_index=True, width="stretch")
-    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    show_table(weakest, key="posture_weakest_table")
+    show_table(table, key="posture_support_table")
     _download(table, "posture_support.csv", "posture_support_csv")
 
 
-def _nearest_tab(data: dict) -> None:
-    levels = split_levels(data["units"])
-    communes = levels.get("commune", next(reversed(levels.values()), data["units"]))
-    bases = data["assets"][data["assets"]["kind"] == "combat_base"]
-    if not len(bases):
+def _nearest_tab(proj: Project) -> None:
+    if not len(inputs.assets(proj, ["combat_base"])):
         st.info(tr("Chưa có căn cứ chiến đấu nào.", "No combat base yet."))
         return
-    road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=bool(data["roads"]),
+    has_roads = bool(proj.names(["infrastructure"]))
+    road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=has_roads,
                        key="posture_nearest_road")
-    graph = _road_graph(data) if road else None
-    near = nearest_bases(communes, bases, network=graph)
-    table = with_attributes(communes, near, label="commune", columns=("name", "code"))
-    _map(_nearest_layers(table, by_road=graph is not None)
-         + _kind_layers(bases), "posture_nearest_map")
-    st.dataframe(table.drop(columns="geometry"), hide_index=True, width="stretch")
+    result = posture.nearest(proj, by_road=road)
+    _warnings(result.warnings)
+    table = result.main
+    _map(_nearest_layers(table, by_road=road) + _kind_layers(result.extra["bases"]),
+         "posture_nearest_map")
+    show_table(table, key="posture_nearest_table")
     _download(table, "posture_nearest.csv", "posture_nearest_csv")
 
 
-def _hazards_tab(data: dict) -> None:
-    zones, assets = data["hazards"], data["assets"]
-    if not len(zones):
+def _hazards_tab(proj: Project) -> None:
+    if not len(inputs.hazard_zones(proj)):
         st.info(tr("Dự án chưa có lớp vùng ngập lụt, sạt lở.",
                    "The project has no hazard-zone layer."))
         return
-    features = assets[assets["kind"].isin(settings.posture_asset_kinds)]
-    pairs = hazard_exposure(features, zones)
-    roads = _road_lines(data)
-    flagged = route_hazards(roads, zones) if len(roads) else None
+    result = posture.hazards(proj)
+    _warnings(result.warnings)
+    pairs, parts = result.main, result.tables["road_parts"]
+    features = result.extra["features"]
     st.metric(tr("Đối tượng trong vùng thiên tai", "Features in hazard zones"),
               pairs["feature"].nunique())
-    layers = [MapLayer(tr("Vùng ngập lụt, sạt lở", "Hazard zones"), "hazard_zone", zones,
-                       style=ZONE_STYLE)]
-    exposed = features.loc[features.index.isin(pairs["feature"])]
-    layers += _kind_layers(features.loc[~features.index.isin(pairs["feature"])], show=False)
-    if len(exposed):
+    layers = [MapLayer(tr("Vùng ngập lụt, sạt lở", "Hazard zones"), "hazard_zone",
+                       result.extra["zones"], style=ZONE_STYLE)]
+    hit = features.index.isin(pairs["feature"])
+    layers += _kind_layers(features.loc[~hit], show=False)
+    if hit.any():
         label = tr("Trong vùng thiên tai", "In a hazard zone")
-        layers.append(MapLayer(label, "combat_base", exposed, style=EXPOSED_STYLE, legend=label))
-    road_table = None
-    if flagged is not None and flagged["in_hazard"].any():
-        hit = flagged["in_hazard"].to_numpy()
-        road_table = with_attributes(roads, pd.DataFrame(flagged.drop(columns="geometry")),
-                                     label="road", columns=("layer", "name"))[hit]
-        parts = gpd.GeoDataFrame(road_table[["name", "zones", "hazard_length_m"]],
-                                 geometry=flagged.geometry.to_numpy()[hit], crs=flagged.crs)
-        label = tr("Đoạn đường trong vùng thiên tai", "Road sections in hazard zones")
-        layers.append(MapLayer(label, "infrastructure", parts, style=ROAD_HAZARD_STYLE,
+        layers.append(MapLayer(label, "combat_base", features.loc[hit], style=EXPOSED_STYLE,
                                legend=label))
+    if len(parts):
+        label = tr("Đoạn đường trong vùng thiên tai", "Road sections in hazard zones")
+        layers.append(MapLayer(label, "infrastructure",
+                               parts[["name", "zones", "hazard_length_m", "geometry"]],
+                               style=ROAD_HAZARD_STYLE, legend=label))
     _map(layers, "posture_hazards_map")
-    st.dataframe(pairs, hide_index=True, width="stretch")
+    show_table(pairs, key="posture_hazards_table")
     _download(pairs, "posture_hazards.csv", "posture_hazards_csv")
-    if road_table is not None:
+    if len(parts):
         st.subheader(tr("Đường đi qua vùng thiên tai", "Roads through hazard zones"))
-        st.dataframe(road_table.drop(columns=["geometry", "in_hazard"]), hide_index=True,
-                     width="stretch")
+        show_table(result.tables["roads"], key="posture_roads_table")
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _requirements(levels: dict) -> dict[str, list[str]]:
+def _requirements(levels: list[str]) -> dict[str, list[str]]:
     kinds = [k for k, v in KINDS.items() if v.group == "defense"]
     reqs = {}
-    for level in LEVELS:
-        if level not in levels:
-            continue
+    for level in levels:
         default = [k for k in settings.posture_requirements.get(level) or [] if k in kinds]
         reqs[level] = st.multiselect(_level_text(level), kinds, default=default,
                                      format_func=lambda k: KINDS[k].label(lang()),
@@ -363,15 +307,14 @@ def _nearest_layers(table: gpd.GeoDataFrame, *, by_road: bool) -> list[MapLayer]
     return layers
 
 
+def _warnings(messages: list) -> None:
+    for message in messages:
+        st.warning(message.text(lang()))
+
+
 def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLayer]:
     return [MapLayer(KINDS[kind].label(lang()), kind, group[["name", "geometry"]], show=show)
             for kind, group in assets.groupby("kind", sort=False)]
-
-
-def _road_lines(data: dict) -> gpd.GeoDataFrame:
-    lines = stack_layers([(n, "infrastructure", g) for n, g in data["roads"].items()],
-                         columns=("name",))
-    return lines[lines.geom_type.isin(["LineString", "MultiLineString"])]
 
 
 def _map(layers: list[MapLayer], key: str) -> None:
@@ -382,19 +325,6 @@ def _map(layers: list[MapLayer], key: str) -> None:
 def _download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(frame),
                        file_name=file_name, mime="text/csv", key=key)
-
-
-def _parse_bands(text: str) -> tuple[float, ...]:
-    try:
-        bands = tuple(float(x) for x in text.replace(";", ",").split(",") if x.strip())
-        band_labels(bands)
-    except ValueError:
-        msg = tr(f"Giới hạn dải '{text}' không hợp lệ: nhập các số km > 0 tăng dần, cách nhau "
-                 "bằng dấu phẩy, ví dụ 10, 30, 60.",
-                 f"Band limits '{text}' are not valid: enter increasing km > 0 separated by "
-                 "commas, e.g. 10, 30, 60.")
-        raise ValueError(msg) from None
-    return bands
 
 
 def _band_colors(n: int) -> list[str]:

@@ -6,11 +6,14 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
-import networkx as nx
+import pandas as pd
 import streamlit as st
 
+from geo.errors import AnalysisInputError
 from layers.errors import LayerError
-from layers.store import ProjectStore
+from layers.store import LayerRecord, ProjectStore
+from planning.errors import PlanningError
+from planning.project import Project
 from ui.i18n import lang, t
 
 DEFAULT_PROJECT = "var/demo.gpkg"
@@ -68,16 +71,52 @@ def read_layer(stamp: tuple[str, int], name: str, version: int | None = None) ->
     return ProjectStore(stamp[0]).read(name, version)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def road_graph(stamp: tuple[str, int], layers: tuple[str, ...],
-               speeds: tuple[tuple[str, float], ...] = ()) -> nx.MultiGraph:
-    """Build the road graph of ``layers``, cached until the store file changes.
+class CachedReader:
+    """A project reader for the pages: the registry read fresh, layers cached by version.
 
-    The graph is shared between reruns and pages: analyses must work on a copy (those
-    of :mod:`geo` do). ``speeds`` are ``(class, km/h)`` pairs overriding the settings.
+    Satisfies :class:`planning.project.ProjectReader`. A layer is kept (``st.cache_data``)
+    under its project path and the table of its current version, so a new version, a
+    restore or another project is read afresh, and reruns and pages share the reads.
     """
-    from geo import network
 
-    frames = {name: read_layer(stamp, name) for name in layers}
-    speed = dict(speeds)
-    return network.build_graph(network.network_lines(frames, speeds=speed), speeds=speed)
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
+        self.path = store.path
+
+    def layers(self) -> list[LayerRecord]:
+        """Return the current version of every layer (never cached: it is cheap)."""
+        return self.store.layers()
+
+    def read(self, name: str, version: int | None = None) -> gpd.GeoDataFrame:
+        """Return a layer, cached by its stored table."""
+        rec = self.store.record(name, version)
+        return _read_table(str(self.path), rec.name, rec.version, rec.table, rec.imported_at)
+
+    def read_records(self, table: str) -> pd.DataFrame:
+        """Return a stored table of records (not cached: it may be edited on the page)."""
+        return self.store.read_records(table)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _read_table(path: str, name: str, version: int, table: str, stamp: str
+                ) -> gpd.GeoDataFrame:
+    return ProjectStore(path).read(name, version)
+
+
+def project() -> Project | None:
+    """Return the project for the planning layer (``None`` after saying why there is none)."""
+    store = open_store()
+    if store is None:
+        return None
+    return Project(CachedReader(store))
+
+
+def error_text(err: Exception) -> str:
+    """Return the text of an expected error in the interface language."""
+    if isinstance(err, PlanningError):
+        return err.text(lang())
+    return str(err)
+
+
+EXPECTED_ERRORS = (LayerError, AnalysisInputError)
+"""Errors a page shows with ``st.error(error_text(err))``; anything else is a bug."""

@@ -211,18 +211,22 @@ def show_table(frame: pd.DataFrame, *, key: str | None = None, **kwargs: object)
 
 
 def _column(values: pd.Series, column: str, language: str) -> pd.Series:
-    """One column for people: rounded numbers, translated codes, blanks for missing."""
+    """One column for people: rounded numbers, translated codes, blanks for missing.
+
+    A numeric column with gaps becomes text (the numbers formatted with their decimals):
+    a grid shows a missing number as "None" otherwise.
+    """
     if pd.api.types.is_bool_dtype(values):
         return values
     if pd.api.types.is_numeric_dtype(values):
         decimals = rounding(column)
         if decimals is not None:
             values = values.round(decimals)
-        if decimals == 0 and values.notna().any():
-            values = values.astype("Int64")
         if not values.isna().any():
-            return values
-    elif column in TRANSLATED_COLUMNS:
+            return values.astype("int64") if decimals == 0 else values
+        digits = f".{decimals}f" if decimals is not None else "g"
+        return values.map(lambda v: "" if _is_missing(v) else format(v, digits))
+    if column in TRANSLATED_COLUMNS:
         values = values.map(lambda v: value_text(v, language))
     return values.astype(object).map(lambda v: "" if _is_missing(v) else v)
 

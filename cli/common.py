@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from geo.errors import AnalysisInputError
 from layers.errors import LayerError, MissingCRSError
 
 app = typer.Typer(
@@ -44,7 +45,13 @@ def _fail(message: str) -> None:
 
 
 def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn expected errors into one line on stderr and exit status 2."""
+    """Turn bad input into one line on stderr and exit status 2.
+
+    Bad input is a :class:`layers.errors.LayerError` (which includes
+    :class:`planning.errors.PlanningError`) or a :class:`geo.errors.AnalysisInputError`.
+    Any other exception, a plain ``ValueError`` included, is a bug: it propagates with its
+    traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,7 +61,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             codes = ", ".join(c.code for c in err.candidates[:3])
             hint = f" Candidates from the coordinates: {codes}." if codes else ""
             _fail(f"{err}{hint if codes and codes not in str(err) else ''}")
-        except (LayerError, ValueError) as err:
+        except (LayerError, AnalysisInputError) as err:
             _fail(str(err).replace("\n", " "))
 
     return wrapper

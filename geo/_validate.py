@@ -11,6 +11,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geo.errors import AnalysisInputError
+
 _SHOW = 5  # how many offending labels a message lists
 
 
@@ -161,10 +163,10 @@ def metric_crs(crs: object, frames: Iterable[gpd.GeoDataFrame]) -> tuple[CRS | N
 
 
 def raise_problems(problems: list[str]) -> None:
-    """Raise one ValueError listing every problem, if there is any."""
+    """Raise one :class:`~geo.errors.AnalysisInputError` listing every problem, if there is any."""
     if problems:
         msg = "\n".join(problems)
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
 
 
 def _is_width(value: object) -> bool:

@@ -77,7 +77,7 @@ def protection_zones(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``works`` has no CRS, empty or invalid geometries, or a kind with no width
         (the message lists the known kinds and how to pass ``zones``).
     """
@@ -144,7 +144,7 @@ def appraise(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate index labels, empty or invalid geometries; if
         a work's kind has no zone width; if a distance or width is negative.
     """
@@ -195,7 +195,7 @@ def appraisal_summary(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> pd.Da
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``pairs`` lacks columns of :func:`appraise` or names proposals that are not in
         ``proposals``.
     """

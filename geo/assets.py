@@ -14,6 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.errors import AnalysisInputError
+
 ATTRIBUTES: tuple[str, ...] = ("name", "code", "level")
 """Attributes :func:`stack_layers` keeps by default (missing ones become empty)."""
 
@@ -45,7 +47,7 @@ def stack_layers(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a layer is not a GeoDataFrame or has no CRS, or two layers share a name.
     """
     wanted = None if kinds is None else set(kinds)
@@ -62,7 +64,7 @@ def stack_layers(
         seen.add(name)
     if problems:
         msg = "\n".join(problems)
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     if not picked:
         empty = {"layer": [], "kind": [], **{c: [] for c in columns}}
         return gpd.GeoDataFrame(pd.DataFrame(empty, dtype="str"), geometry=[], crs="EPSG:4326")

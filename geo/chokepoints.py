@@ -91,7 +91,7 @@ def chokepoints(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If there is no hub or target, a node is unknown, or the threshold is negative.
     """
     study = _Study.of(G, targets, hubs, increase_pct, offroad_speed_kmh)

@@ -95,7 +95,7 @@ def completeness(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries; if a unit
         has no level or a level (unit or asset) is unknown; if ``assets`` has no kind
         column; if ``requirements`` names an unknown level.

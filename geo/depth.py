@@ -47,7 +47,7 @@ def band_labels(bands_km: Sequence[float] | None = None) -> list[str]:
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If the limits are not increasing numbers > 0.
     """
     edges = _edges(bands_km)
@@ -90,7 +90,7 @@ def depth_from_border(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries, if the
         border has no line, or if the band limits are not increasing numbers > 0.
     """
@@ -177,7 +177,7 @@ def band_polygons(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         As :func:`depth_from_border`.
     """
     problems = _band_problems(bands_km)

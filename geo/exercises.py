@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo import settings
+from geo.errors import AnalysisInputError
 
 PLAN_COLUMNS: tuple[str, ...] = (
     "commune_code", "commune_name", "district_code", "district_name", "year",
@@ -68,7 +69,7 @@ def cycle_years(share_min: float | None = None) -> int:
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If the share is not in (0, 1] or the cycle setting is not a whole number >= 1.
     """
     if settings.exercise_cycle_years is not None:
@@ -76,7 +77,7 @@ def cycle_years(share_min: float | None = None) -> int:
         if not _is_whole(cycle) or cycle < 1:
             msg = (f"settings.exercise_cycle_years must be a whole number of years >= 1 or "
                    f"None, not {cycle!r}.")
-            raise ValueError(msg)
+            raise AnalysisInputError(msg)
         return cycle
     low = _share(share_min, settings.exercise_share_min, "share_min")
     return math.ceil(1.0 / low - _EPS)
@@ -101,7 +102,7 @@ def yearly_count(n_communes: int, *, share_min: float | None = None,
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a share is not in (0, 1], ``share_min > share_max`` or ``n_communes < 1``.
     """
     low = _share(share_min, settings.exercise_share_min, "share_min")
@@ -109,9 +110,11 @@ def yearly_count(n_communes: int, *, share_min: float | None = None,
     if low > high:
         msg = (f"share_min ({low}) is larger than share_max ({high}); e.g. share_min=0.20, "
                "share_max=0.25.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     if n_communes < 1:
-        raise ValueError("There are no communes to plan; import the commune layer first.")
+        msg = (f"`n_communes` must be at least 1, not {n_communes!r}: there are no communes "
+               "to plan; pass the communes (a commune layer) first.")
+        raise AnalysisInputError(msg)
     lo = math.ceil(n_communes * low - _EPS)
     hi = math.floor(n_communes * high + _EPS)
     return lo, max(lo, hi)
@@ -175,7 +178,7 @@ def last_exercised(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a column is missing or a record year is not a whole number.
     """
     codes = _codes(communes, code_col)
@@ -244,7 +247,7 @@ def rotation_plan(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an argument is out of range, a column is missing, codes are not unique, or
         the cycle is too short to be kept within ``share_max``.
     """
@@ -254,12 +257,12 @@ def rotation_plan(
     lo, hi = yearly_count(len(codes), share_min=share_min, share_max=share_max)
     cycle = cycle_years(share_min) if cycle is None else cycle
     if not _is_whole(cycle) or cycle < 1:
-        raise ValueError(f"`cycle` must be a whole number of years >= 1, not {cycle!r}.")
+        raise AnalysisInputError(f"`cycle` must be a whole number of years >= 1, not {cycle!r}.")
     if math.ceil(len(codes) / cycle) > hi:
         msg = (f"A cycle of {cycle} years needs {math.ceil(len(codes) / cycle)} of the "
                f"{len(codes)} communes a year, more than the maximum share allows ({hi}); "
                "lengthen the cycle or raise share_max.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     districts = _district_codes(communes, district_col)
     sizes = Counter(districts.to_numpy())
     last = dict(zip(codes, last_exercised(communes, records, before=start, code_col=code_col,
@@ -386,7 +389,7 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
     if missing:
         msg = (f"`records` lacks column(s) {', '.join(missing)}; it needs commune_code and "
                "year (read it with layers.records.read_exercises).")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     recs = records
     wanted = set(settings.exercise_commune_types if types is None else types)
     if "type" in recs.columns:
@@ -395,7 +398,7 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
     bad = years.isna() | (years.round() != years)
     if bad.any():
         shown = ", ".join(repr(v) for v in recs.loc[bad, "year"].head(5))
-        raise ValueError(f"`records` has years that are not whole numbers: {shown}.")
+        raise AnalysisInputError(f"`records` has years that are not whole numbers: {shown}.")
     out = pd.DataFrame({"commune_code": recs["commune_code"].astype("str").str.strip(),
                         "year": years.astype("int64")})
     if before is not None:
@@ -405,24 +408,24 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
 
 def _codes(communes: pd.DataFrame, code_col: str) -> pd.Series:
     if not isinstance(communes, pd.DataFrame):
-        raise ValueError(f"`communes` must be a DataFrame, not {type(communes).__name__}.")
+        raise AnalysisInputError(f"`communes` must be a DataFrame, not {type(communes).__name__}.")
     if code_col not in communes.columns:
         cols = ", ".join(map(str, communes.columns))
         msg = (f"`communes` has no column {code_col!r} with the commune code (columns: "
                f"{cols}); pass code_col='<column>'.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     codes = communes[code_col]
     empty = codes.isna() | (codes.astype("str").str.strip() == "")
     if empty.any():
         msg = (f"`communes` has rows without a code in {code_col!r} (rows "
                f"{list(communes.index[empty][:5])}); give every commune a code.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     codes = codes.astype("str").str.strip()
     dup = codes[codes.duplicated()].unique()
     if len(dup):
         msg = (f"`communes` has duplicate codes ({', '.join(map(repr, dup[:5]))}); each "
                "commune needs its own code.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     return codes
 
 
@@ -441,7 +444,7 @@ def _check_years(years: int, start: int) -> None:
     if not _is_whole(start):
         problems.append(f"`start` must be a year (whole number), not {start!r}")
     if problems:
-        raise ValueError("; ".join(problems) + ".")
+        raise AnalysisInputError("; ".join(problems) + ".")
 
 
 def _is_whole(value: object) -> bool:
@@ -452,5 +455,5 @@ def _share(value: float | None, default: float, name: str) -> float:
     value = default if value is None else value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
         msg = f"`{name}` must be a share in (0, 1], e.g. 0.20 for 20 %, not {value!r}."
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     return float(value)

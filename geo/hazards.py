@@ -58,7 +58,7 @@ def hazard_exposure(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries, or a
         hazard zone is not a polygon.
     """
@@ -107,7 +107,7 @@ def route_hazards(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries, or a
         hazard zone is not a polygon.
     """

@@ -64,7 +64,7 @@ def nearest_bases(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries.
     """
     problems = _validate.frame_problems(communes, "communes")

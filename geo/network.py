@@ -64,6 +64,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from geo import _validate, settings
+from geo.errors import AnalysisInputError
 
 EDGE_COLUMNS: tuple[str, ...] = (
     "segment_id", "source", "class", "length_m", "speed_kmh", "time_min", "u", "v")
@@ -143,7 +144,7 @@ def build_graph(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``lines`` has no CRS, duplicate labels, rows without geometry or that are not
         lines, or a speed or tolerance is not a positive number.
     """
@@ -206,7 +207,7 @@ def connect_points(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If the graph has no edges, a point has no geometry or CRS, labels repeat, a node
         id is taken already, or the speed is not a positive number.
     """
@@ -259,7 +260,7 @@ def shortest_route(G: nx.MultiGraph, source: Hashable, target: Hashable, *,
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a node is not in ``G`` or ``target`` cannot be reached from ``source``.
     """
     _validate.raise_problems(_node_problems(G, [source, target]))
@@ -269,7 +270,7 @@ def shortest_route(G: nx.MultiGraph, source: Hashable, target: Hashable, *,
         msg = (f"{target!r} cannot be reached from {source!r} on the road network: they lie "
                "on unconnected parts of it (a segment was cut, or the roads do not meet "
                "within the snap tolerance, geo.settings.network_snap_m).")
-        raise ValueError(msg) from None
+        raise AnalysisInputError(msg) from None
     return _route(G, nodes, weight)
 
 
@@ -294,7 +295,7 @@ def travel_times(G: nx.MultiGraph, sources: Iterable[Hashable], *,
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``sources`` is empty or names a node not in ``G``.
     """
     sources = list(sources)
@@ -323,7 +324,7 @@ def without_segments(G: nx.MultiGraph, segment_ids: Iterable[str]) -> nx.MultiGr
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an id is not a segment of ``G``.
     """
     wanted = {segment_ids} if isinstance(segment_ids, str) else set(segment_ids)
@@ -332,8 +333,9 @@ def without_segments(G: nx.MultiGraph, segment_ids: Iterable[str]) -> nx.MultiGr
     if unknown:
         msg = (f"unknown road segment id(s): {_show(sorted(map(str, unknown)))}. Segment ids "
                "look like '<layer>:<row>/<part>/<piece>'; list them with "
-               "geo.network.edges_frame(G) (`kvpt chokepoints` shows the ones that matter).")
-        raise ValueError(msg)
+               "geo.network.edges_frame(G) (geo.chokepoints.chokepoints(G, ...) ranks the "
+               "ones that matter).")
+        raise AnalysisInputError(msg)
     out = G.copy()
     out.remove_edges_from(edges)
     return out
@@ -398,7 +400,7 @@ def service_area(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``minutes`` is negative, there is no source, or an input is not valid.
     """
     problems = _validate.frame_problems(communes, "communes")
@@ -461,7 +463,7 @@ def network_lines(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If no line is left; the message lists the classes found.
     """
     table = {**settings.road_speed_kmh, **(speeds or {})}
@@ -486,10 +488,10 @@ def network_lines(
         msg = (f"no road lines: classes found {found}. Road classes are "
                f"{', '.join(table)} (also written 'Quốc lộ', 'QL1A', 'Đường tỉnh', 'ĐT.226', "
                "'Đường huyện', 'trunk', ...: geo.settings.road_class_aliases) or contain "
-               "'road'; give the speed of your class (e.g. "
-               "speeds={'QL': 50}, `--speed QL=50`) or pass the road layer itself "
-               "(all_lines=True, `--lines LAYER`).")
-        raise ValueError(msg)
+               "'road'; give the speed of your class in `speeds` (e.g. speeds={'QL': 50}, "
+               "km/h) or, for frames that hold roads only, keep every line with "
+               "all_lines=True.")
+        raise AnalysisInputError(msg)
     out = pd.concat([k for k in kept if len(k)])
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
 
@@ -591,7 +593,7 @@ def find_feature(features: gpd.GeoDataFrame, ident: str) -> Hashable:
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If no feature or several features match.
     """
     if ident in features.index:
@@ -604,11 +606,12 @@ def find_feature(features: gpd.GeoDataFrame, ident: str) -> Hashable:
         if len(hits) > 1:
             msg = (f"{ident!r} names {len(hits)} features ({_show(list(hits))}): give one "
                    "as '<layer>:<row>'.")
-            raise ValueError(msg)
+            raise AnalysisInputError(msg)
     example = features.index[0] if len(features) else "Layer name:0"
-    msg = (f"no feature {ident!r}: give '<layer>:<row>' (row from 0, e.g. {example!r}) or a "
-           "unique name of a point or polygon feature (`kvpt layers` lists the layers).")
-    raise ValueError(msg)
+    msg = (f"no feature {ident!r}: give '<layer>:<row>' (a layer name as given to "
+           f"feature_points and the row from 0, e.g. {example!r}) or a unique name of a point "
+           "or polygon feature.")
+    raise AnalysisInputError(msg)
 
 
 def representative_points(geoms: gpd.GeoSeries) -> gpd.GeoSeries:

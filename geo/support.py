@@ -103,7 +103,7 @@ def mutual_support(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If ``positions`` has no CRS, duplicate labels, empty or invalid geometries; if a
         distance or time is negative; if ``within_min`` is given without ``network``.
     """

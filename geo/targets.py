@@ -36,6 +36,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import AnalysisInputError
 
 MEASURES: tuple[str, ...] = ("commune_exercise", "training_ground", "combat_base_completion")
 """Keys of the targets, in display order."""
@@ -108,7 +109,7 @@ def locate(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input is not usable (no CRS, missing column, invalid geometry...).
     """
     problems = _validate.frame_problems(features, "features")
@@ -145,7 +146,7 @@ def base_completion(bases: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a ``percent_complete`` is outside 0–100.
     """
     out = pd.Series(np.nan, index=bases.index, dtype="float64", name="completion")
@@ -156,7 +157,7 @@ def base_completion(bases: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
             shown = ", ".join(f"{i!r}: {v}" for i, v in pct[bad].head(5).items())
             msg = (f"`percent_complete` must be 0–100; rows {shown}. Fix the values in the "
                    "combat-base layer.")
-            raise ValueError(msg)
+            raise AnalysisInputError(msg)
         out = (pct / 100.0).rename("completion")
     if "status" in bases.columns:
         table = {_fold(k): float(v) for k, v in settings.status_completion.items()}
@@ -217,7 +218,7 @@ def district_progress(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input is not usable.
     """
     table = _targets(targets)
@@ -325,7 +326,7 @@ def _exercised_codes(records: pd.DataFrame | None, year: int,
     if missing:
         msg = (f"`records` lacks column(s) {', '.join(missing)}; read them with "
                "layers.records.read_exercises.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     wanted = set(settings.exercise_commune_types if types is None else types)
     recs = records[records["type"].isin(wanted)] if "type" in records.columns else records
     years = pd.to_numeric(recs["year"], errors="coerce")
@@ -372,13 +373,13 @@ def _targets(overrides: Mapping[str, Mapping[str, float]] | None
 
 def _check_columns(frame: pd.DataFrame, role: str, columns: Iterable[str]) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"`{role}` must be a DataFrame, not {type(frame).__name__}.")
+        raise AnalysisInputError(f"`{role}` must be a DataFrame, not {type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         cols = ", ".join(map(str, frame.columns))
         msg = (f"`{role}` has no column(s) {', '.join(map(repr, missing))} (columns: {cols}); "
                "name the right column with the matching *_col argument.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
 
 
 def _overlap(feature: shapely.Geometry, district: shapely.Geometry) -> float:

@@ -13,9 +13,11 @@ from pathlib import Path
 import geopandas as gpd
 
 from layers.errors import LayerError
+from layers.resources import resource_dir
 
-DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
-"""The repository's ``data/`` folder (bundled real data, SOURCES.md, licences)."""
+DATA_DIR: Path = resource_dir("data")
+"""The bundled ``data/`` folder (real data, SOURCES.md, licences), installed as package
+``kvpt_data`` (see :mod:`layers.resources`)."""
 
 REAL_DIR: Path = DATA_DIR / "real"
 
@@ -88,8 +90,8 @@ def real_layer(name: str) -> gpd.GeoDataFrame:
 def _read_real(name: str) -> gpd.GeoDataFrame:
     path = REAL_DIR / f"{name}.geojson"
     if not path.is_file():
-        msg = (f"Bundled data file {path} is missing. Run the tool from a full checkout of "
-               "the repository (data/ is not installed with the package).")
+        msg = (f"Bundled data file {path} is missing: the installation is incomplete. "
+               "Reinstall KVPT Planner (pip install -e . in a checkout).")
         raise LayerError(msg)
     gdf = gpd.read_file(path)
     return gdf if gdf.crs is not None else gdf.set_crs(4326)

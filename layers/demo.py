@@ -734,7 +734,8 @@ def _new_layer(layer: DemoLayer) -> NewLayer:
     if layer.fictional:
         data, crs = layer.gdf.to_json(drop_id=True).encode("utf-8"), METRIC_CRS
     else:
-        data, crs = (DATA_DIR.parent / layer.source).read_bytes(), STORAGE_CRS
+        path = DATA_DIR / Path(layer.source).relative_to("data")  # source: data/real/…
+        data, crs = path.read_bytes(), STORAGE_CRS
     return NewLayer(gdf=layer.gdf, name=layer.name, kind=layer.kind, source_file=layer.source,
                     checksum=hashlib.sha256(data).hexdigest(), source_crs=crs, encoding=None,
                     note=layer.note)

@@ -19,8 +19,11 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 
-STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
-"""The repository's ``static/`` folder (vendored web assets)."""
+from layers.resources import resource_dir
+
+STATIC_DIR: Path = resource_dir("static")
+"""The bundled ``static/`` folder (vendored web assets), installed as package
+``kvpt_static`` (see :mod:`layers.resources`)."""
 
 STATIC_URL = "/app/static"
 """Where Streamlit serves ``static/`` (``server.enableStaticServing = true``).

@@ -1,9 +1,8 @@
-"""``kvpt relocate``: designated enterprises to relocation sites."""
+"""``kvpt relocate``: designated enterprises to relocation sites (:mod:`planning.relocation`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -11,15 +10,13 @@ from cli.common import (
     JsonOpt,
     OutOpt,
     ProjectArg,
-    _open,
-    _print_json,
     app,
-    emit,
+    emit_result,
     handles_errors,
-    records,
+    open_project,
+    print_table,
 )
-from cli.network import network_graph
-from layers.errors import LayerError
+from planning.results import Result
 
 
 @app.command()
@@ -34,7 +31,7 @@ def relocate(
     ] = None,
     cut: Annotated[list[str] | None, typer.Option(
         help="Road segment or bridge to cut, by segment_id (`kvpt relocate --list-segments`"
-             " lists them); repeat for more: --cut ID1 --cut ID2.")] = None,
+             " lists them); repeat for more: --cut ID1 --cut ID2 (at most 10).")] = None,
     capacity_by: Annotated[str | None, typer.Option(
         help="Site capacity: workforce, area or both (default: both where available).")
     ] = None,
@@ -46,7 +43,8 @@ def relocate(
     ] = None,
     list_segments: Annotated[bool, typer.Option(
         "--list-segments", help="Only list the road segments (segment_id, class, name, "
-                                "length_m, time_min, used_by = enterprises routed over it).")
+                                "length_m, time_min, n_used, used_by = enterprises routed "
+                                "over it).")
     ] = False,
     as_json: JsonOpt = False,
     out: OutOpt = None,
@@ -57,6 +55,9 @@ def relocate(
     within its capacity, each site lies at least --min-depth-km behind the border and
     outside every hazard zone, and no trip exceeds --max-min (an integer programme
     solved with HiGHS; when not everyone fits, as many as possible are placed first).
+    Every feature joins the road network from its representative point (a point as it
+    is, a polygon from a point inside it) by a straight off-road connector to the nearest
+    road, so `kvpt route --from ENTERPRISE --to SITE` gives the same travel time.
 
     --json prints exactly {"enterprises": [...], "sites": [...]}, plus "changes" with
     --cut. enterprises: enterprise, name, site (null when unplaced), site_name, reason
@@ -71,79 +72,23 @@ def relocate(
     delta_min. With --cut, "enterprises" and "sites" are the plan with the cut.
     Labels are the layers' code values when unique, else row numbers.
 
-    --out writes the enterprise table: .csv (route as WKT) or .gpkg (route lines).
+    --out writes the enterprise table: .csv (route as WKT) or .gpkg (route lines); with
+    --list-segments, the segments.
     """
-    from geo import relocation
+    from planning import relocation
 
-    inputs = _relocation_inputs(_open(project), enterprises, sites)
-    cut_ids = [c.strip() for c in cut or [] if c.strip()]
-    options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
-               "capacity_by": capacity_by}
-    args = (inputs["enterprises"], inputs["sites"], inputs["border"], inputs["graph"],
-            inputs["hazards"])
-    plan = relocation.relocate(*args, **options)
+    options = {"enterprises": enterprises, "sites": sites, "min_depth_km": min_depth_km,
+               "max_min": max_min, "capacity_by": capacity_by}
+    proj = open_project(project)
     if list_segments:
-        names = inputs["roads"]["name"] if "name" in inputs["roads"] else None
-        frame = relocation.segments_table(inputs["graph"], plan, names=names)
-        emit(frame.to_crs("EPSG:4326"), as_json=as_json, out=out, layer="segments")
+        emit_result(relocation.segments(proj, **options), as_json=as_json, out=out)
         return
-    changes = None
-    if cut_ids:
-        base, plan = plan, relocation.relocate(*args, cut=cut_ids, **options)
-        changes = relocation.compare_plans(base, plan)
-    table = plan.enterprises.to_crs("EPSG:4326")
-    if out is not None:
-        from layers.tables import write_table
-
-        write_table(table, out, layer="relocation")
-    if as_json:
-        data = {"enterprises": records(table), "sites": records(plan.sites)}
-        if changes is not None:
-            data["changes"] = records(changes)
-        _print_json(data)
-        return
-    _print_plan(plan, changes, out=out)
+    result = relocation.relocate(proj, cut=cut or (), **options)
+    emit_result(result, as_json=as_json, out=out, text=_print_plan)
 
 
-def _relocation_inputs(store: Any, enterprises: str | None, sites: str | None) -> dict:
-    """Read enterprises, sites, border, hazard zones, road lines and road graph."""
-    from geo import relocation
-
-    ents = _layers_of_kind(store, "enterprise", enterprises)
-    site_gdf = _layers_of_kind(store, "relocation_site", sites)
-    missing = [k for k, v in (("enterprise", ents), ("relocation_site", site_gdf)) if v is None]
-    if missing:
-        msg = (f"the project has no layer of kind {' nor '.join(map(repr, missing))}: import "
-               "one with `kvpt import P.gpkg FILE --kind KIND`.")
-        raise LayerError(msg)
-    graph, roads = network_graph(store, None, None)
-    return {"enterprises": relocation.index_by(ents), "sites": relocation.index_by(site_gdf),
-            "border": _layers_of_kind(store, "border"),
-            "hazards": _layers_of_kind(store, "hazard_zone"),
-            "roads": roads, "graph": graph}
-
-
-def _layers_of_kind(store: Any, kind: str, name: str | None = None) -> Any:
-    """Return the layer ``name`` (checked to be of ``kind``), else all layers of ``kind``."""
-    import geopandas as gpd
-    import pandas as pd
-
-    names = [r.name for r in store.layers() if r.kind == kind]
-    if name is not None:
-        if name not in names:
-            msg = (f"{name!r} is not a layer of kind {kind!r}; layers of that kind: "
-                   f"{', '.join(names) or 'none'} (see `kvpt layers`).")
-            raise LayerError(msg)
-        names = [name]
-    frames = [store.read(n) for n in names]
-    if len(frames) <= 1:
-        return frames[0] if frames else None
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-
-
-def _print_plan(plan: Any, changes: Any, *, out: Path | None) -> None:
-    import pandas as pd
-
+def _print_plan(result: Result) -> None:
+    plan = result.extra["plan"]
     total = len(plan.enterprises)
     typer.echo(f"Placed {plan.n_placed} of {total} enterprises; total travel "
                f"{plan.total_travel_min:.1f} min (min depth {plan.min_depth_km:g} km, max "
@@ -151,15 +96,15 @@ def _print_plan(plan: Any, changes: Any, *, out: Path | None) -> None:
                f"{'' if plan.optimal else '; NOT proven optimal: solver time limit'}).")
     if plan.cut:
         typer.echo(f"Cut segments: {', '.join(plan.cut)}")
-    if out is not None:
-        typer.echo(f"Wrote {total} enterprises to {out}")
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        cols = ["site", "reason", "travel_min", "distance_km", "site_depth_km", "binding"]
-        typer.echo(pd.DataFrame(plan.enterprises[cols]).round(2).to_string(na_rep=""))
+    cols = ["site", "reason", "travel_min", "distance_km", "site_depth_km", "binding"]
+    print_table(plan.enterprises[cols].round(2), na_rep="")
+    typer.echo("")
+    print_table(plan.sites.drop(columns=["site", "name"]).round(2))
+    changes = result.tables.get("changes")
+    if changes is not None:
         typer.echo("")
-        typer.echo(plan.sites.drop(columns=["site", "name"]).round(2).to_string())
-        if changes is not None:
-            typer.echo("")
-            typer.echo(f"Changes with the cut ({len(changes)}):")
-            typer.echo(changes.drop(columns="name").round(2).to_string(index=False, na_rep="")
-                       if len(changes) else "none")
+        typer.echo(f"Changes with the cut ({len(changes)}):")
+        if len(changes):
+            print_table(changes.drop(columns="name").round(2), index=False, na_rep="")
+        else:
+            typer.echo("none")

@@ -49,6 +49,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, network, settings
+from geo.errors import AnalysisInputError
 from geo.hazards import route_hazards
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def site_criteria(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If an input has no CRS or invalid geometries, ``min_depth_km`` is negative, or
         a positive minimum depth is asked for with no border.
     """
@@ -285,7 +286,7 @@ def solve_assignment(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If the shapes disagree, a demand or capacity is negative or missing, or the
         solver stops without any solution.
     """
@@ -361,7 +362,7 @@ def plan_relocation(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If a column needed is missing or has missing or negative values, ``times`` or
         ``criteria`` do not cover the inputs, or ``max_travel_min`` is negative.
     """
@@ -402,8 +403,10 @@ def relocate(
     """Plan the relocation on the road network, with routes.
 
     The enterprises and sites are joined to the network by
-    :func:`geo.network.connect_points` (a site polygon from its point nearest to a road,
-    where its access road would arrive); travel times are the shortest times on the
+    :func:`geo.network.connect_points`: every feature from its representative point
+    (:func:`geo.network.representative_points`: a point as it is, a polygon from a point
+    inside it), by a straight off-road connector to the nearest road, the one access rule
+    of routes, service areas and chokepoints; travel times are the shortest times on the
     network, connectors included; the route of every placed enterprise is its
     :func:`geo.network.shortest_route`. Cut segments are removed first, then the points
     are joined, so a point whose road is cut is joined to the nearest road left (the whole
@@ -439,7 +442,7 @@ def relocate(
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         On bad inputs (see :func:`site_criteria`, :func:`plan_relocation`) or an
         unknown segment id in ``cut``.
     """
@@ -477,14 +480,14 @@ def compare_plans(a: RelocationPlan, b: RelocationPlan) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    AnalysisInputError
         If the plans are not of the same enterprises.
     """
     ea, eb = a.enterprises, b.enterprises
     if not ea.index.equals(eb.index):
         msg = ("the two plans are of different enterprises: compare plans made from the "
                "same enterprise layer (e.g. relocate(...) and relocate(..., cut=[...])).")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     ta, tb = ea["travel_min"].to_numpy(float), eb["travel_min"].to_numpy(float)
     sa, sb = ea["site"].to_numpy(object), eb["site"].to_numpy(object)
     in_a, in_b = ea["site"].notna().to_numpy(), eb["site"].notna().to_numpy()
@@ -648,7 +651,7 @@ def _milp(cost: np.ndarray, constraints: list[LinearConstraint], limit: float) -
     if res.x is None:
         msg = (f"the assignment solver stopped without a solution ({res.message}); raise "
                f"geo.settings.relocation_time_limit_s (now {limit:g} s) and run again.")
-        raise ValueError(msg)
+        raise AnalysisInputError(msg)
     return _Solved(np.round(res.x), res.status == 0)
 
 
@@ -803,34 +806,19 @@ def _site_table(sites: gpd.GeoDataFrame, enterprises: gpd.GeoDataFrame, site: np
 def _connect(g: nx.MultiGraph, enterprises: gpd.GeoDataFrame,
              sites: gpd.GeoDataFrame, metric: object
              ) -> tuple[dict[Hashable, Hashable], dict[Hashable, Hashable]]:
-    """Join the enterprises and the sites' access points to the graph (in place)."""
+    """Join the enterprises and the sites to the graph by their representative points."""
     e_pts = enterprises.geometry.to_crs(metric)
     s_geoms = sites.geometry.to_crs(metric)
     edges = network.edges_frame(g)
     if not len(edges):
         msg = ("the road network has no segments: add a layer of kind 'infrastructure' with "
                "roads, or cut fewer segments.")
-        raise ValueError(msg)
-    access = _access_points(s_geoms, edges.geometry)
-    e_nodes = network.connect_points(g, gpd.GeoSeries(_points(e_pts), index=e_pts.index,
-                                                      crs=metric), prefix="enterprise")
-    s_nodes = network.connect_points(g, access, prefix="site")
+        raise AnalysisInputError(msg)
+    e_nodes = network.connect_points(g, network.representative_points(e_pts),
+                                     prefix="enterprise")
+    s_nodes = network.connect_points(g, network.representative_points(s_geoms),
+                                     prefix="site")
     return ({k: e_nodes[k] for k in enterprises.index}, {k: s_nodes[k] for k in sites.index})
-
-
-def _points(geoms: gpd.GeoSeries) -> np.ndarray:
-    """Points as they are; other shapes by a point inside them."""
-    arr = geoms.to_numpy()
-    is_point = shapely.get_type_id(arr) == 0
-    return np.where(is_point, arr, shapely.point_on_surface(arr))
-
-
-def _access_points(sites: gpd.GeoSeries, roads: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Return the point of each site nearest to the road network (where its access arrives)."""
-    arr = sites.to_numpy()
-    nearest = roads.sindex.nearest(arr, return_all=False)[1]
-    ends = shapely.get_point(shapely.shortest_line(arr, roads.to_numpy()[nearest]), 0)
-    return gpd.GeoSeries(ends, index=sites.index, crs=sites.crs)
 
 
 def _with_routes(g: nx.MultiGraph, table: gpd.GeoDataFrame,

@@ -236,11 +236,18 @@ def test_cli_chokepoints_json(demo_master: Path, demo_study: tuple, tmp_path: Pa
     ref = cp.chokepoints(G, targets, hubs)
     assert [r["segment_id"] for r in rows] == ref["segment_id"].tolist()
     first = rows[0]
-    for key in ("segment_id", "class", "source", "road_name", "length_m", "bridge", "n_cut",
-                "n_slowed", "max_increase_pct", "targets", "target_names"):
-        assert key in first
+    assert list(first) == ["segment_id", "class", "source", "road_name", "length_m", "bridge",
+                           "n_cut", "n_slowed", "max_increase_pct", "targets", "target_codes",
+                           "target_names"]
     assert first["road_name"].startswith("Quốc lộ")
     assert len(first["target_names"].split("; ")) == first["n_cut"] + first["n_slowed"]
+    # codes and names of the targets, in their order, read from the layers themselves
+    store = ProjectStore(demo_master)
+    for row in rows:
+        ids = row["targets"].split("; ")
+        feats = [store.read(i.rsplit(":", 1)[0]).iloc[int(i.rsplit(":", 1)[1])] for i in ids]
+        assert row["target_codes"].split("; ") == [f["code"] for f in feats]
+        assert row["target_names"].split("; ") == [f["name"] for f in feats]
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert table["segment_id"].tolist() == ref["segment_id"].tolist()
     assert table["geometry"].str.startswith(("LINESTRING", "MULTILINESTRING")).all()

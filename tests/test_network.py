@@ -373,12 +373,22 @@ def test_cli_route_json_and_gpkg(demo_master: Path, tmp_path: Path) -> None:
     (row,) = json.loads(res.stdout)
     assert row["from"] == "Căn cứ chiến đấu (giả định):0"
     assert row["to_name"] == "Địa điểm di chuyển 09 – Lạng Sơn"
-    for key in ("travel_min", "distance_km", "connector_m", "offroad_speed_kmh", "segments"):
-        assert key in row
+    assert list(row) == ["from", "from_code", "from_name", "to", "to_code", "to_name",
+                         "travel_min", "distance_km", "connector_m", "offroad_speed_kmh",
+                         "n_segments", "segments"]
+    store = ProjectStore(demo_master)
+    codes = {n: store.read(n)["code"] for n in ("Căn cứ chiến đấu (giả định)",
+                                                "Địa điểm di chuyển (giả định)")}
+    assert row["from_code"] == codes["Căn cứ chiến đấu (giả định)"].iloc[0]
+    assert row["to_code"] == codes["Địa điểm di chuyển (giả định)"].iloc[8]
+    # the same route named by the codes
+    by_code = kvpt("route", demo_master, "--from", row["from_code"], "--to", row["to_code"],
+                   "--json")
+    assert by_code.exit_code == 0, by_code.stderr
+    assert json.loads(by_code.stdout) == [row]
     assert row["offroad_speed_kmh"] == settings.offroad_speed_kmh
     assert row["segments"].split("; ")[0].endswith("/connector")
     # the same route by hand
-    store = ProjectStore(demo_master)
     infra = {r.name: store.read(r.name) for r in store.layers() if r.kind == "infrastructure"}
     G = network.build_graph(network.network_lines(infra))
     pts = network.feature_points({n: store.read(n) for n in

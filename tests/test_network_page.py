@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import sha256
 from geo import chokepoints, network, settings
 from layers.store import ProjectStore
+from ui.tables import header
 
 ROOT = Path(__file__).parents[1]
 PAGE = "ui/network_page.py"
@@ -33,9 +35,28 @@ def demo_inputs(demo_master: Path) -> dict:
             "store": store}
 
 
-def table_with(at: AppTest, column: str):
-    """The first table shown with ``column`` (the speeds editor is a table too)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+def table_with(at: AppTest, column: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The first table shown with ``column``, whose headers (in Vietnamese, as the page shows
+    them) are those of ``columns``; returned with the result's column names."""
+    wanted = header(column, "vi")
+    frame = next(d.value for d in at.dataframe if wanted in d.value.columns)
+    assert list(frame.columns) == [header(c, "vi") for c in columns]
+    return frame.set_axis(list(columns), axis=1)
+
+
+ROUTE = ("from", "from_code", "from_name", "to", "to_code", "to_name", "travel_min",
+         "distance_km", "connector_m", "offroad_speed_kmh", "n_segments", "segments")
+SEGMENTS = ("segment_id", "road_name", "class", "speed_kmh", "length_m", "time_min")
+REACH = ("commune", "layer", "kind", "name", "code", "travel_min", "connector_m", "reachable")
+CHOKEPOINTS = ("segment_id", "class", "source", "road_name", "length_m", "bridge", "n_cut",
+               "n_slowed", "max_increase_pct", "targets", "target_codes", "target_names")
+JUNCTIONS = ("node", "degree", "n_cut", "n_slowed", "max_increase_pct", "targets",
+             "target_codes", "target_names")
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """A column shown for people as numbers again ("" for a missing one)."""
+    return pd.to_numeric(values.replace("", None))
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -59,9 +80,11 @@ def test_route_shows_the_fastest_route(demo_master: Path, demo_inputs: dict,
     ref = network.shortest_route(G, nodes[start], nodes[end])
     assert metric(at, "Thời gian (phút)") == f"{ref.time_min:,.1f}"
     assert metric(at, "Quãng đường (km)") == f"{ref.length_m / 1000:,.1f}"
-    table = table_with(at, "segment_id")
+    table = table_with(at, "road_name", SEGMENTS)
     assert table["segment_id"].tolist() == ref.segment_ids
-    assert table["time_min"].sum() == pytest.approx(ref.time_min, abs=0.05)
+    # minutes are shown to 0.1: the sum is the route's time within the rounding
+    assert table["time_min"].sum() == pytest.approx(ref.time_min, abs=0.05 * len(table))
+    assert table_with(at, "from", ROUTE)["from"].tolist() == [start]
     assert at.get("download_button")
     assert sha256(demo_master) == before
 
@@ -73,15 +96,17 @@ def test_service_area_counts_reached_communes(demo_master: Path, demo_inputs: di
     at.slider(key="net_area_minutes").set_value(45).run()
     assert not at.exception and not at.error
     bases_layer = at.selectbox(key="net_area_bases").value
-    communes_layer = at.selectbox(key="net_area_communes").value
-    assert communes_layer.startswith("Xã")
     store = demo_inputs["store"]
-    ref = network.service_area(demo_inputs["graph"], store.read(bases_layer), 45,
-                               store.read(communes_layer))
+    # the communes: the one commune layer of the demo, every row of level commune
+    communes = store.read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
+    assert (communes["level"] == "commune").all() and len(communes) == 226
+    ref = network.service_area(demo_inputs["graph"], store.read(bases_layer), 45, communes)
     assert metric(at, "Xã tiếp cận được") == f"{int(ref['reachable'].sum())}/{len(ref)}"
-    table = table_with(at, "reachable")
+    table = table_with(at, "reachable", REACH)
     assert len(table) == len(ref) and table["reachable"].sum() == ref["reachable"].sum()
-    assert table["travel_min"].dropna().is_monotonic_increasing
+    assert numbers(table["travel_min"]).dropna().is_monotonic_increasing
+    layer = "Xã, phường, thị trấn (Lạng Sơn, 2009)"
+    assert set(table["commune"]) == {f"{layer}:{i}" for i in range(len(communes))}
 
 
 def test_chokepoints_table_and_junctions(demo_master: Path, demo_inputs: dict,
@@ -95,12 +120,11 @@ def test_chokepoints_table_and_junctions(demo_master: Path, demo_inputs: dict,
     hubs = pool[pool["level"] == settings.chokepoint_hub_level]
     assert sorted(at.multiselect(key="net_choke_hubs").value) == sorted(hubs.index)
     ref = chokepoints.chokepoints(demo_inputs["graph"], pool.drop(index=hubs.index), hubs)
-    table = table_with(at, "n_cut")
+    table = table_with(at, "bridge", CHOKEPOINTS)
     assert table["segment_id"].tolist() == ref["segment_id"].tolist()
-    assert {"road_name", "n_cut", "n_slowed", "target_names"} <= set(table.columns)
     at.radio(key="net_choke_what").set_value("nodes").run()
     assert not at.exception and not at.error
-    assert len(table_with(at, "degree"))
+    assert len(table_with(at, "degree", JUNCTIONS))
     at.multiselect(key="net_choke_hubs").set_value([]).run()
     assert not at.exception and at.info
 

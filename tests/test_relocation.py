@@ -330,8 +330,9 @@ class Demo:
     def independent_times(self, graph) -> pd.DataFrame:
         """Enterprise × site minutes by scipy's Dijkstra on the graph's adjacency matrix.
 
-        The points are joined to the roads with network.connect_points, the sites at their
-        point nearest to a road (recomputed here with shapely).
+        The access rule, recomputed here with shapely: every feature joins the roads from
+        its representative point (an enterprise point as it is, a site polygon from GEOS
+        PointOnSurface, in the metric CRS) by network.connect_points.
         """
         from scipy.sparse import coo_array
         from scipy.sparse.csgraph import dijkstra
@@ -340,13 +341,13 @@ class Demo:
 
         g = graph.copy()
         crs = g.graph["crs"]
-        roads = shapely.union_all(network.edges_frame(g).geometry.to_numpy())
         sites = self.sites.geometry.to_crs(crs)
-        access = gpd.GeoSeries([shapely.get_point(shapely.shortest_line(s, roads), 0)
-                                for s in sites], index=sites.index, crs=crs)
+        inside = gpd.GeoSeries([shapely.point_on_surface(s) for s in sites],
+                               index=sites.index, crs=crs)
+        assert all(shapely.contains(s, p) for s, p in zip(sites, inside, strict=True))
         e_nodes = network.connect_points(g, self.enterprises.geometry.to_crs(crs),
                                          prefix="e")
-        s_nodes = network.connect_points(g, access, prefix="s")
+        s_nodes = network.connect_points(g, inside, prefix="s")
         order = {node: k for k, node in enumerate(g.nodes)}
         best: dict[tuple[int, int], float] = {}
         for u, v, data in g.edges(data=True):
@@ -538,7 +539,7 @@ def test_cli_cut_lists_changes_and_writes_routes(demo_master, tmp_path) -> None:
 def test_cli_bad_input_one_line_exit_2(demo_master) -> None:
     res = kvpt("relocate", demo_master, "--cut", "no-such-segment")
     assert res.exit_code == 2
-    assert "unknown road segment" in res.stderr and res.stderr.count("\n") == 1
+    assert "no road segment 'no-such-segment'" in res.stderr and res.stderr.count("\n") == 1
     res = kvpt("relocate", demo_master, "--capacity-by", "people")
     assert res.exit_code == 2 and "capacity_by must be one of" in res.stderr
     helptext = kvpt("relocate", "--help").stdout
@@ -561,4 +562,5 @@ def test_compare_maps_draw_offline_with_the_cut(demo: Demo) -> None:
         assert LABELS["segment_cut"][1] in html and LABELS["route"][1] in html
         sid = segments["segment_id"].iloc[0]  # the tooltip names the segment
         assert sid in html or json.dumps(sid)[1:-1] in html
-    assert "kvpt-legend" not in html_a and "kvpt-legend" in html_b
+    legend = 'L.DomUtil.create("div", "kvpt-legend")'  # the legend control itself
+    assert legend not in html_a and legend in html_b

@@ -6,6 +6,7 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,6 +14,7 @@ from conftest import sha256
 from geo import relocation
 from layers.store import ProjectStore
 from maps.compare_map import STYLES
+from ui.tables import header, value_text
 
 ROOT = Path(__file__).parents[1]
 PAGE = "ui/relocation_page.py"
@@ -24,8 +26,21 @@ def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
 
 
-def frame_with(at: AppTest, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+ENTERPRISES = (*relocation.ENTERPRISE_COLUMNS, *relocation.ROUTE_HAZARD_COLUMNS)
+
+
+def frame_with(at: AppTest, column: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The first table shown with ``column``, whose headers (in Vietnamese, as the page shows
+    them) are those of ``columns``; returned with the result's column names."""
+    wanted = header(column, "vi")
+    frame = next(d.value for d in at.dataframe if wanted in d.value.columns)
+    assert list(frame.columns) == [header(c, "vi") for c in columns]
+    return frame.set_axis(list(columns), axis=1)
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """A column shown for people as numbers again ("" for a missing one)."""
+    return pd.to_numeric(values.replace("", None))
 
 
 def test_page_plans_then_cuts_a_segment(demo_project: Path,
@@ -35,10 +50,9 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     assert not at.exception
     assert at.title[0].value == "Di chuyển doanh nghiệp động viên công nghiệp"
     assert at.metric[0].value == "30/30"
-    enterprises = frame_with(at, "binding")
+    enterprises = frame_with(at, "binding", ENTERPRISES)
     assert len(enterprises) == 30
-    assert set(relocation.ENTERPRISE_COLUMNS) <= set(enterprises.columns)
-    sites = frame_with(at, "passes_depth")
+    sites = frame_with(at, "passes_depth", relocation.SITE_COLUMNS)
     assert len(sites) == 40 and sites["in_hazard"].sum() >= 2
     assert not (sites["selected"] & ~sites["passes_hazard"]).any()
     assert {b.key for b in at.get("download_button")} >= {"reloc_download_csv",
@@ -50,9 +64,9 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "Đã bố trí (B)" in labels
-    changes = frame_with(at, "change")
+    changes = frame_with(at, "change", relocation.CHANGE_COLUMNS)
     assert len(changes) > 0
-    assert set(changes["change"]) <= set(relocation.CHANGES)
+    assert set(changes["change"]) <= {value_text(c, "vi") for c in relocation.CHANGES}
     assert "reloc_download_changes" in {b.key for b in at.get("download_button")}
     placed_b = at.metric[labels.index("Đã bố trí (B)")].value
     time_a = float(at.metric[1].value.replace(",", ""))
@@ -76,8 +90,11 @@ def test_page_tight_criteria_list_unplaced_and_switches_language(
     assert not at.exception
     assert at.metric[0].value != "30/30"
     assert any("Chưa bố trí được" in w.value for w in at.warning)
-    enterprises = frame_with(at, "binding")
-    assert (enterprises.loc[enterprises["site"].notna(), "travel_min"] <= 30.0).all()
+    enterprises = frame_with(at, "binding", ENTERPRISES)
+    placed = enterprises["site"] != ""
+    assert 0 < placed.sum() < 30
+    assert (numbers(enterprises.loc[placed, "travel_min"]) <= 30.0).all()
+    assert (enterprises.loc[~placed, "travel_min"] == "").all()
     at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Relocation of designated enterprises"
@@ -94,3 +111,20 @@ def test_page_without_layers_says_what_to_import(tmp_path: Path,
     missing = run_page(tmp_path / "missing.gpkg", monkeypatch)
     assert not missing.exception
     assert "kvpt demo" in missing.warning[0].value
+
+
+def test_page_select_all_cuts_says_too_many_in_the_interface_language(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(demo_project, monkeypatch)
+    picker = at.multiselect(key="reloc_cut")
+    every = [o.split(" – ")[0] for o in picker.options]
+    assert len(every) > 10  # the demo's road segments: "select all" is too many
+    picker.set_value(every).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"Cắt {len(every)} đoạn là quá nhiều (tối đa 10): chọn các đoạn cần xét."]
+    assert at.metric[0].value == "30/30" and "Đã bố trí (B)" not in [m.label for m in at.metric]
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"cutting {len(every)} segments is too many (at most 10): pick the segments to study."]

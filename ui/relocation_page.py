@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import relocation, settings
-from layers.errors import LayerError
+from geo import relocation as geo_relocation
+from geo import settings
 from layers.tables import table_csv_bytes
 from maps.compare_map import compare_maps, relocation_map
 from maps.map_pair import synced_pair_html
+from planning import relocation
+from planning.results import Result
 from ui.i18n import lang, t, tr
-from ui.state import open_store, read_layer, road_graph, sidebar, store_stamp
+from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.tables import show_table
 
 # Why an enterprise is unplaced (keys of geo.relocation.REASONS). A bare string here would be
 # drawn on the page by Streamlit's magic, so these notes are comments.
@@ -34,7 +36,6 @@ CLICK_M = 500.0  # a click on the map picks the road segment within this distanc
 _CUT_KEY = "reloc_cut"
 _PENDING_KEY = "reloc_pending_cut"
 _CLICK_KEY = "reloc_last_click"
-_KINDS = ("enterprise", "relocation_site", "hazard_zone", "border", "infrastructure")
 
 
 def page() -> None:
@@ -42,40 +43,41 @@ def page() -> None:
     sidebar()
     st.title(tr("Di chuyển doanh nghiệp động viên công nghiệp",
                 "Relocation of designated enterprises"))
-    store = open_store()
-    if store is None:
+    proj = project()
+    if proj is None:
         return
-    names = {k: [r.name for r in store.layers() if r.kind == k] for k in _KINDS}
-    if not names["enterprise"] or not names["relocation_site"]:
+    ent_layers, site_layers = proj.names(["enterprise"]), proj.names(["relocation_site"])
+    if not ent_layers or not site_layers:
         st.info(tr("Cần một lớp 'Doanh nghiệp động viên công nghiệp' và một lớp 'Địa điểm di "
                    "chuyển'. Nhập chúng ở trang Lớp dữ liệu.",
                    "Needs a layer of 'Designated enterprise' and one of 'Relocation site'. "
                    "Import them on the Layers page."))
         return
     left, right = st.columns(2)
-    ent_layer = left.selectbox(tr("Lớp doanh nghiệp", "Enterprises layer"),
-                               names["enterprise"], key="reloc_enterprises")
+    ent_layer = left.selectbox(tr("Lớp doanh nghiệp", "Enterprises layer"), ent_layers,
+                               key="reloc_enterprises")
     site_layer = right.selectbox(tr("Lớp địa điểm di chuyển", "Relocation sites layer"),
-                                 names["relocation_site"], key="reloc_sites")
-    options = _criteria()
-    stamp = store_stamp(store)
-    key = (stamp, ent_layer, site_layer, tuple(names["border"]), tuple(names["hazard_zone"]),
-           tuple(names["infrastructure"]))
+                                 site_layers, key="reloc_sites")
+    depth, max_min, by = _criteria()
+    options = {"enterprises": ent_layer, "sites": site_layer, "min_depth_km": depth,
+               "max_min": max_min, "capacity_by": by}
     try:
-        plan_a = _plan(key, options, ())
-        segments = _segments(key, options)
-    except (LayerError, ValueError) as err:
-        st.error(str(err))
+        result = relocation.relocate(proj, **options)
+        segments = relocation.segments(proj, **options).extra["segments"]
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
         return
     cut = _cut_picker(segments)
-    try:
-        plan_b = _plan(key, options, tuple(cut)) if cut else None
-    except (LayerError, ValueError) as err:
-        st.error(str(err))
-        return
-    _summary(plan_a, plan_b)
-    _maps(key, plan_a, plan_b, segments)
-    _tables(plan_a, plan_b, ent_layer)
+    if cut:
+        try:
+            result = relocation.relocate(proj, cut=cut, **options)
+        except EXPECTED_ERRORS as err:  # e.g. too many segments: plan A alone
+            st.error(error_text(err))
+    for message in result.warnings:
+        st.warning(message.text(lang()))
+    _summary(result)
+    _maps(result, segments)
+    _tables(result, ent_layer)
 
 
 # --- widgets ---------------------------------------------------------------------------------
@@ -94,8 +96,9 @@ def _criteria() -> tuple[float, float, str]:
                                   key="reloc_max_min")
         labels = {"both": tr("cả hai (nếu có)", "both (where available)"),
                   "workforce": tr("lao động", "workforce"), "area": tr("diện tích", "area")}
-        by = c3.radio(tr("Sức chứa theo", "Capacity by"), list(relocation.CAPACITY_BY),
-                      index=list(relocation.CAPACITY_BY).index(settings.relocation_capacity_by),
+        choices = list(geo_relocation.CAPACITY_BY)
+        by = c3.radio(tr("Sức chứa theo", "Capacity by"), choices,
+                      index=choices.index(settings.relocation_capacity_by),
                       format_func=labels.get, key="reloc_capacity_by")
     return float(depth), float(max_min), str(by)
 
@@ -126,8 +129,8 @@ def _segment_labels(segments: gpd.GeoDataFrame) -> list[str]:
 # --- output ----------------------------------------------------------------------------------
 
 
-def _summary(plan_a: relocation.RelocationPlan, plan_b: relocation.RelocationPlan | None
-             ) -> None:
+def _summary(result: Result) -> None:
+    plan_a, plan_b = result.extra["plan_a"], result.extra["plan_b"]
     total = len(plan_a.enterprises)
     cols = st.columns(4 if plan_b is not None else 2)
     cols[0].metric(tr("Đã bố trí (A)", "Placed (A)"), f"{plan_a.n_placed}/{total}")
@@ -140,17 +143,13 @@ def _summary(plan_a: relocation.RelocationPlan, plan_b: relocation.RelocationPla
                        f"{plan_b.total_travel_min:,.0f}",
                        delta=f"{plan_b.total_travel_min - plan_a.total_travel_min:+,.0f}",
                        delta_color="inverse")
-    for plan, tag in ((plan_a, "A"), (plan_b, "B")):
-        if plan is not None and not plan.optimal:
-            st.warning(tr(f"Phương án {tag}: bộ giải dừng do hết thời gian, chưa chứng minh "
-                          "tối ưu.", f"Plan {tag}: the solver hit its time limit; not proven "
-                          "optimal."))
 
 
-def _maps(key: tuple, plan_a: relocation.RelocationPlan,
-          plan_b: relocation.RelocationPlan | None, segments: gpd.GeoDataFrame) -> None:
-    ents, sites, border, hazards, _ = _inputs(key)
-    kw = {"segments": segments, "hazards": hazards, "border": border, "lang": lang()}
+def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
+    plan_a, plan_b = result.extra["plan_a"], result.extra["plan_b"]
+    ents, sites = result.extra["enterprises"], result.extra["sites"]
+    kw = {"segments": segments, "hazards": result.extra["hazards"],
+          "border": result.extra["border"], "lang": lang()}
     picking = plan_b is None or st.toggle(
         tr("Chọn thêm đoạn cắt trên bản đồ phương án A", "Pick more cuts on the plan A map"),
         key="reloc_pick_on_map")
@@ -194,15 +193,14 @@ def _handle_click(clicked: dict | None, segments: gpd.GeoDataFrame) -> None:
         st.rerun()
 
 
-def _tables(plan_a: relocation.RelocationPlan, plan_b: relocation.RelocationPlan | None,
-            ent_layer: str) -> None:
-    plan = plan_b if plan_b is not None else plan_a
-    tag = "B" if plan_b is not None else "A"
-    if plan_b is not None:
-        changes = relocation.compare_plans(plan_a, plan_b)
+def _tables(result: Result, ent_layer: str) -> None:
+    plan = result.extra["plan"]
+    tag = "B" if result.extra["plan_b"] is not None else "A"
+    changes = result.tables.get("changes")
+    if changes is not None:
         st.subheader(tr(f"Thay đổi khi cắt ({len(changes)})",
                         f"Changes with the cut ({len(changes)})"))
-        st.dataframe(changes, hide_index=True, width="stretch")
+        show_table(changes, key="reloc_changes_table")
         st.download_button(tr("Tải CSV thay đổi", "Download changes CSV"),
                            table_csv_bytes(changes),
                            file_name=f"relocation_changes_{ent_layer}.csv", mime="text/csv",
@@ -216,60 +214,18 @@ def _tables(plan_a: relocation.RelocationPlan, plan_b: relocation.RelocationPlan
                       f"{len(unplaced)} enterprise(s) unplaced (plan {tag}):")
                    + "\n" + "\n".join(lines))
     st.subheader(tr(f"Doanh nghiệp (phương án {tag})", f"Enterprises (plan {tag})"))
-    table = pd.DataFrame(plan.enterprises.drop(columns=plan.enterprises.geometry.name))
-    st.dataframe(table, hide_index=True, width="stretch")
+    enterprises = result.tables["enterprises"]
+    show_table(enterprises, key="reloc_enterprises_table")
     st.download_button(tr("Tải CSV doanh nghiệp", "Download enterprises CSV"),
-                       table_csv_bytes(plan.enterprises.to_crs("EPSG:4326")),
-                       file_name=f"relocation_{ent_layer}.csv", mime="text/csv",
-                       key="reloc_download_csv")
+                       table_csv_bytes(enterprises), file_name=f"relocation_{ent_layer}.csv",
+                       mime="text/csv", key="reloc_download_csv")
     st.subheader(tr(f"Địa điểm: đạt / không đạt từng tiêu chí (phương án {tag})",
                     f"Sites: pass / fail per criterion (plan {tag})"))
-    st.dataframe(plan.sites, hide_index=True, width="stretch")
+    show_table(result.tables["sites"], key="reloc_sites_table")
     st.download_button(tr("Tải CSV địa điểm", "Download sites CSV"),
-                       table_csv_bytes(plan.sites), file_name="relocation_sites.csv",
-                       mime="text/csv", key="reloc_download_sites")
-
-
-# --- cached reads and runs -------------------------------------------------------------------
-
-
-def _inputs(key: tuple) -> tuple:
-    """Enterprises, sites, border, hazard zones and road lines of the project."""
-    stamp, ent_layer, site_layer, borders, hazards, infra = key
-    ents = relocation.index_by(read_layer(stamp, ent_layer))
-    sites = relocation.index_by(read_layer(stamp, site_layer))
-    return (ents, sites, _concat(stamp, borders), _concat(stamp, hazards),
-            _road_lines(stamp, infra))
-
-
-def _concat(stamp: tuple[str, int], layers: tuple[str, ...]) -> gpd.GeoDataFrame | None:
-    frames = [read_layer(stamp, name) for name in layers]
-    if not frames:
-        return None
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-
-
-def _road_lines(stamp: tuple[str, int], layers: tuple[str, ...]) -> gpd.GeoDataFrame:
-    from geo import network
-
-    return network.network_lines({name: read_layer(stamp, name) for name in layers})
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _plan(key: tuple, options: tuple[float, float, str], cut: tuple[str, ...]
-          ) -> relocation.RelocationPlan:
-    ents, sites, border, hazards, _ = _inputs(key)
-    depth, max_min, by = options
-    return relocation.relocate(ents, sites, border, road_graph(key[0], key[5]), hazards, cut=cut,
-                               min_depth_km=depth, max_travel_min=max_min, capacity_by=by)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _segments(key: tuple, options: tuple[float, float, str]) -> gpd.GeoDataFrame:
-    _, _, _, _, roads = _inputs(key)
-    names = roads["name"] if "name" in roads.columns else None
-    return relocation.segments_table(road_graph(key[0], key[5]), _plan(key, options, ()),
-                                     names=names)
+                       table_csv_bytes(result.tables["sites"]),
+                       file_name="relocation_sites.csv", mime="text/csv",
+                       key="reloc_download_sites")
 
 
 page()

@@ -1,0 +1,181 @@
+"""Relocation of designated enterprises to relocation sites, for ``kvpt relocate`` and the page.
+
+Inputs by rule (:mod:`planning.inputs`): the enterprises and sites (a layer named, else
+every layer of kind ``enterprise`` / ``relocation_site``, rows labelled by their ``code``
+when it is unique, :func:`geo.relocation.index_by`), the border, the hazard zones and the
+road graph. Enterprises and sites join the roads by the one access rule of
+:mod:`planning.network` (their representative point, a straight connector to the nearest
+road).
+
+A plan takes about a second on the demo; plans are kept (up to :data:`PLAN_CACHE_SIZE`) by
+the project, the versions of the layers they read, the options and the settings, like the
+road graph, so a page that reruns, or adds a cut to a plan, does not solve again.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from geo import network, relocation, settings
+from planning import inputs
+from planning.errors import PlanningError
+from planning.params import parse_cuts
+from planning.project import Project
+from planning.results import Result, in_storage_crs
+
+PLAN_CACHE_SIZE = 16
+_PLANS: OrderedDict[tuple, relocation.RelocationPlan] = OrderedDict()
+
+
+def relocate(project: Project, *, enterprises: str | None = None, sites: str | None = None,
+             min_depth_km: float | None = None, max_min: float | None = None,
+             capacity_by: str | None = None, cut: Iterable[str] | None = ()) -> Result:
+    """Assign the designated enterprises to relocation sites; with ``cut``, compare.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    enterprises, sites : str, optional
+        A layer of kind ``enterprise`` / ``relocation_site`` (default: every such layer).
+    min_depth_km, max_min : float, optional
+        Minimum depth of a site behind the border; maximum travel time (default: the
+        settings ``relocation_min_depth_km`` and ``relocation_max_travel_min``).
+    capacity_by : {"both", "workforce", "area"}, optional
+        Capacity dimensions (default: setting ``relocation_capacity_by``).
+    cut : iterable of str
+        Road segment ids to take out (:func:`segments` lists them), checked and bounded
+        by :func:`planning.params.parse_cuts`.
+
+    Returns
+    -------
+    Result
+        ``enterprises`` (main; :data:`geo.relocation.ENTERPRISE_COLUMNS` and
+        :data:`geo.relocation.ROUTE_HAZARD_COLUMNS`, routes in EPSG:4326), ``sites``
+        (:data:`geo.relocation.SITE_COLUMNS`) of the plan with the cut when there is one,
+        and ``changes`` (:func:`geo.relocation.compare_plans`, plan with the cut vs
+        without) when there is; ``extra``: ``plan_a`` (intact network), ``plan_b`` (with
+        the cut, or ``None``), ``plan`` (the one the tables show) and the inputs drawn on
+        maps (``enterprises``, ``sites``, ``border``, ``hazards``).
+
+    Raises
+    ------
+    PlanningError
+        If a layer is missing or not of its kind, a cut id is unknown or there are too
+        many.
+    """
+    data = _inputs(project, enterprises, sites)
+    cuts = parse_cuts(cut, known=_segment_ids(data["graph"]))
+    options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
+               "capacity_by": capacity_by}
+    plan_a = _plan(project, data, options, ())
+    plan_b = _plan(project, data, options, cuts) if cuts else None
+    plan = plan_b if plan_b is not None else plan_a
+    tables = {"enterprises": in_storage_crs(plan.enterprises), "sites": plan.sites}
+    if plan_b is not None:
+        tables["changes"] = relocation.compare_plans(plan_a, plan_b)
+    for tag, one in (("A", plan_a), ("B", plan_b)):
+        if one is not None and not one.optimal:
+            project.note("solver_limit", tag=tag)
+    return Result(tables,
+                  values={"n_placed": plan.n_placed, "n_enterprises": len(plan.enterprises),
+                          "total_travel_min": plan.total_travel_min,
+                          "optimal": plan.optimal},
+                  settings={"min_depth_km": plan.min_depth_km,
+                            "max_travel_min": plan.max_travel_min,
+                            "capacity_by": list(plan.dimensions), "cut": list(plan.cut),
+                            "offroad_speed_kmh": settings.offroad_speed_kmh},
+                  warnings=project.take_notes(),
+                  json_keys=tuple(tables),
+                  extra={"plan_a": plan_a, "plan_b": plan_b, "plan": plan,
+                         **{k: data[k] for k in ("enterprises", "sites", "border",
+                                                 "hazards")}})
+
+
+def segments(project: Project, *, enterprises: str | None = None, sites: str | None = None,
+             min_depth_km: float | None = None, max_min: float | None = None,
+             capacity_by: str | None = None) -> Result:
+    """List the road segments that can be cut, the most used by the plan first.
+
+    Parameters are those of :func:`relocate` (the plan on the intact network fills
+    ``used_by``).
+
+    Returns
+    -------
+    Result
+        ``segments``: ``segment_id``, ``class``, ``name`` (road name), ``length_m``,
+        ``time_min``, ``n_used``, ``used_by`` (enterprise labels, ``","``) and the
+        segment line, in EPSG:4326 (:func:`geo.relocation.segments_table`);
+        ``extra["segments"]``: the same in the metric CRS of the network.
+    """
+    data = _inputs(project, enterprises, sites)
+    options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
+               "capacity_by": capacity_by}
+    plan = _plan(project, data, options, ())
+    roads = data["roads"]
+    names = roads["name"] if "name" in roads.columns else None
+    table = relocation.segments_table(data["graph"], plan, names=names)
+    return Result({"segments": in_storage_crs(table)},
+                  values={"n_segments": len(table)},
+                  warnings=project.take_notes(), extra={"segments": table, "plan": plan})
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _inputs(project: Project, enterprises: str | None, sites: str | None) -> dict:
+    """Enterprises, sites, border, hazard zones, road lines and road graph (read once)."""
+    def build() -> dict:
+        ents = inputs.layer_frame(project, "enterprise", enterprises)
+        site_frame = inputs.layer_frame(project, "relocation_site", sites)
+        missing = [k for k, v in (("enterprise", ents), ("relocation_site", site_frame))
+                   if v is None]
+        if missing:
+            raise PlanningError("no_relocation_layers", kinds=" nor ".join(map(repr, missing)))
+        graph, roads = inputs.road_graph(project)
+        border = inputs.border(project)
+        hazards = inputs.hazard_zones(project)
+        return {"enterprises": relocation.index_by(ents),
+                "sites": relocation.index_by(site_frame),
+                "border": border if len(border) else None,
+                "hazards": hazards if len(hazards) else None,
+                "graph": graph, "roads": roads,
+                "layers": [*inputs.layers_of(project, "enterprise", enterprises),
+                           *inputs.layers_of(project, "relocation_site", sites),
+                           *project.names(["border", "hazard_zone"]),
+                           *inputs.road_layers(project)]}
+
+    return project.memo(("relocation_inputs", enterprises, sites), build)
+
+
+def _segment_ids(graph: object) -> set[str]:
+    edges = network.edges_frame(graph)
+    return set(edges.loc[edges["class"] != network.CONNECTOR, "segment_id"])
+
+
+def _plan(project: Project, data: dict, options: dict, cut: tuple[str, ...]
+          ) -> relocation.RelocationPlan:
+    """Return the plan of ``data`` with ``options`` and ``cut`` (kept by versions)."""
+    key = (project.ident, project.versions_key(data["layers"]), tuple(data["enterprises"].index),
+           tuple(data["sites"].index), tuple(sorted(options.items())), cut, _settings_key())
+    if key in _PLANS:
+        _PLANS.move_to_end(key)
+        return _PLANS[key]
+    plan = relocation.relocate(data["enterprises"], data["sites"], data["border"],
+                               data["graph"], data["hazards"], cut=cut, **options)
+    _PLANS[key] = plan
+    while len(_PLANS) > PLAN_CACHE_SIZE:
+        _PLANS.popitem(last=False)
+    return plan
+
+
+def _settings_key() -> tuple:
+    """Return the settings a plan depends on (besides its options)."""
+    return (settings.relocation_min_depth_km, settings.relocation_max_travel_min,
+            settings.relocation_capacity_by, settings.relocation_time_limit_s,
+            settings.offroad_speed_kmh, settings.metric_crs, settings.network_snap_m,
+            settings.network_split_crossings, settings.road_default_speed_kmh,
+            tuple(sorted(settings.road_speed_kmh.items())),
+            tuple(sorted(settings.road_class_aliases.items())))
+

@@ -1,0 +1,184 @@
+"""planning.relocation: the relocation plan of a project, for ``kvpt relocate`` and the page.
+
+The parity tests put ``kvpt relocate --json`` through :func:`ui.tables.localized` (the
+page's headers, values and rounding) and compare it with the tables the Relocation page
+shows, cell by cell, without a cut and with one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from cli import app
+from layers.store import NewLayer, ProjectStore
+from planning import inputs, relocation
+from planning.errors import PlanningError
+from planning.params import MAX_CUTS
+from planning.project import Project
+from ui.tables import header, localized
+
+ROOT = Path(__file__).parents[1]
+SITES = "Địa điểm di chuyển (giả định)"
+
+
+def kvpt(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def json_of(*args: object):
+    res = kvpt(*args, "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def fresh_caches() -> None:
+    """Forget the road graphs and plans made so far (so a front end makes its own)."""
+    inputs._GRAPHS.clear()
+    relocation._PLANS.clear()
+
+
+def test_every_placed_enterprise_travels_as_kvpt_route_says(demo_master: Path) -> None:
+    """The one access rule: an enterprise's travel time in the plan is the time of
+    ``kvpt route`` from the enterprise to its site, named by the ids the plan prints."""
+    fresh_caches()
+    plan = json_of("relocate", demo_master)
+    placed = [e for e in plan["enterprises"] if e["site"] is not None]
+    assert len(placed) == 30
+    for ent in placed:
+        (row,) = json_of("route", demo_master, "--from", ent["enterprise"], "--to", ent["site"])
+        assert row["from_code"] == ent["enterprise"] and row["to_code"] == ent["site"]
+        assert row["to_name"] == ent["site_name"]
+        assert row["travel_min"] == pytest.approx(ent["travel_min"], abs=0.01)
+        assert row["distance_km"] == pytest.approx(ent["distance_km"], abs=0.001)
+
+
+def test_result_tables_and_json_keys(demo_master: Path) -> None:
+    fresh_caches()
+    project = Project(ProjectStore(demo_master))
+    result = relocation.relocate(project, max_min=60)
+    assert list(result.tables) == ["enterprises", "sites"] == list(result.json_keys)
+    assert result.main.crs.to_epsg() == 4326
+    assert result.extra["plan_b"] is None and result.extra["plan"] is result.extra["plan_a"]
+    again = relocation.relocate(Project(ProjectStore(demo_master)), max_min=60)
+    assert again.extra["plan"] is result.extra["plan"]  # kept, not solved again
+    segments = relocation.segments(project, max_min=60).main
+    top = segments["segment_id"].iloc[0]
+    cut = relocation.relocate(project, max_min=60, cut=[top, f" {top} "])
+    assert list(cut.json_keys) == ["enterprises", "sites", "changes"]
+    assert cut.extra["plan_b"].cut == (top,)
+    assert cut.extra["plan_a"] is result.extra["plan"]
+    assert set(segments.loc[0, "used_by"].split(",")) <= set(cut.tables["changes"]["enterprise"])
+
+
+def test_a_new_version_of_a_layer_is_planned_afresh(demo_project: Path) -> None:
+    fresh_caches()
+    store = ProjectStore(demo_project)
+    before = relocation.relocate(Project(store))
+    assert len(before.tables["sites"]) == 40
+    fewer = store.read(SITES).iloc[:30]
+    store.add_layer(NewLayer(fewer, SITES, "relocation_site"))
+    after = relocation.relocate(Project(ProjectStore(demo_project)))
+    assert len(after.tables["sites"]) == 30
+    assert set(after.main["site"].dropna()) <= set(fewer["code"])
+
+
+def test_cuts_are_checked_and_bounded(demo_master: Path) -> None:
+    project = Project(ProjectStore(demo_master))
+    ids = relocation.segments(project).main["segment_id"].tolist()
+    assert len(ids) > MAX_CUTS
+    with pytest.raises(PlanningError) as err:
+        relocation.relocate(project, cut=ids)
+    assert err.value.key == "too_many_cuts"
+    assert err.value.text("vi") == (f"Cắt {len(ids)} đoạn là quá nhiều (tối đa {MAX_CUTS}): "
+                                    "chọn các đoạn cần xét.")
+    with pytest.raises(PlanningError) as err:
+        relocation.relocate(project, cut=["no such segment"])
+    assert err.value.key == "unknown_segment"
+    res = kvpt("relocate", demo_master, *[a for i in ids for a in ("--cut", i)])
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1
+    assert f"cutting {len(ids)} segments is too many" in res.stderr
+
+
+def test_missing_or_wrong_layers_say_what_to_do(demo_master: Path, tmp_path: Path) -> None:
+    project = Project(ProjectStore(demo_master))
+    with pytest.raises(PlanningError) as err:
+        relocation.relocate(project, sites="Căn cứ chiến đấu (giả định)")
+    assert err.value.key == "not_layer_of_kind" and SITES in err.value.text("en")
+    path = tmp_path / "empty.gpkg"
+    ProjectStore.init(path)
+    res = kvpt("relocate", path)
+    assert res.exit_code == 2
+    assert "'enterprise' nor 'relocation_site'" in res.stderr
+
+
+def test_list_segments_matches_the_plan_routes(demo_master: Path) -> None:
+    rows = json_of("relocate", demo_master, "--list-segments", "--max-min", 60)
+    plan = json_of("relocate", demo_master, "--max-min", 60)
+    assert list(rows[0]) == ["segment_id", "class", "name", "length_m", "time_min", "n_used",
+                             "used_by"]
+    placed = {e["enterprise"] for e in plan["enterprises"] if e["site"] is not None}
+    used = {x for r in rows for x in r["used_by"].split(",") if x}
+    assert used == placed  # every route runs over some segment, and only routes do
+    assert [r["n_used"] for r in rows] == sorted((r["n_used"] for r in rows), reverse=True)
+
+
+# --- the command line and the page show the same rows -------------------------------------
+
+
+def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KVPT_PROJECT", str(project))
+    return AppTest.from_file(str(ROOT / "ui/relocation_page.py"), default_timeout=90).run()
+
+
+def shown(at: AppTest, column: str) -> pd.DataFrame:
+    """The table the page shows with ``column`` (by its Vietnamese header)."""
+    wanted = header(column, "vi")
+    return next(d.value for d in at.dataframe if wanted in d.value.columns)
+
+
+def assert_same(page: pd.DataFrame, rows: list[dict]) -> None:
+    """The page's table equals the command's rows put through the page's localization."""
+    expected = localized(pd.DataFrame(rows), "vi")
+    page = page.reset_index(drop=True)
+    assert list(page.columns) == list(expected.columns)
+    assert len(page) == len(expected) > 0
+    for column in expected.columns:
+        left, right = page[column].tolist(), expected[column].tolist()
+        if pd.api.types.is_float_dtype(expected[column]):
+            # a column the page does not round: JSON keeps 10 decimals
+            assert left == pytest.approx(right, rel=1e-9, abs=1e-9, nan_ok=True), column
+        else:
+            assert list(map(str, left)) == list(map(str, right)), column
+
+
+def test_relocate_command_equals_page(demo_master: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh_caches()
+    at = run_page(demo_master, monkeypatch)
+    assert not at.exception and not at.error
+    fresh_caches()
+    data = json_of("relocate", demo_master)
+    assert_same(shown(at, "binding"), data["enterprises"])
+    assert_same(shown(at, "passes_depth"), data["sites"])
+    placed = sum(e["site"] is not None for e in data["enterprises"])
+    assert at.metric[0].value == f"{placed}/{len(data['enterprises'])}"
+
+    picker = at.multiselect(key="reloc_cut")
+    top = picker.options[0].split(" – ")[0]
+    listed = json_of("relocate", demo_master, "--list-segments")
+    assert top == listed[0]["segment_id"]  # the page's cut list is the command's
+    assert [o.split(" – ")[0] for o in picker.options] == [r["segment_id"] for r in listed]
+    picker.set_value([top]).run()
+    assert not at.exception and not at.error
+    fresh_caches()
+    cut = json_of("relocate", demo_master, "--cut", top)
+    assert_same(shown(at, "change"), cut["changes"])
+    assert_same(shown(at, "binding"), cut["enterprises"])
+    assert_same(shown(at, "passes_depth"), cut["sites"])

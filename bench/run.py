@@ -54,9 +54,10 @@ from geo import appraisal, network, settings
 from layers.demo import build_demo
 from layers.importer import plan_import, run_import
 from layers.kinds import DEFENSE_WORK_KINDS
-from layers.project import read_defense_works
 from layers.store import ProjectStore
 from maps.project_map import MapLayer, build_map
+from planning.appraisal import defense_works
+from planning.project import Project
 
 try:  # optional peer: the `bench` extra (`make bench` installs it)
     import momepy
@@ -249,7 +250,7 @@ class Demo:
         store = ProjectStore(path)
         infra = {r.name: store.read(r.name) for r in store.layers()
                  if r.kind == "infrastructure"}
-        return cls(folder, store, infra, store.read(PROPOSALS), read_defense_works(store),
+        return cls(folder, store, infra, store.read(PROPOSALS), defense_works(Project(store)),
                    store.read(COMMUNES), store.read(COMBAT_BASES), store.read(SITES))
 
     def fresh(self, suffix: str) -> Path:

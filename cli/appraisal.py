@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli.common import (
     JsonOpt,
     ProjectArg,
-    _open,
-    _print_json,
-    _records,
     app,
+    emit_result,
     handles_errors,
+    open_project,
+    print_table,
 )
-from layers.errors import LayerError
-
-
-def parse_zones(items: list[str] | None) -> dict[str, float]:
-    """Parse ``KIND=METRES`` options into a dict.
-
-    Raises
-    ------
-    LayerError
-        If an item is malformed, names an unknown kind or a negative width.
-    """
-    from layers.kinds import DEFENSE_WORK_KINDS
-
-    zones: dict[str, float] = {}
-    for item in items or []:
-        kind, sep, value = item.partition("=")
-        try:
-            metres = float(value)
-        except ValueError:
-            metres = float("nan")
-        if not sep or kind not in DEFENSE_WORK_KINDS or not metres >= 0:
-            msg = (f"--zone {item!r} must be KIND=METRES with KIND one of "
-                   f"{', '.join(DEFENSE_WORK_KINDS)} and METRES >= 0, e.g. combat_base=800.")
-            raise LayerError(msg)
-        zones[kind] = metres
-    return zones
 
 
 @app.command()
@@ -54,32 +28,32 @@ def appraise(
     search_m: Annotated[float | None, typer.Option(help="Search distance in metres.")] = None,
     near_m: Annotated[float | None, typer.Option(help="'near' distance in metres.")] = None,
     as_json: JsonOpt = False,
-    out: Annotated[Path | None, typer.Option(help="Write the pair table to this CSV.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the pair table to this file: .csv (UTF-8).")] = None,
 ) -> None:
     """Appraise proposed projects against defense works and their protection zones.
 
     Per (project, work) pair within the search distance: distance_m, overlap_m2,
     zone_overlap_m2, zone_width_m and verdict (conflict, protection_zone, near,
-    clear). --json prints {"projects": [...one per project...], "pairs": [...]}.
+    clear). Every proposal and work is named by its id '<layer>:<row>', its code and its
+    name: proposal (row of the proposal in its layer), proposal_id, proposal_code,
+    proposal_name, work ('<layer>:<row>'), work_code, work_name, work_kind.
+
+    --json prints {"projects": [one per project: index (its row), proposal_id,
+    proposal_code, proposal_name, verdict, n_conflict, n_zone, n_near, nearest_work,
+    nearest_work_code, nearest_work_name, nearest_distance_m, total_overlap_m2,
+    total_zone_overlap_m2], "pairs": [one per pair]}. --out writes the pairs.
     """
-    from geo import appraisal
-    from layers.project import read_defense_works
+    from planning import appraisal
+    from planning.params import parse_zones
 
-    store = _open(project)
-    props = store.read(proposals)
-    works = read_defense_works(store)
     zones = parse_zones(zone)
-    pairs = appraisal.appraise(props, works, zones=zones, search_distance=search_m,
-                               near_distance=near_m)
-    summary = appraisal.appraisal_summary(props, pairs)
-    if out is not None:
-        from layers.tables import write_table
+    result = appraisal.appraise(open_project(project), proposals, zones=zones,
+                                search_m=search_m, near_m=near_m)
+    emit_result(result, as_json=as_json, out=out, text=_text if out is None else None)
 
-        write_table(pairs, out)
-        typer.echo(f"Wrote {len(pairs)} pairs to {out}")
-    if as_json:
-        _print_json({"projects": _records(summary), "pairs": _records(pairs)})
-    elif out is None:
-        typer.echo(summary.to_string())
-        typer.echo("")
-        typer.echo(pairs.to_string(index=False))
+
+def _text(result: Any) -> None:
+    print_table(result.tables["projects"].drop(columns="index"))
+    typer.echo("")
+    print_table(result.main.drop(columns="index"), index=False)

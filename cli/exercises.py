@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,11 +11,11 @@ from cli.common import (
     JsonOpt,
     OutOpt,
     ProjectArg,
-    _open,
     app,
-    emit,
+    emit_result,
     handles_errors,
-    records,
+    open_project,
+    print_table,
 )
 
 
@@ -46,35 +46,31 @@ def exercises(
 
     Each year plans 20-25 % of the communes (settings exercise_share_min/max), every
     commune within the cycle, longest-waiting first (never exercised first, then the
-    oldest last exercise), spread across districts by size; ties by code.
+    oldest last exercise), spread across districts by size; ties by code. The communes
+    are the admin units of level commune (a 'level' of commune, xã, phường or thị trấn),
+    named by their code.
 
     --json prints one record per (commune, year) planned: commune_code, commune_name,
     district_code, district_name, year, last_exercised (last exercise before that year,
     recorded or planned; null if never), waited_years (year - last_exercised; null if
     never). --out writes the same table (.csv). Text output adds a per-year summary.
     """
-    from geo import exercises as ex
-    from layers import records as rec
+    from planning import exercises as planning_exercises
 
-    store = _open(project)
+    proj = open_project(project)
     if import_file is not None:
-        parsed = rec.import_exercises(store, import_file, encoding=encoding, replace=replace)
+        parsed = planning_exercises.import_records(proj, import_file, encoding=encoding,
+                                                   replace=replace)
         typer.echo(f"Imported {len(parsed.records)} exercise records from {import_file.name} "
                    f"(encoding {parsed.encoding}{', replacing the old ones' if replace else ''})"
                    + (f"; ignored columns: {', '.join(parsed.ignored_columns)}"
                       if parsed.ignored_columns else ""), err=as_json)
-    communes = rec.read_communes(store)
-    districts = rec.read_districts(store)
-    history = rec.read_exercises(store)
-    plan = ex.rotation_plan(
-        communes, history, years=years if years is not None else ex.cycle_years(),
-        start=start if start is not None else rec.default_plan_start(history),
-        district_names=dict(zip(districts["code"], districts["name"], strict=True)))
+    result = planning_exercises.rotation(proj, years=years, start=start)
     if not as_json:
-        summary = ex.plan_summary(plan, communes)
-        typer.echo(summary.to_string(index=False, formatters={"share": "{:.1%}".format}))
+        print_table(result.tables["summary"], index=False,
+                    formatters={"share": "{:.1%}".format})
         typer.echo("")
-    emit(plan, as_json=as_json, out=out, layer="exercise_plan")
+    emit_result(result, as_json=as_json, out=out)
 
 
 @app.command()
@@ -100,23 +96,15 @@ def targets(
     has_training_ground, combat_bases, base_completion, base_status]}; status is below,
     within, above or no_data. --out writes the per-district table (.csv).
     """
-    from geo import targets as tg
-    from layers import records as rec
+    from planning import exercises as planning_exercises
 
-    store = _open(project)
-    communes = rec.read_communes(store)
-    districts = rec.read_districts(store)
-    history = rec.read_exercises(store)
-    year = year if year is not None else rec.default_target_year(history)
-    layers = {"training_grounds": rec.read_kind(store, "training_ground"),
-              "combat_bases": rec.read_kind(store, "combat_base")}
-    per_district = tg.district_progress(districts, communes=communes, records=history,
-                                        year=year, **layers)
-    province = tg.province_progress(communes=communes, records=history, year=year,
-                                    districts=districts, **layers)
-    if not as_json and out is None:
-        typer.echo(f"Targets in {year}:")
-        typer.echo(province.to_string(index=False))
-        typer.echo("")
-    emit(per_district, as_json=as_json, out=out, layer="targets",
-         extra={"year": year, "province": records(province)})
+    result = planning_exercises.targets(open_project(project), year=year)
+    emit_result(result, as_json=as_json, out=out,
+                text=_targets_text if out is None else None)
+
+
+def _targets_text(result: Any) -> None:
+    typer.echo(f"Targets in {result.values['year']}:")
+    print_table(result.tables["province"], index=False)
+    typer.echo("")
+    print_table(result.main)

@@ -42,7 +42,7 @@ def stack_layers(
     GeoDataFrame
         Columns ``layer``, ``kind``, then ``columns`` as text, then the geometry, in the
         CRS of the first layer (the others are reprojected), with a unique string index
-        ``"<layer>:<row position>"`` (as :func:`layers.project.read_defense_works`).
+        ``"<layer>:<row position>"`` (as :func:`planning.appraisal.defense_works`).
         Empty (EPSG:4326) when no layer is left.
 
     Raises

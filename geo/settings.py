@@ -167,10 +167,16 @@ commune) simply has no district units.
 level_aliases: dict[str, str] = {
     "tinh": "province", "cap tinh": "province",
     "huyen": "district", "cap huyen": "district", "quan": "district", "thi xa": "district",
+    "thanh pho": "district",
     "xa": "commune", "cap xa": "commune", "phuong": "commune", "thi tran": "commune",
+    "ward": "commune",
 }
 """Other spellings of the levels, compared without case or accents (``"Cấp tỉnh"`` is
-``"cap tinh"``). The level names themselves (``"province"``, …) always work."""
+``"cap tinh"``). The level names themselves (``"province"``, …) always work.
+
+``"thành phố"`` is a district-level city (thành phố thuộc tỉnh, e.g. Thành phố Lạng Sơn);
+a project of a centrally run city (Hà Nội…) gives its top unit the level ``"tỉnh"`` or
+``"province"``."""
 
 depth_bands_km: tuple[float, ...] = (10.0, 30.0, 60.0)
 """Upper limits (km) of the depth bands behind the border (:mod:`geo.depth`).

@@ -99,6 +99,10 @@ class DemoLayer:
         return self.name.endswith(FICTIONAL_SUFFIX)
 
 
+COMMUNE_LAYER = "Xã, phường, thị trấn (Lạng Sơn, 2009)"
+"""Name of the demo's commune layer (real 2009 communes)."""
+
+
 def build_demo(path: str | Path) -> list[LayerRecord]:
     """Create the demo project at ``path``.
 
@@ -125,12 +129,18 @@ def build_demo(path: str | Path) -> list[LayerRecord]:
     store = ProjectStore.init(path)
     try:
         written = store.add_layers(new)
-        communes = records.read_communes(store)
+        communes = _commune_table(store.read(COMMUNE_LAYER))
         records.write_exercises(store, demo_exercises(communes), communes)
         return written
     except BaseException:
         path.unlink(missing_ok=True)  # the empty store this call created
         raise
+
+
+def _commune_table(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the demo communes' ``code``, ``name``, ``parent_code`` as text, and geometry."""
+    data = {c: gdf[c].astype("str") for c in ("code", "name", "parent_code")}
+    return gpd.GeoDataFrame(data, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
 
 
 def demo_exercises(communes: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +154,7 @@ def demo_exercises(communes: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     communes : DataFrame
-        From :func:`layers.records.read_communes` (``code``, ``name``, ``parent_code``).
+        The demo's communes (``code``, ``name``, ``parent_code`` as text).
 
     Returns
     -------
@@ -192,7 +202,7 @@ def _real_layers(scene: _Scene) -> list[DemoLayer]:
               f"{_DVHCVN}; population: census 2009 ({_CENSUS})."),
         _real("Huyện, thành phố (Lạng Sơn)", "admin_unit", scene.district_frame(), "districts",
               f"{_DVHCVN}; before the 2025 reform; population: census 2009 ({_CENSUS})."),
-        _real("Xã, phường, thị trấn (Lạng Sơn, 2009)", "admin_unit", scene.commune_frame(),
+        _real(COMMUNE_LAYER, "admin_unit", scene.commune_frame(),
               "communes", f"{_CENSUS}. Boundaries of 2009, thinned: neighbours overlap and "
               "leave slivers. code = census commune_id (not GSO); gso_code where the name "
               "matches the GSO list of 2025."),

@@ -1,12 +1,12 @@
-"""Exercise records (diễn tập) in and out of the project, and the admin units they refer to.
+"""Exercise records (diễn tập) in and out of the project.
 
 An exercise record is one exercise held in one commune in one year:
 
 =================  ========  =============================================================
 column             required  meaning
 =================  ========  =============================================================
-``commune_code``   yes       code of the commune in the project's commune layer
-``commune_name``   no        filled from the commune layer when empty
+``commune_code``   yes       code of one of the project's communes
+``commune_name``   no        filled from the communes when empty
 ``district_code``  no        filled from the commune's ``parent_code``; must match it
 ``year``           yes       whole number from :data:`FIRST_YEAR` to the current year
 ``type``           yes       a key of :data:`EXERCISE_TYPES`, or its Vietnamese or English
@@ -22,6 +22,10 @@ detected with :mod:`layers.encoding`) or from the app's table editor
 (:func:`write_exercises`). Either way every row is checked first and one
 :class:`~layers.errors.LayerError` names every bad row; nothing is stored unless all
 rows are good.
+
+The communes a record may name are the caller's: :func:`planning.exercises.communes` (the
+one admin-unit rule of :mod:`planning.inputs`) passes them to :func:`import_exercises`,
+:func:`write_exercises` and :func:`check_exercises`.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from layers.encoding import decode, resolve
@@ -65,10 +68,6 @@ EXERCISE_TYPES: dict[str, tuple[str, str]] = {
 
 FIRST_YEAR = 1945
 """Earliest year accepted in a record."""
-
-COMMUNE_LEVELS = frozenset({"commune", "xa", "capxa", "ward", "phuong", "thitran"})
-DISTRICT_LEVELS = frozenset({"district", "huyen", "caphuyen", "quan", "thixa", "thanhpho"})
-"""Values of an admin unit's ``level`` (folded with :func:`layers.kinds.normalize_name`)."""
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "commune_code": ("commune_code", "ma_xa", "maxa", "ma_dvhc_xa", "code", "ma"),
@@ -105,55 +104,6 @@ class ExerciseCsv:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def read_communes(store: ProjectStore, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Return the project's communes: ``code``, ``name``, ``parent_code`` and geometry.
-
-    Parameters
-    ----------
-    store : ProjectStore
-        The project.
-    layer : str, optional
-        The admin-unit layer holding the communes. By default the first
-        ``admin_unit`` layer (in import order) with rows whose ``level`` is a
-        commune level (``commune``, ``xã``, ``phường``, ``thị trấn``) is used, and
-        only those rows.
-
-    Returns
-    -------
-    GeoDataFrame
-        In EPSG:4326 with a fresh ``RangeIndex``; ``code`` and ``parent_code`` as text
-        (``parent_code`` missing when the layer has none).
-
-    Raises
-    ------
-    LayerError
-        If there is no such layer; the message says how to import one.
-    """
-    return _admin_level(store, layer, COMMUNE_LEVELS, "commune")
-
-
-def read_districts(store: ProjectStore, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Return the project's districts: ``code``, ``name`` and geometry.
-
-    Like :func:`read_communes`, for the district level (``district``, ``huyện``,
-    ``quận``, ``thị xã``, ``thành phố``). A two-tier project (province → commune) has
-    none: the result is then an empty GeoDataFrame with those columns.
-
-    Raises
-    ------
-    LayerError
-        If ``layer`` is given but holds no district.
-    """
-    try:
-        return _admin_level(store, layer, DISTRICT_LEVELS, "district")
-    except LayerError:
-        if layer is not None:
-            raise
-        return gpd.GeoDataFrame({"code": pd.Series(dtype="str"),
-                                 "name": pd.Series(dtype="str")},
-                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-
-
 def read_exercises(store: ProjectStore) -> pd.DataFrame:
     """Return the project's exercise records (:data:`EXERCISE_COLUMNS`; may be empty).
 
@@ -177,7 +127,7 @@ def check_exercises(
     row_word: str = "row",
     first_row: int = 1,
 ) -> pd.DataFrame:
-    """Check exercise records against the commune layer and return them cleaned.
+    """Check exercise records against the communes and return them cleaned.
 
     Parameters
     ----------
@@ -185,7 +135,8 @@ def check_exercises(
         Records with at least :data:`REQUIRED_COLUMNS` (other columns of
         :data:`EXERCISE_COLUMNS` optional; any more are dropped).
     communes : DataFrame
-        From :func:`read_communes` (``code``, ``name``, ``parent_code``).
+        The communes records may name: ``code``, ``name`` and ``parent_code`` (the
+        district code), e.g. :func:`planning.exercises.communes`.
     row_word, first_row : str, int
         How bad rows are named: ``"row 1"`` for a table (the default) or
         ``"line 2"`` for a CSV whose header is line 1.
@@ -262,7 +213,7 @@ def parse_exercise_csv(
         The file's bytes: one header row, separated by ``,``, ``;``, tab or ``|``.
         Column names may be Vietnamese (``ma_xa``, ``nam``, ``loai``, ``ket_qua``…).
     communes : DataFrame
-        From :func:`read_communes`.
+        The communes (see :func:`check_exercises`).
     encoding : str, optional
         ``utf-8``, ``cp1258``, ``tcvn3`` or ``vni``; detected when omitted (a UTF-8
         byte-order mark means UTF-8).
@@ -303,7 +254,7 @@ def parse_exercise_csv(
 
 
 def write_exercises(store: ProjectStore, frame: pd.DataFrame,
-                    communes: pd.DataFrame | None = None) -> pd.DataFrame:
+                    communes: pd.DataFrame) -> pd.DataFrame:
     """Check records and replace the project's exercise records with them, all or nothing.
 
     Parameters
@@ -312,8 +263,8 @@ def write_exercises(store: ProjectStore, frame: pd.DataFrame,
         The project.
     frame : DataFrame
         Every record to keep (e.g. the edited table of the app).
-    communes : DataFrame, optional
-        From :func:`read_communes`; read from ``store`` when omitted.
+    communes : DataFrame
+        The communes (see :func:`check_exercises`).
 
     Returns
     -------
@@ -325,7 +276,6 @@ def write_exercises(store: ProjectStore, frame: pd.DataFrame,
     LayerError
         If any row is bad; the store is then unchanged.
     """
-    communes = read_communes(store) if communes is None else communes
     records = check_exercises(frame, communes)
     store.write_records(EXERCISE_TABLE, records)
     return records
@@ -335,6 +285,7 @@ def import_exercises(
     store: ProjectStore,
     file: str | Path | bytes,
     *,
+    communes: pd.DataFrame,
     encoding: str | None = None,
     replace: bool = False,
     source: str | None = None,
@@ -344,9 +295,11 @@ def import_exercises(
     Parameters
     ----------
     store : ProjectStore
-        The project (it must have a commune layer).
+        The project.
     file : str, Path or bytes
         The CSV file, or its bytes.
+    communes : DataFrame
+        The communes (see :func:`check_exercises`).
     encoding : str, optional
         Text encoding; detected when omitted.
     replace : bool
@@ -375,7 +328,6 @@ def import_exercises(
             msg = f"Cannot read {path}: {err.strerror or err}. Check the path."
             raise LayerError(msg) from None
         name = source or path.name
-    communes = read_communes(store)
     parsed = parse_exercise_csv(data, communes, encoding=encoding, source=name)
     if replace:
         store.write_records(EXERCISE_TABLE, parsed.records)
@@ -406,45 +358,10 @@ def type_label(key: str, lang: str = "vi") -> str:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _admin_level(store: ProjectStore, layer: str | None, levels: frozenset[str],
-                 word: str) -> gpd.GeoDataFrame:
-    records = [r for r in store.layers() if r.kind == "admin_unit"]
-    if layer is not None:
-        records = [store.record(layer)]
-        if records[0].kind != "admin_unit":
-            msg = (f"Layer {layer!r} is of kind {records[0].kind!r}, not an administrative "
-                   f"unit; choose the {word} layer.")
-            raise LayerError(msg)
-    for rec in records:
-        gdf = store.read(rec.name)
-        if "level" not in gdf.columns or "code" not in gdf.columns:
-            continue
-        mine = gdf[gdf["level"].map(lambda v: normalize_name(v) if isinstance(v, str)
-                                    else "").isin(levels)]
-        if len(mine):
-            return _admin_frame(mine)
-    names = ", ".join(repr(r.name) for r in records) or "none"
-    msg = (f"The project has no {word} layer: no administrative-unit layer has rows with "
-           f"level '{word}' and a code (admin_unit layers: {names}). Import the {word}s as "
-           f"kind admin_unit with columns code, name, level='{word}'"
-           + (" and parent_code (the district code)." if word == "commune" else "."))
-    raise LayerError(msg)
-
-
-def _admin_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    data = {"code": _text(gdf["code"]),
-            "name": _text(gdf["name"]) if "name" in gdf.columns else "",
-            "parent_code": (_text(gdf["parent_code"]).replace("", pd.NA)
-                            if "parent_code" in gdf.columns else pd.NA)}
-    out = gpd.GeoDataFrame(data, geometry=gdf.geometry.to_numpy(), crs=gdf.crs,
-                           index=gdf.index)
-    out["parent_code"] = out["parent_code"].astype("str")
-    return out.reset_index(drop=True)
-
-
 def _commune_lookup(communes: pd.DataFrame) -> dict[str, dict[str, str]]:
     if "code" not in communes.columns:
-        msg = "The commune table has no 'code' column; read it with read_communes()."
+        msg = ("The commune table has no 'code' column; pass the communes of "
+               "planning.exercises.communes().")
         raise LayerError(msg)
     codes = _text(communes["code"])
     names = _text(communes["name"]) if "name" in communes.columns else codes
@@ -582,29 +499,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
                       else pd.Series("", index=frame.index, dtype="str"))
             data[col] = values.replace("", pd.NA).astype("str")
     return pd.DataFrame(data, index=frame.index)
-
-
-def read_kind(store: ProjectStore, kind: str) -> gpd.GeoDataFrame:
-    """Return every current layer of ``kind`` as one GeoDataFrame (empty when none).
-
-    Parameters
-    ----------
-    store : ProjectStore
-        The project.
-    kind : str
-        Kind key, e.g. ``"training_ground"`` or ``"combat_base"``.
-
-    Returns
-    -------
-    GeoDataFrame
-        The layers' rows in import order with a fresh ``RangeIndex`` and a ``layer``
-        column naming the layer of each row, in EPSG:4326.
-    """
-    frames = [gdf.assign(layer=name) for name, gdf in store.read_kinds([kind]).items()]
-    if not frames:
-        return gpd.GeoDataFrame({"layer": pd.Series(dtype="str")},
-                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 
 def default_plan_start(records: pd.DataFrame, this_year: int | None = None) -> int:

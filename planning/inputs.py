@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from geo import network, settings
@@ -91,12 +92,12 @@ def admin_units(project: Project) -> gpd.GeoDataFrame:
     def build() -> gpd.GeoDataFrame:
         units = stacked(project, ["admin_unit"], UNIT_ATTRIBUTES)
         levels, _ = levels_of(units, "units", required=False)
-        known = pd.Series([lv is not None for lv in levels], index=units.index)
-        for layer, group in units[~known.to_numpy()].groupby("layer", sort=False):
+        known = np.array([lv is not None for lv in levels], dtype=bool)
+        for layer, group in units[~known].groupby("layer", sort=False):
             raw = [v for v in pd.unique(group["level"]) if isinstance(v, str) and v.strip()][:3]
             values = f" ({', '.join(map(repr, raw))})" if raw else ""
             project.note("units_without_level", layer=layer, count=len(group), values=values)
-        out = units[known.to_numpy()].copy()
+        out = units[known].copy()
         out["level"] = [lv for lv in levels if lv is not None]
         return out
 

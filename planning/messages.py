@@ -78,6 +78,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "solver_limit": (
         "Phương án {tag}: bộ giải dừng do hết thời gian, chưa chứng minh tối ưu.",
         "plan {tag}: the solver hit its time limit; not proven optimal."),
+    "communes_without_code": (
+        "Lớp {layer!r}: {count} xã không có mã (cột 'code'), ví dụ {rows}; kết quả diễn tập "
+        "ghi theo mã xã: ghi mã cho mọi xã rồi nhập lại lớp.",
+        "layer {layer!r}: {count} communes have no code (column 'code'), e.g. {rows}; exercise "
+        "records name communes by code: give every commune a code and import the layer "
+        "again."),
+    "ambiguous_code": (
+        "Mã {ident!r} là của {count} đối tượng ({ids}): chọn một đối tượng theo '<lớp>:<hàng>'.",
+        "code {ident!r} names {count} features ({ids}): give one as '<layer>:<row>'."),
+    "no_relocation_layers": (
+        "Cần một lớp 'Doanh nghiệp động viên công nghiệp' và một lớp 'Địa điểm di chuyển'. "
+        "Nhập chúng ở trang Lớp dữ liệu.",
+        "the project has no layer of kind {kinds}: import one with `kvpt import P.gpkg FILE "
+        "--kind KIND`."),
+    "communes_without_code_skipped": (
+        "Lớp {layer!r}: {count} xã không có mã (cột 'code'), ví dụ {rows}, nên không được xét "
+        "trong diễn tập và chỉ tiêu. Ghi mã cho các xã rồi nhập lại lớp.",
+        "layer {layer!r}: {count} communes have no code (column 'code'), e.g. {rows}, and are "
+        "left out of the exercises and targets. Give them a code and import the layer again."),
 }
 """Key → (Vietnamese, English)."""
 

@@ -116,7 +116,7 @@ def test_upload_shapefile_then_appraise(app: tuple[str, Path], tmp_path: Path) -
     assert ProjectStore(store_path).record("du_an_trinh_duyet").feature_count == len(bases)
     # the uploaded projects are the combat bases themselves: each conflicts with its base
     rows = csv.splitlines()
-    assert rows[0].startswith("proposal,")
+    assert rows[0].startswith("index,proposal,proposal_id,proposal_code,")
     assert sum(",conflict" in r for r in rows) >= len(bases)
 
 

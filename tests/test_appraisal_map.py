@@ -3,17 +3,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo import appraisal
-from layers.project import read_defense_works
 from layers.store import ProjectStore
 from maps.appraisal_map import VERDICT_LABELS, VERDICT_STYLES, appraisal_map
 from maps.legend import Legend
 from maps.offline import external_urls, standalone_html
+from planning.appraisal import defense_works
+from planning.project import Project
 
 
 def test_appraisal_map_colours_projects_by_verdict(demo_master: Path) -> None:
     store = ProjectStore(demo_master)
     name = next(r.name for r in store.layers() if r.kind == "proposed_project")
-    proposals, works = store.read(name), read_defense_works(store)
+    proposals, works = store.read(name), defense_works(Project(store))
     summary = appraisal.appraisal_summary(proposals, appraisal.appraise(proposals, works))
     m = appraisal_map(proposals, works, summary, assets="inline")
     html = standalone_html(m)

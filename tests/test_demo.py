@@ -284,10 +284,12 @@ def test_build_demo_refuses_existing_path(tmp_path: Path) -> None:
 def test_demo_exercise_records_are_fictional_and_once_per_commune(demo_master: Path) -> None:
     from layers import records
     from layers.demo import EXERCISE_YEARS, FICTIONAL
+    from planning.exercises import communes as planning_communes
+    from planning.project import Project
 
     store = ProjectStore(demo_master)
     history = records.read_exercises(store)
-    communes = records.read_communes(store)
+    communes = planning_communes(Project(store))
     assert (history["note"] == FICTIONAL).all()
     assert set(history["commune_code"]) <= set(communes["code"])
     assert not history["commune_code"].duplicated().any()  # at most once in the five years

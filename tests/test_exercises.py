@@ -14,6 +14,8 @@ from geo import exercises as ex
 from geo import settings
 from layers import records as rec
 from layers.store import ProjectStore
+from planning import exercises as planning_exercises
+from planning.project import Project
 
 FIXTURE = DATA / "exercises_fictional.csv"
 CCD = "commune_combat_defense"
@@ -132,7 +134,8 @@ def test_two_tier_province_plans_in_one_group() -> None:
 
 @pytest.fixture(scope="module")
 def demo_communes(demo_master: Path) -> pd.DataFrame:
-    return pd.DataFrame(rec.read_communes(ProjectStore(demo_master)).drop(columns="geometry"))
+    communes = planning_exercises.communes(Project(ProjectStore(demo_master)))
+    return pd.DataFrame(communes.drop(columns="geometry"))
 
 
 @pytest.fixture(scope="module")

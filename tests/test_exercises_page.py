@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import DATA, sha256, without_exercises
+from conftest import DATA, sha256, shown_table, without_exercises
 from geo import exercises as ex
 from layers import records as rec
 from layers.store import NewLayer, ProjectStore
+from planning import exercises as planning_exercises
+from planning.project import Project
 
 ROOT = Path(__file__).parents[1]
 PAGE = "ui/exercises_page.py"
@@ -25,6 +27,11 @@ def demo_project(demo_project: Path) -> Path:
 
 
 
+def import_fixture(project: Path) -> None:
+    """Import the fictional exercise records, checked against the project's communes."""
+    planning_exercises.import_records(Project(ProjectStore(project)), FIXTURE)
+
+
 def page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("KVPT_PROJECT", str(project))
@@ -32,7 +39,8 @@ def page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    """The page table showing ``column`` (headers back to column names, values as shown)."""
+    return shown_table(at, column)
 
 
 def test_page_plan_and_targets_on_the_demo(demo_project: Path,
@@ -69,7 +77,7 @@ def test_page_plan_and_targets_on_the_demo(demo_project: Path,
 def test_data_editor_save_and_bad_edit(demo_project: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     store = ProjectStore(demo_project)
-    rec.import_exercises(store, FIXTURE)
+    import_fixture(demo_project)
     at = page(demo_project, monkeypatch)
     shown = at.data_editor(key="ex_editor_0").value
     assert len(shown) == 94
@@ -137,7 +145,9 @@ def test_missing_project_or_commune_layer(tmp_path: Path,
                              "admin_unit"))
     at = page(store.path, monkeypatch)
     assert not at.exception and "Cần một lớp 'Đơn vị hành chính' có các xã" in at.warning[0].value
-    assert "no commune layer" in at.caption[0].value  # the detail, from the reader
+    assert "Dự án chưa có xã" in at.caption[0].value  # the detail, from planning
+    # why: the layer's units have no level (the one admin-unit rule), said in Vietnamese
+    assert "'Xã': 5 đơn vị không rõ cấp" in at.warning[1].value
 
 
 @pytest.mark.browser
@@ -151,7 +161,7 @@ def test_page_in_a_real_browser_draws_chart_and_map_offline(demo_project: Path,
 
     from browser import free_port, launch, open_page, wait_for_leaflet, wait_for_streamlit
 
-    rec.import_exercises(ProjectStore(demo_project), FIXTURE)
+    import_fixture(demo_project)
     # Streamlit serves static/ beside the main script: run the page from a one-page
     # navigation next to a link to the repository's static/ (as app.py will)
     main = tmp_path / "app" / "main.py"

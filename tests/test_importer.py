@@ -9,7 +9,6 @@ from shapely.geometry import Point, Polygon
 from conftest import sha256
 from layers.errors import LayerError
 from layers.importer import fitting_kinds, guess_kind, plan_import, run_import
-from layers.project import read_defense_works
 from layers.store import ProjectStore
 from layers.tables import table_csv_bytes, write_table
 
@@ -65,17 +64,6 @@ def test_wrong_geometry_for_kind_leaves_store_unchanged(tmp_path: Path) -> None:
     with pytest.raises(LayerError, match="Point"):
         run_import(store, plans)
     assert sha256(store.path) == before
-
-
-def test_read_defense_works_collects_every_kind(demo_master: Path) -> None:
-    store = ProjectStore(demo_master)
-    works = read_defense_works(store)
-    expected = sum(r.feature_count for r in store.layers()
-                   if r.kind in {"combat_base", "rear_base", "logistics_base",
-                                 "key_defense_area", "air_defense", "training_ground"})
-    assert len(works) == expected and works.index.is_unique
-    assert {"combat_base", "air_defense"} <= set(works["kind"])
-    assert works.crs.to_epsg() == 4326
 
 
 def test_tables_csv_has_bom_and_refuses_other_formats(tmp_path: Path) -> None:

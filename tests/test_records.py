@@ -16,9 +16,10 @@ from layers import records as rec
 from layers.encoding import decode, encode
 from layers.errors import LayerError
 from layers.store import NewLayer, ProjectStore
+from planning import exercises as planning_exercises
+from planning.project import Project
 
 FIXTURE = DATA / "exercises_fictional.csv"
-COMMUNES = "Xã, phường, thị trấn (Lạng Sơn, 2009)"
 
 @pytest.fixture
 def demo_project(demo_project: Path) -> Path:
@@ -33,7 +34,8 @@ def files_in(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def communes(demo_master: Path) -> gpd.GeoDataFrame:
-    return rec.read_communes(ProjectStore(demo_master))
+    """The demo's communes, by the one admin-unit rule (the demo copies have the same)."""
+    return planning_exercises.communes(Project(ProjectStore(demo_master)))
 
 
 # --- ProjectStore.read_records / write_records ------------------------------------------------
@@ -119,37 +121,24 @@ def test_failed_records_write_leaves_store_byte_identical(
     assert store.read_records("exercises")["a"].tolist() == [1, 2]
 
 
-# --- admin units ------------------------------------------------------------------------------
+# --- the communes records name ------------------------------------------------------------
 
 
-def test_read_communes_and_districts_of_the_demo(demo_master: Path,
-                                                 communes: gpd.GeoDataFrame) -> None:
-    raw = ProjectStore(demo_master).read(COMMUNES)
-    assert len(communes) == 226
-    assert communes["code"].tolist() == raw["code"].tolist()
-    assert communes["parent_code"].tolist() == raw["parent_code"].tolist()
-    districts = rec.read_districts(ProjectStore(demo_master))
-    assert sorted(districts["code"]) == sorted(set(communes["parent_code"]))
-
-
-def test_two_tier_and_missing_admin_layers(tmp_path: Path, communes: gpd.GeoDataFrame) -> None:
-    two_tier = ProjectStore.init(tmp_path / "two.gpkg")
-    flat = communes.drop(columns="parent_code").assign(level="xã")
-    two_tier.add_layer(NewLayer(flat, "Xã", "admin_unit"))
-    got = rec.read_communes(two_tier)
-    assert len(got) == 226 and got["parent_code"].isna().all()
-    assert rec.read_districts(two_tier).empty
-    empty = ProjectStore.init(tmp_path / "none.gpkg")
-    with pytest.raises(LayerError, match="no commune layer.*level='commune'"):
-        rec.read_communes(empty)
+def test_records_need_the_callers_communes(demo_project: Path,
+                                           communes: gpd.GeoDataFrame) -> None:
+    store = ProjectStore(demo_project)
+    with pytest.raises(TypeError):
+        rec.import_exercises(store, FIXTURE)  # no second commune rule in layers
+    with pytest.raises(LayerError, match="no 'code' column"):
+        rec.write_exercises(store, rec.read_exercises(store), communes.drop(columns="code"))
 
 
 # --- CSV import -------------------------------------------------------------------------------
 
 
-def test_import_the_fictional_fixture(demo_project: Path) -> None:
+def test_import_the_fictional_fixture(demo_project: Path, communes: gpd.GeoDataFrame) -> None:
     store = ProjectStore(demo_project)
-    result = rec.import_exercises(store, FIXTURE)
+    result = rec.import_exercises(store, FIXTURE, communes=communes)
     assert result.encoding == "utf-8" and result.ignored_columns == []
     stored = rec.read_exercises(store)
     assert list(stored.columns) == list(rec.EXERCISE_COLUMNS)
@@ -163,10 +152,10 @@ def test_import_the_fictional_fixture(demo_project: Path) -> None:
     # adding the same file again clashes with the stored rows; nothing changes
     before = sha256(demo_project)
     with pytest.raises(LayerError, match="94 record.*already in the project"):
-        rec.import_exercises(store, FIXTURE)
+        rec.import_exercises(store, FIXTURE, communes=communes)
     assert sha256(demo_project) == before
     # replace keeps one copy
-    rec.import_exercises(store, FIXTURE, replace=True)
+    rec.import_exercises(store, FIXTURE, communes=communes, replace=True)
     assert len(rec.read_exercises(store)) == 94
 
 
@@ -194,11 +183,12 @@ def csv_bytes(*lines: str, header: str = "commune_code,year,type") -> bytes:
      ["line 3: the same commune, year and type as exercises.csv line 2"]),
 ])
 def test_csv_errors_name_the_rows_and_change_nothing(demo_project: Path, data: bytes,
-                                                     messages: list[str]) -> None:
+                                                     messages: list[str],
+                                                     communes: gpd.GeoDataFrame) -> None:
     store = ProjectStore(demo_project)
     before = sha256(demo_project)
     with pytest.raises(LayerError) as err:
-        rec.import_exercises(store, data, source="exercises.csv")
+        rec.import_exercises(store, data, communes=communes, source="exercises.csv")
     for message in messages:
         assert message in str(err.value)
     assert "nothing was saved" in str(err.value) or "lack column" in str(err.value)
@@ -235,16 +225,16 @@ def test_bom_semicolons_and_filled_columns(communes: gpd.GeoDataFrame) -> None:
     assert row["commune_name"] == "Phường Hoàng Văn Thụ" and row["district_code"] == "178"
 
 
-def test_write_exercises_all_or_nothing(demo_project: Path) -> None:
+def test_write_exercises_all_or_nothing(demo_project: Path, communes: gpd.GeoDataFrame) -> None:
     store = ProjectStore(demo_project)
-    rec.import_exercises(store, FIXTURE)
+    rec.import_exercises(store, FIXTURE, communes=communes)
     before = sha256(demo_project)
     edited = rec.read_exercises(store)
     edited.loc[3, "commune_code"] = "nope"
     with pytest.raises(LayerError, match="row 4: unknown commune code 'nope'"):
-        rec.write_exercises(store, edited)
+        rec.write_exercises(store, edited, communes)
     assert sha256(demo_project) == before
     kept = rec.read_exercises(store).iloc[:10]
-    saved = rec.write_exercises(store, kept)
+    saved = rec.write_exercises(store, kept, communes)
     assert len(saved) == 10
     pd.testing.assert_frame_equal(rec.read_exercises(store), saved)

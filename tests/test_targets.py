@@ -17,6 +17,9 @@ from conftest import DATA, without_exercises
 from geo import targets as tg
 from layers import records as rec
 from layers.store import ProjectStore
+from planning import exercises as planning_exercises
+from planning import inputs
+from planning.project import Project
 
 X0, Y0 = 600_000.0, 2_400_000.0  # VN-2000 / UTM 48N metres, near Lạng Sơn
 CCD = "commune_combat_defense"
@@ -139,12 +142,14 @@ def test_status_and_completion() -> None:
 @pytest.fixture(scope="module")
 def demo(demo_master: Path) -> dict:
     store = ProjectStore(demo_master)
-    communes = rec.read_communes(store)
-    return {"store": store, "communes": communes, "districts": rec.read_districts(store),
+    project = Project(store)
+    communes = planning_exercises.communes(project)
+    return {"store": store, "communes": communes,
+            "districts": planning_exercises.districts(project),
             "records": rec.parse_exercise_csv((DATA / "exercises_fictional.csv").read_bytes(),
                                               communes).records,
-            "grounds": rec.read_kind(store, "training_ground"),
-            "bases": rec.read_kind(store, "combat_base")}
+            "grounds": inputs.layer_frame(project, "training_ground"),
+            "bases": inputs.layer_frame(project, "combat_base")}
 
 
 def largest_overlap(geom: shapely.Geometry, districts: gpd.GeoDataFrame) -> str | None:

@@ -6,13 +6,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import appraisal, settings
+from geo import settings
 from layers.kinds import KINDS
-from layers.project import read_defense_works
 from layers.tables import table_csv_bytes
 from maps.appraisal_map import appraisal_map
+from planning import appraisal
+from planning.appraisal import PROPOSAL_KIND
 from ui.i18n import lang, t
-from ui.state import open_store, read_layer, sidebar, store_stamp
+from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.tables import show_table
 
 
 def _zone_widths() -> dict[str, float]:
@@ -29,10 +31,10 @@ def page() -> None:
     """Draw the Appraisal page."""
     sidebar()
     st.title(t("page_appraisal"))
-    store = open_store()
-    if store is None:
+    proj = project()
+    if proj is None:
         return
-    layers = [r.name for r in store.layers() if r.kind == "proposed_project"]
+    layers = proj.names([PROPOSAL_KIND])
     if not layers:
         st.info(t("no_polygons"))
         return
@@ -43,23 +45,24 @@ def page() -> None:
                                    value=float(settings.search_distance_m), step=500.0)
         near_m = st.number_input(t("near_m"), min_value=0.0,
                                  value=float(settings.near_distance_m), step=100.0)
-    stamp = store_stamp(store)
-    proposals = read_layer(stamp, name)
-    works = read_defense_works(store)
     try:
-        pairs = appraisal.appraise(proposals, works, zones=zones, search_distance=search_m,
-                                   near_distance=near_m)
-    except ValueError as err:
-        st.error(str(err))
+        result = appraisal.appraise(proj, name, zones=zones, search_m=search_m, near_m=near_m)
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
         return
-    summary = appraisal.appraisal_summary(proposals, pairs)
+    for warning in result.warnings:
+        st.warning(warning.text(lang()))
+    # "index" is the row number of the command's JSON: the ids say the same to people
+    projects = result.tables["projects"].drop(columns="index")
+    pairs = result.main.drop(columns="index")
     st.subheader(t("summary"))
-    st.dataframe(summary, width="stretch")
-    st_folium(appraisal_map(proposals, works, summary, zones=zones, lang=lang()),
+    show_table(projects, key="appraisal_projects")
+    st_folium(appraisal_map(result.extra["proposals"], result.extra["works"], projects,
+                            zones=zones, lang=lang()),
               height=560, use_container_width=True, returned_objects=[], key="appraisal_map")
     st.subheader(t("pairs"))
-    st.dataframe(pairs, hide_index=True, width="stretch")
-    st.download_button(t("download_csv"), table_csv_bytes(pairs),
+    show_table(pairs, key="appraisal_pairs")
+    st.download_button(t("download_csv"), table_csv_bytes(result.main),
                        file_name=f"appraisal_{name}.csv", mime="text/csv", key="download_csv")
 
 

@@ -10,16 +10,16 @@ from streamlit_folium import st_folium
 
 from geo import exercises as ex
 from geo import settings
-from geo import targets as tg
 from layers import records as rec
 from layers.encoding import ENCODINGS, LABELS
-from layers.errors import LayerError
 from layers.kinds import KINDS, Style
-from layers.store import ProjectStore
 from layers.tables import table_csv_bytes
 from maps.project_map import MapLayer, build_map
+from planning import exercises as planning_exercises
+from planning.project import Project
 from ui.i18n import lang, t, tr
-from ui.state import open_store, sidebar, store_stamp
+from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.tables import header, show_table
 
 PLANNED_STYLE = Style("#b35806", "#f1a340", 1.5, 0.7)
 OTHER_STYLE = Style("#8c8c8c", "#f0f0f0", 0.6, 0.2)
@@ -30,20 +30,19 @@ def page() -> None:
     """Draw the Exercises & targets page."""
     sidebar()
     st.title(t("page_exercises"))
-    store = open_store()
-    if store is None:
+    proj = project()
+    if proj is None:
         return
-    stamp = store_stamp(store)
     try:
-        communes = _communes(stamp)
-    except LayerError as err:
+        communes = planning_exercises.communes(proj)
+    except EXPECTED_ERRORS as err:
         st.warning(tr("Cần một lớp 'Đơn vị hành chính' có các xã (cột cấp = xã / commune). "
                       "Nhập lớp xã ở trang Lớp dữ liệu.",
                       "Needs an 'Administrative unit' layer holding the communes (level = "
                       "commune). Import it on the Layers page."))
-        st.caption(str(err))
+        st.caption(error_text(err))
+        _warnings(proj.take_notes())
         return
-    districts = _districts(stamp)
     flash = st.session_state.pop("ex_flash", None)
     if flash:
         st.success(flash)
@@ -51,22 +50,28 @@ def page() -> None:
     tab_records, tab_plan, tab_targets = st.tabs([
         tr("Kết quả diễn tập", "Exercise records"), tr("Kế hoạch luân phiên", "Rotation plan"),
         tr("Chỉ tiêu", "Targets")], key="ex_tab", on_change="rerun")
-    history = rec.read_exercises(store)
-    if tab_records.open:
-        with tab_records:
-            _records_tab(store, communes, history)
-    if tab_plan.open:
-        with tab_plan:
-            _plan_tab(communes, districts, history)
-    if tab_targets.open:
-        with tab_targets:
-            _targets_tab(stamp, communes, districts, history)
+    history = planning_exercises.records(proj)
+    for tab, draw in ((tab_records, lambda: _records_tab(proj, communes, history)),
+                      (tab_plan, lambda: _plan_tab(proj, history)),
+                      (tab_targets, lambda: _targets_tab(proj, history))):
+        if not tab.open:
+            continue
+        with tab:
+            try:
+                draw()
+            except EXPECTED_ERRORS as err:
+                st.error(error_text(err))
+
+
+def _warnings(messages: list) -> None:
+    for message in messages:
+        st.warning(message.text(lang()))
 
 
 # --- records ---------------------------------------------------------------------------------
 
 
-def _records_tab(store: ProjectStore, communes: gpd.GeoDataFrame, history: pd.DataFrame) -> None:
+def _records_tab(proj: Project, communes: gpd.GeoDataFrame, history: pd.DataFrame) -> None:
     st.caption(tr("Mỗi dòng: một cuộc diễn tập tại một xã trong một năm. Sửa, thêm, xoá dòng rồi "
                   "bấm Lưu; tên xã và mã huyện để trống sẽ lấy từ lớp xã.",
                   "One row per exercise held in a commune in a year. Edit, add or delete rows, "
@@ -93,18 +98,18 @@ def _records_tab(store: ProjectStore, communes: gpd.GeoDataFrame, history: pd.Da
         })
     if st.button(tr("Lưu", "Save"), key="ex_save", type="primary"):
         try:
-            saved = rec.write_exercises(store, edited, communes)
-        except LayerError as err:
-            st.error(str(err))
+            saved = planning_exercises.save_records(proj, edited, store=proj.reader.store)
+        except EXPECTED_ERRORS as err:
+            st.error(error_text(err))
         else:
             _done(tr(f"Đã lưu {len(saved)} kết quả diễn tập.", f"Saved {len(saved)} records."))
     st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(history),
                        file_name="exercises.csv", mime="text/csv", key="ex_download")
     with st.expander(tr("Nhập từ tệp CSV", "Import from a CSV file")):
-        _upload(store)
+        _upload(proj)
 
 
-def _upload(store: ProjectStore) -> None:
+def _upload(proj: Project) -> None:
     st.caption(tr("Cột bắt buộc: commune_code (ma_xa), year (nam), type (loai); tuỳ chọn: "
                   "commune_name, district_code, result (ket_qua), note. Nhập tất cả hoặc "
                   "không nhập gì.",
@@ -119,11 +124,12 @@ def _upload(store: ProjectStore) -> None:
                        else tr("Thêm vào", "Add"), key="ex_replace")
     if st.button(tr("Nhập", "Import"), key="ex_import", disabled=uploaded is None):
         try:
-            parsed = rec.import_exercises(store, uploaded.getvalue(), replace=replace,
-                                          encoding=None if encoding == "auto" else encoding,
-                                          source=uploaded.name)
-        except LayerError as err:
-            st.error(str(err))
+            parsed = planning_exercises.import_records(
+                proj, uploaded.getvalue(), replace=replace,
+                encoding=None if encoding == "auto" else encoding, source=uploaded.name,
+                store=proj.reader.store)
+        except EXPECTED_ERRORS as err:
+            st.error(error_text(err))
         else:
             _done(tr(f"Đã nhập {len(parsed.records)} kết quả ({LABELS[parsed.encoding]}).",
                      f"Imported {len(parsed.records)} records ({LABELS[parsed.encoding]})."))
@@ -139,8 +145,7 @@ def _done(message: str) -> None:
 # --- rotation plan ---------------------------------------------------------------------------
 
 
-def _plan_tab(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-              history: pd.DataFrame) -> None:
+def _plan_tab(proj: Project, history: pd.DataFrame) -> None:
     left, right = st.columns(2)
     years = left.number_input(tr("Số năm", "Years"), min_value=1, max_value=30,
                               value=ex.cycle_years(), step=1, key="plan_years")
@@ -154,29 +159,29 @@ def _plan_tab(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
         f"{settings.exercise_share_min:.0%}–{settings.exercise_share_max:.0%} of the communes "
         f"a year; every commune within {ex.cycle_years()} years; longest-waiting first "
         "(never exercised first), spread across districts by size."))
-    names = dict(zip(districts["code"], districts["name"], strict=True))
-    try:
-        plan = ex.rotation_plan(communes, history, years=int(years), start=int(start),
-                                district_names=names)
-    except ValueError as err:
-        st.error(str(err))
-        return
-    summary = ex.plan_summary(plan, communes)
+    result = planning_exercises.rotation(proj, years=int(years), start=int(start))
+    _warnings(result.warnings)
+    plan, summary = result.main, result.tables["summary"]
     st.altair_chart(_coverage_chart(summary), key="plan_chart")
     year = st.selectbox(tr("Năm trên bản đồ", "Year on the map"), list(summary["year"]),
                         key="plan_year")
     chosen = plan[plan["year"] == year]
-    st_folium(_plan_map(communes, districts, chosen), height=520, use_container_width=True,
-              returned_objects=[], key="plan_map")
+    st_folium(_plan_map(result.extra["communes"], result.extra["districts"], chosen),
+              height=520, use_container_width=True, returned_objects=[], key="plan_map")
     st.subheader(tr(f"Các xã diễn tập năm {year}", f"Communes exercising in {year}"))
-    st.dataframe(chosen, hide_index=True, width="stretch")
+    show_table(chosen, key="plan_year_table")
     st.subheader(tr("Tổng hợp theo năm", "Summary per year"))
-    st.dataframe(summary, hide_index=True, width="stretch", column_config={
-        "share": st.column_config.ProgressColumn(tr("Tỷ lệ", "Share"), min_value=0.0,
-                                                 max_value=1.0, format="percent")})
+    show_table(summary, key="plan_summary_table", column_config=_progress(summary, ["share"]))
     st.download_button(tr("Tải kế hoạch CSV", "Download the plan (CSV)"), table_csv_bytes(plan),
                        file_name=f"exercise_plan_{int(start)}.csv", mime="text/csv",
                        key="plan_download")
+
+
+def _progress(frame: pd.DataFrame, columns: list[str]) -> dict:
+    """Progress bars (0–100 %) for the share columns that have a value in every row."""
+    return {header(c): st.column_config.ProgressColumn(header(c), min_value=0.0,
+                                                       max_value=1.0, format="percent")
+            for c in columns if c in frame.columns and frame[c].notna().all()}
 
 
 def _coverage_chart(summary: pd.DataFrame) -> alt.LayerChart:
@@ -236,53 +241,28 @@ STATUS_LABELS = {
 }
 
 
-def _targets_tab(stamp: tuple[str, int], communes: gpd.GeoDataFrame,
-                 districts: gpd.GeoDataFrame, history: pd.DataFrame) -> None:
+def _targets_tab(proj: Project, history: pd.DataFrame) -> None:
     default = rec.default_target_year(history)
     options = sorted(set(history["year"].astype(int)) | {default}, reverse=True)
     year = st.selectbox(tr("Năm", "Year"), options, index=options.index(default),
                         key="targets_year")
-    layers = {"training_grounds": _kind(stamp, "training_ground"),
-              "combat_bases": _kind(stamp, "combat_base")}
-    try:
-        province = tg.province_progress(communes=communes, records=history, year=year,
-                                        districts=districts, **layers)
-        per_district = tg.district_progress(districts, communes=communes, records=history,
-                                            year=year, **layers)
-    except ValueError as err:
-        st.error(str(err))
-        return
+    result = planning_exercises.targets(proj, year=int(year))
+    _warnings(result.warnings)
+    province, per_district = result.tables["province"], result.main
     i = 0 if lang() == "vi" else 1
-    shown = province.assign(measure=province["measure"].map(lambda m: MEASURE_LABELS[m][i]),
-                            status=province["status"].map(lambda s: STATUS_LABELS[s][i]))
-    progress = {"format": "percent", "min_value": 0.0, "max_value": 1.0}
+    shown = province.assign(measure=province["measure"].map(lambda m: MEASURE_LABELS[m][i]))
+    percent = {header(c): st.column_config.NumberColumn(header(c), format="percent")
+               for c in ("target_min", "target_max")}
     st.subheader(tr("Toàn tỉnh", "Province"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "measure": tr("Chỉ tiêu", "Target"),
-        "value": st.column_config.ProgressColumn(tr("Kết quả", "Value"), **progress),
-        "achieved": tr("Đạt được", "Achieved"), "total": tr("Tổng số", "Total"),
-        "target_min": st.column_config.NumberColumn(tr("Tối thiểu", "Min"), format="percent"),
-        "target_max": st.column_config.NumberColumn(tr("Tối đa", "Max"), format="percent"),
-        "status": tr("Đánh giá", "Status")})
+    show_table(shown, key="targets_province_table",
+               column_config={**_progress(province, ["value"]), **percent})
     st.subheader(tr("Theo huyện", "Per district"))
-    table = per_district.assign(**{c: per_district[c].map(lambda s: STATUS_LABELS[s][i])
-                                   for c in ("exercise_status", "base_status")})
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "district_code": tr("Mã huyện", "District code"),
-        "district_name": tr("Huyện", "District"),
-        "communes": tr("Số xã", "Communes"), "exercised": tr("Xã đã diễn tập", "Exercised"),
-        "exercise_share": st.column_config.ProgressColumn(
-            tr("Tỷ lệ xã diễn tập", "Share exercised"), **progress),
-        "exercise_status": tr("Đánh giá diễn tập", "Exercise status"),
-        "training_grounds": tr("Thao trường", "Training grounds"),
-        "has_training_ground": tr("Có thao trường", "Has a training ground"),
-        "combat_bases": tr("Căn cứ chiến đấu", "Combat bases"),
-        "base_completion": st.column_config.ProgressColumn(
-            tr("Tiến độ căn cứ", "Base progress"), **progress),
-        "base_status": tr("Đánh giá căn cứ", "Base status")})
+    show_table(per_district, key="targets_district_table",
+               column_config=_progress(per_district, ["exercise_share", "base_completion"]))
     st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(per_district),
                        file_name=f"targets_{year}.csv", mime="text/csv", key="targets_download")
-    _targets_map(districts, per_district, layers)
+    _targets_map(result.extra["districts"], per_district,
+                 {k: result.extra[k] for k in ("training_grounds", "combat_bases")})
 
 
 def _targets_map(districts: gpd.GeoDataFrame, per_district: pd.DataFrame,
@@ -311,24 +291,6 @@ def _targets_map(districts: gpd.GeoDataFrame, per_district: pd.DataFrame,
         shown.append(MapLayer(KINDS[kind].label(lang()), kind, works))
     st_folium(build_map(shown, lang=lang()), height=480, use_container_width=True,
               returned_objects=[], key="targets_map")
-
-
-# --- cached reads ----------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _communes(stamp: tuple[str, int]) -> gpd.GeoDataFrame:
-    return rec.read_communes(ProjectStore(stamp[0]))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _districts(stamp: tuple[str, int]) -> gpd.GeoDataFrame:
-    return rec.read_districts(ProjectStore(stamp[0]))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _kind(stamp: tuple[str, int], kind: str) -> gpd.GeoDataFrame:
-    return rec.read_kind(ProjectStore(stamp[0]), kind)
 
 
 page()

@@ -12,7 +12,6 @@ import streamlit as st
 from geo.errors import AnalysisInputError
 from layers.errors import LayerError
 from layers.store import LayerRecord, ProjectStore
-from planning.errors import PlanningError
 from planning.project import Project
 from ui.i18n import lang, t
 
@@ -113,7 +112,7 @@ def project() -> Project | None:
 
 def error_text(err: Exception) -> str:
     """Return the text of an expected error in the interface language."""
-    if isinstance(err, PlanningError):
+    if isinstance(err, LayerError):
         return err.text(lang())
     return str(err)
 

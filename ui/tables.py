@@ -20,7 +20,8 @@ from ui.i18n import lang
 
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # ids, names, codes
-    "unit": ("Mã hiệu đơn vị", "Unit id"), "asset": ("Mã hiệu đối tượng", "Asset id"),
+    "index": ("STT", "Row"), "unit": ("Mã hiệu đơn vị", "Unit id"),
+    "asset": ("Mã hiệu đối tượng", "Asset id"),
     "position": ("Mã hiệu vị trí", "Position id"), "commune": ("Mã hiệu xã", "Commune id"),
     "feature": ("Mã hiệu đối tượng", "Feature id"), "road": ("Mã hiệu đường", "Road id"),
     "layer": ("Lớp", "Layer"), "kind": ("Loại", "Kind"), "name": ("Tên", "Name"),
@@ -119,6 +120,26 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "year": ("Năm", "Year"), "last_exercised": ("Diễn tập lần trước", "Last exercised"),
     "waited_years": ("Số năm chờ", "Years waited"), "type": ("Loại diễn tập", "Type"),
     "result": ("Kết quả", "Result"), "note": ("Ghi chú", "Note"),
+    # appraisal summary, exercise plan and targets
+    "n_zone": ("Số hành lang bị vi phạm", "Zones entered"),
+    "nearest_work_code": ("Mã công trình gần nhất", "Nearest work code"),
+    "nearest_work_name": ("Tên công trình gần nhất", "Nearest work name"),
+    "total_overlap_m2": ("Tổng diện tích chồng lấn (m²)", "Total overlap (m²)"),
+    "total_zone_overlap_m2": ("Tổng chồng lấn hành lang (m²)", "Total zone overlap (m²)"),
+    "planned": ("Số xã diễn tập", "Communes planned"), "communes": ("Số xã", "Communes"),
+    "share": ("Tỷ lệ xã", "Share of communes"),
+    "first_time": ("Số xã diễn tập lần đầu", "First time"),
+    "districts_covered": ("Số huyện có xã diễn tập", "Districts covered"),
+    "districts": ("Số huyện", "Districts"), "exercised": ("Xã đã diễn tập", "Exercised"),
+    "exercise_share": ("Tỷ lệ xã diễn tập", "Share exercised"),
+    "exercise_status": ("Đánh giá diễn tập", "Exercise status"),
+    "training_grounds": ("Số thao trường trong huyện", "Training grounds"),
+    "combat_bases": ("Số căn cứ chiến đấu trong huyện", "Combat bases"),
+    "base_completion": ("Tiến độ căn cứ", "Base progress"),
+    "base_status": ("Đánh giá căn cứ", "Base status"), "measure": ("Chỉ tiêu", "Target"),
+    "value": ("Giá trị", "Value"), "achieved": ("Đạt được", "Achieved"),
+    "total": ("Tổng số", "Total"), "target_min": ("Tối thiểu", "Min"),
+    "target_max": ("Tối đa", "Max"), "status": ("Đánh giá", "Status"),
 }
 """Column → (Vietnamese, English) header."""
 
@@ -158,7 +179,11 @@ _DECIMALS: tuple[tuple[str, int], ...] = (
 
 
 def rounding(column: str) -> int | None:
-    """Return the decimals a column is shown with (``None``: as it is)."""
+    """Return the decimals a column is shown with (``None``: as it is).
+
+    Plan columns ``<measure>_a`` / ``<measure>_b`` round as their measure.
+    """
+    column = column.removesuffix("_a").removesuffix("_b")
     for suffix, decimals in _DECIMALS:
         if column.endswith(suffix):
             return decimals

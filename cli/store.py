@@ -1,6 +1,7 @@
 """``kvpt`` commands on the project store.
 
-init, import, layers, versions, restore, export, kinds, map, demo.
+init, import, layers, versions, restore, delete, undelete, rename, export, kinds, map,
+demo.
 """
 
 from __future__ import annotations
@@ -44,17 +45,32 @@ def import_(
     encoding: Annotated[str | None, typer.Option(help="Text encoding: utf-8, cp1258, tcvn3 "
                                                       "or vni; detected when omitted.")] = None,
     layer: Annotated[str | None, typer.Option(help="Only this layer of the source.")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="Admin level of every unit of an admin-unit layer: province, district or "
+             "commune (also tỉnh, huyện, xã...). Inferred per unit from a level column or "
+             "the names (Xã..., Huyện..., Thành phố...) when omitted.")] = None,
+    again: Annotated[bool, typer.Option(
+        "--again", help="Store the file as a new version even when it is byte for byte "
+                        "the source of the layer's current version.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a file into the project (all or nothing).
 
-    Prints per layer: layer, kind, features, source CRS, encoding, repaired, version.
+    Prints per layer: layer, kind, features, source CRS, encoding, repaired, version, and
+    for admin units the number of units per level and how the levels were found. A file
+    that is already the current version of its layer is refused unless --again is given.
     """
+    from layers.errors import LayerError, UnchangedSourceError
     from layers.importer import plan_import, run_import
 
     store = _open(project)
-    plans = plan_import(file, kind=kind, name=name, crs=crs, encoding=encoding, layer=layer)
-    results = [r.as_dict() for r in run_import(store, plans)]
+    plans = plan_import(file, kind=kind, name=name, crs=crs, encoding=encoding, layer=layer,
+                        level=level)
+    try:
+        results = [r.as_dict() for r in run_import(store, plans, allow_unchanged=again)]
+    except UnchangedSourceError as err:
+        msg = f"{err} Nothing was imported; add --again to store it as a new version."
+        raise LayerError(msg) from None
     if as_json:
         _print_json(results)
         return
@@ -63,6 +79,9 @@ def import_(
                    f"source_crs={r['source_crs']} encoding={r['encoding'] or 'n/a'} "
                    f"repaired={r['repaired']} dropped_empty={r['dropped_empty']} "
                    f"version={r['version']}")
+        if r.get("levels"):
+            counts = ", ".join(f"{k}={v}" for k, v in r["levels"].items())
+            typer.echo(f"  levels: {counts} (from {r['level_source']})")
         for w in r["warnings"]:
             typer.echo(f"  warning: {w}")
         if r["unknown_columns"]:
@@ -112,6 +131,30 @@ def restore(project: ProjectArg, layer: str, version: int) -> None:
 
 @app.command()
 @handles_errors
+def delete(project: ProjectArg, layer: str) -> None:
+    """Delete a layer: a new version hides it; `kvpt undelete` brings it back."""
+    rec = _open(project).delete(layer)
+    typer.echo(f"{layer}: deleted (version {rec.version}); undo with `kvpt undelete`.")
+
+
+@app.command()
+@handles_errors
+def undelete(project: ProjectArg, layer: str) -> None:
+    """Bring back a deleted layer (its last version before the deletion, as a new version)."""
+    rec = _open(project).undelete(layer)
+    typer.echo(f"{rec.name}: back as version {rec.version}")
+
+
+@app.command()
+@handles_errors
+def rename(project: ProjectArg, layer: str, new_name: str) -> None:
+    """Rename a layer; its history moves with it (rename back to undo)."""
+    rec = _open(project).rename(layer, new_name)
+    typer.echo(f"{layer} is now {rec.name} (version {rec.version})")
+
+
+@app.command()
+@handles_errors
 def export(
     project: ProjectArg,
     layer: str,
@@ -145,14 +188,21 @@ def kinds() -> None:
 def map_(
     project: ProjectArg,
     out: Annotated[Path, typer.Argument(help="Output HTML file (standalone, works offline).")],
-    title: Annotated[str | None, typer.Option(help="Map title.")] = None,
+    title: Annotated[str | None, typer.Option(
+        help="Map title (default: the province's defense-area map, e.g. 'Bản đồ khu vực "
+             "phòng thủ – Tỉnh Lạng Sơn').")] = None,
     lang: Annotated[str, typer.Option(help="Legend language: vi or en.")] = "vi",
 ) -> None:
     """Write a standalone HTML map of the project (no internet needed to open it)."""
     from maps.offline import standalone_html
     from maps.project import store_map
 
-    m = store_map(_open(project), title=title or project.stem, lang=lang, assets="inline")
+    if lang not in ("vi", "en"):
+        from layers.errors import LayerError
+
+        msg = f"--lang {lang!r} must be vi or en."
+        raise LayerError(msg)
+    m = store_map(_open(project), title=title, lang=lang, assets="inline")
     out.write_text(standalone_html(m), encoding="utf-8")
     typer.echo(f"Wrote {out}")
 

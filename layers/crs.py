@@ -23,6 +23,7 @@ from pyproj.database import query_crs_info
 from pyproj.enums import PJType
 
 from layers.errors import LayerError
+from layers.messages import Note
 
 VN2000_GEOGRAPHIC = 4756
 """EPSG code of VN-2000 (geographic 2D)."""
@@ -37,6 +38,8 @@ _WGS84_INV_F = 298.257223563
 _VIETNAM_BOUNDS = (102.14, 8.33, 109.53, 23.4)
 # How far (degrees) data may stick out of an area of use and still fit it.
 _AREA_MARGIN_DEG = 0.1
+# WGS 84 systems and their VN-2000 twin (the same grid or lon/lat on the other datum).
+_VN2000_TWIN = {4326: VN2000_GEOGRAPHIC, 32648: 3405, 32649: 3406}
 # Transverse Mercator conversion parameters (EPSG codes) compared when matching a grid.
 _TM_PARAMS = {"8801": 1e-7, "8802": 1e-7, "8805": 1e-9, "8806": 1e-3, "8807": 1e-3}
 _TM_METHOD = "9807"
@@ -53,12 +56,21 @@ class CrsCandidate:
     name : str
         The pyproj name, e.g. ``"VN-2000 / TM-3 107-15"``.
     reason : str
-        Why it is suggested.
+        Why it is suggested: a :class:`layers.messages.Note` (English as a ``str``,
+        ``reason.text("vi")`` for the app).
+    shift_m : float or None
+        For a WGS 84 system that has a VN-2000 twin (EPSG:32648 and EPSG:3405, EPSG:4326
+        and EPSG:4756): how far apart (metres, geodesic) the two place the centre of
+        the data; ``None`` otherwise.
+    twin : str or None
+        The code of that VN-2000 twin.
     """
 
     code: str
     name: str
     reason: str
+    shift_m: float | None = None
+    twin: str | None = None
 
 
 def crs_from_prj(text: str, *, path: str | None = None) -> pyproj.CRS:
@@ -86,18 +98,14 @@ def crs_from_prj(text: str, *, path: str | None = None) -> pyproj.CRS:
     LayerError
         If the text is not a coordinate reference system.
     """
-    where = path or "the .prj file"
+    where = path or ".prj"
     if not text.strip():
-        msg = (f"{where} is empty. Delete it and name the CRS instead "
-               "(--crs EPSG:9215 on the command line, or pick one in the app).")
-        raise LayerError(msg)
+        raise LayerError(key="prj_empty", params={"file": where})
     try:
         crs = pyproj.CRS.from_wkt(text.strip())
     except pyproj.exceptions.CRSError as exc:
-        msg = (f"{where} does not hold a readable coordinate system ({exc}). Replace it with "
-               "the .prj from the data's producer, or delete it and name the CRS "
-               "(--crs EPSG:9215 on the command line, or pick one in the app).")
-        raise LayerError(msg) from exc
+        detail = _short(str(exc))
+        raise LayerError(key="prj_unreadable", params={"file": where, "detail": detail}) from exc
     return canonical_crs(crs)
 
 
@@ -127,10 +135,7 @@ def parse_crs(value: str) -> pyproj.CRS:
         else:
             crs = pyproj.CRS.from_user_input(text)
     except pyproj.exceptions.CRSError as exc:
-        msg = (f"{value!r} is not a coordinate reference system. Give an EPSG code such as "
-               "EPSG:9215 (VN-2000 / TM-3 107-15, Lạng Sơn), EPSG:3405 (VN-2000 / UTM 48N) "
-               "or EPSG:4326 (WGS 84 lon/lat), or a WKT text.")
-        raise LayerError(msg) from exc
+        raise LayerError(key="crs_unknown", params={"value": _short(str(value))}) from exc
     return canonical_crs(crs)
 
 
@@ -179,12 +184,17 @@ def crs_code(crs: pyproj.CRS) -> str:
 def suggest_crs(bounds: tuple[float, float, float, float]) -> list[CrsCandidate]:
     """Suggest coordinate reference systems for raw coordinates, best first.
 
-    Degree ranges give WGS 84 (EPSG:4326) and, inside Vietnam, VN-2000 (EPSG:4756).
-    Metre ranges give each VN-2000 grid (UTM 48N/49N, TM-3 zones) and WGS 84 / UTM
-    48N/49N whose area of use contains the data once projected back to lon/lat with
-    that grid, and whose zone (central meridian ±1.5° for TM-3, ±3° for UTM) holds
-    it. Grids whose data falls inside Vietnam come first, then the tighter
-    area of use (a provincial TM-3 zone before a national UTM zone).
+    Degree ranges give WGS 84 (EPSG:4326) and, inside Vietnam, VN-2000 (EPSG:4756),
+    VN-2000 first. Metre ranges give each VN-2000 grid (UTM 48N/49N, TM-3 zones) and
+    WGS 84 / UTM 48N/49N whose area of use contains the data once projected back to
+    lon/lat with that grid, and whose zone (central meridian ±1.5° for TM-3, ±3° for
+    UTM) holds it. Grids whose data falls inside Vietnam come first, VN-2000 before
+    WGS 84 (Vietnamese data is VN-2000 unless it says otherwise), then the tighter area
+    of use (a provincial TM-3 zone before a national UTM zone).
+
+    A WGS 84 candidate with a VN-2000 twin (the same grid, or lon/lat, on the other
+    datum) says in its reason how far apart the two place the data at its centre
+    (about 224 m in the north of Vietnam), computed with pyproj (``shift_m``).
 
     Parameters
     ----------
@@ -200,14 +210,77 @@ def suggest_crs(bounds: tuple[float, float, float, float]) -> list[CrsCandidate]
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
         return []
     if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-        return _degree_candidates((minx, miny, maxx, maxy))
+        return _with_shifts(_degree_candidates((minx, miny, maxx, maxy)),
+                            (minx, miny, maxx, maxy))
     ranked = []
     for code in _projected_candidates():
         fit = _fit(code, (minx, miny, maxx, maxy))
         if fit is not None:
             ranked.append(fit)
-    ranked.sort(key=lambda item: (not item[0], item[1]))
-    return [cand for _, _, cand in ranked]
+    ranked.sort(key=lambda item: (not item[0], item[2].code in _WGS84_CODES, item[1]))
+    return _with_shifts([cand for _, _, cand in ranked], (minx, miny, maxx, maxy))
+
+
+def datum_shift_m(code_a: str | int, code_b: str | int, x: float, y: float) -> float:
+    """Return how far apart (metres) two systems place the raw coordinate ``(x, y)``.
+
+    Both readings are transformed to WGS 84 lon/lat with pyproj and compared on the
+    WGS 84 ellipsoid (geodesic distance).
+
+    Parameters
+    ----------
+    code_a, code_b : str or int
+        The two systems (``"EPSG:3405"`` or ``3405``).
+    x, y : float
+        The coordinate as written in the data (easting/northing or lon/lat).
+
+    Returns
+    -------
+    float
+        Metres; ``nan`` when a reading cannot be transformed.
+    """
+    points = []
+    for code in (code_a, code_b):
+        tr = _to_wgs84(int(str(code).split(":")[-1]))
+        points.append(tr.transform(x, y))
+    (lon0, lat0), (lon1, lat1) = points
+    if not all(math.isfinite(v) for v in (lon0, lat0, lon1, lat1)):
+        return math.nan
+    return float(pyproj.Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2])
+
+
+_WGS84_CODES = frozenset(f"EPSG:{c}" for c in _VN2000_TWIN)
+
+
+@lru_cache(maxsize=64)
+def _to_wgs84(code: int) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_epsg(code), pyproj.CRS.from_epsg(4326),
+                                       always_xy=True)
+
+
+def _with_shifts(cands: list[CrsCandidate],
+                 bounds: tuple[float, float, float, float]) -> list[CrsCandidate]:
+    """Add to each WGS 84 candidate whose VN-2000 twin is a candidate too the shift."""
+    x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    codes = {c.code for c in cands}
+    out = []
+    for cand in cands:
+        code = int(cand.code.split(":")[-1])
+        twin = _VN2000_TWIN.get(code)
+        if twin is None or f"EPSG:{twin}" not in codes:
+            out.append(cand)
+            continue
+        shift = datum_shift_m(code, twin, x, y)
+        if not math.isfinite(shift):
+            out.append(cand)
+            continue
+        twin_name = pyproj.CRS.from_epsg(twin).name
+        note = (Note.of("reason_wgs84_twin", twin=twin_name, twin_code=f"EPSG:{twin}",
+                        shift_m=shift) if code != 4326 else
+                Note.of("reason_shift", reason=cand.reason, other=twin_name,
+                        other_code=f"EPSG:{twin}", shift_m=shift))
+        out.append(CrsCandidate(cand.code, cand.name, note, shift, f"EPSG:{twin}"))
+    return out
 
 
 def canonical_crs(crs: pyproj.CRS) -> pyproj.CRS:
@@ -374,8 +447,8 @@ def _fit(code: int, bounds: tuple[float, float, float, float]):
     vn = _VIETNAM_BOUNDS
     inside = vn[0] - m <= lon0 and lon1 <= vn[2] + m and vn[1] - m <= lat0 and lat1 <= vn[3] + m
     size = (area[2] - area[0]) * (area[3] - area[1])
-    reason = (f"read in this grid the coordinates fall at lon {lon0:.2f}–{lon1:.2f}, "
-              f"lat {lat0:.2f}–{lat1:.2f}, inside its area of use ({area_name.rstrip('.')})")
+    reason = Note.of("reason_grid", lon0=lon0, lon1=lon1, lat0=lat0, lat1=lat1,
+                     area=area_name.rstrip("."))
     return inside, size, CrsCandidate(f"EPSG:{code}", crs.name, reason)
 
 
@@ -391,13 +464,26 @@ def _zone_half_width(crs: pyproj.CRS) -> float:
 def _degree_candidates(bounds: tuple[float, float, float, float]) -> list[CrsCandidate]:
     minx, miny, maxx, maxy = bounds
     where = f"lon {minx:.2f}–{maxx:.2f}, lat {miny:.2f}–{maxy:.2f}"
-    out = [CrsCandidate("EPSG:4326", pyproj.CRS.from_epsg(4326).name,
-                        f"coordinates look like degrees ({where}); WGS 84 is the usual "
-                        "lon/lat system (GPS, web maps)")]
+    wgs84 = CrsCandidate("EPSG:4326", pyproj.CRS.from_epsg(4326).name,
+                         Note.of("reason_degrees_wgs84", where=where))
     vn, m = _VIETNAM_BOUNDS, _AREA_MARGIN_DEG
     if vn[0] - m <= minx and maxx <= vn[2] + m and vn[1] - m <= miny and maxy <= vn[3] + m:
-        out.append(CrsCandidate(f"EPSG:{VN2000_GEOGRAPHIC}",
-                                pyproj.CRS.from_epsg(VN2000_GEOGRAPHIC).name,
-                                f"degrees inside Vietnam ({where}); national maps use VN-2000 "
-                                "lon/lat"))
-    return out
+        vn2000 = CrsCandidate(f"EPSG:{VN2000_GEOGRAPHIC}",
+                              pyproj.CRS.from_epsg(VN2000_GEOGRAPHIC).name,
+                              Note.of("reason_degrees_vn2000", where=where))
+        return [vn2000, wgs84]
+    return [wgs84]
+
+
+def fits_vietnam(bounds: tuple[float, float, float, float]) -> bool:
+    """Return whether lon/lat ``bounds`` lie in Vietnam (the area of use of VN-2000)."""
+    minx, miny, maxx, maxy = bounds
+    vn, m = _VIETNAM_BOUNDS, _AREA_MARGIN_DEG
+    return vn[0] - m <= minx and maxx <= vn[2] + m and vn[1] - m <= miny and maxy <= vn[3] + m
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """Return ``text`` on one line, control characters escaped, at most ``limit`` long."""
+    line = " ".join(str(text).split())
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+    return line if len(line) <= limit else line[:limit - 1] + "…"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 
 from layers.errors import LayerError
+from layers.messages import Note
 
 POINT, LINE, POLYGON = "Point", "LineString", "Polygon"
 
@@ -105,10 +106,12 @@ def _a(name: str, vi: str, en: str, dtype: str = "str", *syn: str) -> Attribute:
 
 
 NAME = _a("name", "Tên", "Name", "str", "ten", "ten_dv", "tendv", "ten_xa", "ten_huyen",
-          "ten_tinh", "label", "title", "name_vi", "ten_vn", "nam", "tencongtrinh")
+          "ten_tinh", "label", "title", "name_vi", "ten_vn", "nam", "tencongtrinh", "ten_dvhc",
+          "ten_don_vi", "name_vn")
 CODE = _a("code", "Mã", "Code", "str", "ma", "ma_dv", "madv", "id", "ma_xa", "ma_huyen",
           "ma_tinh", "gid", "fid_code", "objectid")
-LEVEL = _a("level", "Cấp", "Level", "str", "cap", "cap_quan_ly", "capql", "tier")
+LEVEL = _a("level", "Cấp", "Level", "str", "cap", "cap_quan_ly", "capql", "tier",
+           "cap_hanh_chinh", "cap_dvhc", "loai_dvhc", "level_vn")
 STATUS = _a("status", "Trạng thái", "Status", "str", "trang_thai", "trangthai", "tinh_trang",
             "tinhtrang", "state")
 PERCENT = _a("percent_complete", "% hoàn thành", "% complete", "float", "phan_tram",
@@ -229,8 +232,8 @@ def get_kind(key: str) -> Kind:
     try:
         return KINDS[key]
     except KeyError:
-        msg = f"Unknown layer kind {key!r}. Use one of: {', '.join(KINDS)}."
-        raise LayerError(msg) from None
+        raise LayerError(key="unknown_kind",
+                         params={"kind": key, "kinds": ", ".join(KINDS)}) from None
 
 
 def normalize_name(text: str) -> str:
@@ -287,10 +290,9 @@ def check_geometry_types(geoms: gpd.GeoSeries, kind: Kind | str) -> None:
     kind = get_kind(kind) if isinstance(kind, str) else kind
     bad = base_geometry_types(geoms) - kind.geometry_types
     if bad:
-        msg = (f"Layer kind {kind.key!r} takes {', '.join(sorted(kind.geometry_types))} "
-               f"geometries, but the data has {', '.join(sorted(bad))}. "
-               "Choose another kind or split the file by geometry type.")
-        raise LayerError(msg)
+        raise LayerError(key="wrong_geometry", params={
+            "kind": kind.key, "allowed": ", ".join(sorted(kind.geometry_types)),
+            "bad": ", ".join(sorted(bad))})
 
 
 def apply_mapping(
@@ -322,15 +324,15 @@ def apply_mapping(
     """
     kind = get_kind(kind) if isinstance(kind, str) else kind
     known = {a.name for a in kind.attributes}
-    problems = [f"unknown attribute {a!r}" for a in mapping if a not in known]
-    problems += [f"column {c!r} is not in the data" for c in mapping.values()
+    problems = [Note.of("map_unknown_attribute", attribute=a) for a in mapping if a not in known]
+    problems += [Note.of("map_missing_column", column=c) for c in mapping.values()
                  if c is not None and c not in gdf.columns]
-    problems += [f"required attribute {a.name!r} has no column" for a in kind.required
+    problems += [Note.of("map_required", attribute=a.name) for a in kind.required
                  if not mapping.get(a.name)]
     if problems:
-        msg = (f"Cannot map columns to kind {kind.key!r}: {'; '.join(problems)}. "
-               f"Columns present: {', '.join(map(str, gdf.columns.drop(gdf.geometry.name)))}.")
-        raise LayerError(msg)
+        columns = ", ".join(map(str, gdf.columns.drop(gdf.geometry.name)))
+        raise LayerError(key="mapping_failed", params={
+            "kind": kind.key, "problems": problems, "columns": columns or "-"})
     rename = {col: attr for attr, col in mapping.items() if col}
     taken = set(rename)
     geom = gdf.geometry.name

@@ -16,7 +16,13 @@ CRS rules: a user CRS wins over the file's own (with a warning in the report whe
 differ); then the ``.prj`` or the CRS embedded in the file; GeoJSON and KML are WGS 84 by
 specification. A source with no CRS raises :class:`MissingCRSError` listing CRS
 suggested from the coordinate ranges, as does a source whose coordinates cannot be in
-the CRS it names (metres under a degree CRS, or the reverse).
+the CRS it names (metres under a degree CRS, or the reverse). Degree coordinates that fit
+Vietnam only with longitude and latitude swapped are swapped back, with a warning.
+
+Bad data is refused with a :class:`LayerError` that names the file and the feature (a NaN
+or infinite coordinate) and never a folder of the machine: GDAL's own text is kept short,
+with every path cut to its file name (:func:`safe_detail`). Messages carry a catalogue key
+(:mod:`layers.messages`), so the app shows them in Vietnamese.
 """
 
 from __future__ import annotations
@@ -46,12 +52,14 @@ from layers.crs import (
     crs_code,
     crs_from_prj,
     crs_label,
+    fits_vietnam,
     parse_crs,
     suggest_crs,
 )
 from layers.encoding import decode, read_dbf_ldid, recode_latin1, resolve
 from layers.errors import LayerError, MissingCRSError
 from layers.kinds import normalize_name
+from layers.messages import Note
 from layers.validate import ImportReport, validate_geometries
 
 SUPPORTED = (".zip", ".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".csv")
@@ -94,8 +102,10 @@ class SourceLayer:
     crs_label : str
         Human label of the source CRS.
     crs_source : str
-        ``"prj"``, ``"file"`` (embedded in GPKG/GeoJSON), ``"user"`` or ``"assumed"``
-        (GeoJSON/KML without a declared CRS, CSV lon/lat: WGS 84).
+        ``"prj"``, ``"file"`` (embedded in GPKG/GeoJSON), ``"user"`` (named by the
+        user), ``"detected"`` (the best suggestion for a source without a CRS, used
+        without the user choosing it) or ``"assumed"`` (GeoJSON/KML without a declared
+        CRS, CSV lon/lat: WGS 84).
     encoding : str or None
         Text encoding of shapefiles and CSV (one of ``layers.encoding.ENCODINGS``);
         None for formats that are always UTF-8.
@@ -104,7 +114,7 @@ class SourceLayer:
     encoding_scores : dict
         Detection scores per encoding (empty when not detected).
     report : ImportReport
-        Validation counts and warnings.
+        Validation counts and warnings (:class:`layers.messages.Note` texts).
     """
 
     name: str
@@ -128,11 +138,12 @@ class _Raw:
     gdf: gpd.GeoDataFrame
     crs: pyproj.CRS | None
     crs_source: str
-    crs_from: str  # what named the CRS, for messages: ".prj", "the file", ...
+    crs_from: str  # what named the CRS, for messages: a Note ("its .prj (x.prj)", ...)
     encoding: str | None = None
     encoding_source: str = "format"
     encoding_scores: dict[str, float] | None = None
     warnings: list[str] | None = None
+    degrees_are_wgs84: bool = False  # a CSV: degree coordinates without a CRS are WGS 84
 
 
 def source_layers(path: str | Path) -> list[str]:
@@ -173,6 +184,7 @@ def read_source(
     crs: str | None = None,
     encoding: str | None = None,
     layer: str | None = None,
+    crs_chosen: bool = True,
 ) -> list[SourceLayer]:
     """Read every layer of a source file (or the one named).
 
@@ -188,11 +200,16 @@ def read_source(
         ``tcvn3``, ``vni``); detected when omitted. Other formats are UTF-8.
     layer : str, optional
         Read only this layer (see :func:`source_layers`).
+    crs_chosen : bool
+        Whether the user chose ``crs`` (``crs_source`` ``"user"``); ``False`` when a
+        front end passes the best suggestion the user has not chosen
+        (``crs_source`` ``"detected"``).
 
     Returns
     -------
     list of SourceLayer
-        One per layer, in EPSG:4326.
+        One per layer, in EPSG:4326. Longitude and latitude found swapped (the
+        coordinates fit Vietnam only when swapped) are swapped back, with a warning.
 
     Raises
     ------
@@ -200,8 +217,9 @@ def read_source(
         If a layer has no CRS and none was named, or its coordinates cannot be in
         the CRS it names; ``candidates`` holds suggestions.
     LayerError
-        If the file is missing, unsupported, corrupt or empty, or ``layer`` is not
-        in it.
+        If the file is missing, unsupported, corrupt or empty, ``layer`` is not in
+        it, or a feature has a coordinate that is not a number (NaN, infinity). The
+        message names no folder of the machine, only the file.
     """
     path = _check_path(path)
     user_crs = parse_crs(crs) if crs else None
@@ -221,9 +239,9 @@ def read_source(
         raws = _read_ogr(path, suffix, user_crs, layer)
         if encoding:
             for raw in raws:
-                raw.warnings = [*(raw.warnings or []), f"Encoding {encoding!r} was ignored: "
-                                f"{suffix} files are always UTF-8."]
-    return [_finish(raw, path, checksum, user_crs) for raw in raws]
+                raw.warnings = [*(raw.warnings or []),
+                                Note.of("encoding_ignored", encoding=encoding, suffix=suffix)]
+    return [_finish(raw, path, checksum, user_crs, crs_chosen) for raw in raws]
 
 
 # --- paths and checks -------------------------------------------------------------
@@ -232,13 +250,11 @@ def read_source(
 def _check_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED:
-        msg = (f"{path.name}: unsupported file type {path.suffix or '(none)'!r}. "
-               f"Use one of {', '.join(SUPPORTED)} (a shapefile as .shp with its "
-               ".shx/.dbf/.prj beside it, or all its parts in one .zip).")
-        raise LayerError(msg)
+        raise LayerError(key="unsupported_type", params={
+            "file": path.name, "suffix": path.suffix or "(none)",
+            "supported": ", ".join(SUPPORTED)})
     if not path.is_file():
-        msg = f"{path}: no such file. Check the path and the file name."
-        raise LayerError(msg)
+        raise LayerError(key="no_such_file", params={"file": path.name, "path": str(path)})
     return path
 
 
@@ -246,9 +262,9 @@ def _pick(names: list[str], layer: str | None, path: Path) -> list[str]:
     if layer is None:
         return names
     if layer not in names:
-        msg = (f"{path.name} has no layer {layer!r}. Available layers: "
-               f"{', '.join(repr(n) for n in names) or '(none)'}.")
-        raise LayerError(msg)
+        raise LayerError(key="no_such_layer", params={
+            "file": path.name, "layer": layer,
+            "names": ", ".join(repr(n) for n in names) or "-"})
     return [layer]
 
 
@@ -271,11 +287,38 @@ def _gdal_errors(path: Path, what: str = "") -> Iterator[None]:
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
             pyogrio.errors.CRSError, RuntimeError, OSError, ValueError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        msg = (f"{path.name}{' ' + what if what else ''} could not be read: the file looks "
-               f"damaged or is not a valid {path.suffix} file. Re-export it from the GIS "
-               f"that made it. (GDAL: {detail})")
-        raise LayerError(msg) from exc
+        raise LayerError(key="gdal_unreadable", params={
+            "file": path.name, "what": f" {what}" if what else "", "suffix": path.suffix,
+            "detail": safe_detail(exc, path)}) from exc
+
+
+def safe_detail(exc: BaseException | str, path: Path | None = None, limit: int = 160) -> str:
+    """Return a library's error text fit to show a user: no folders, one short line.
+
+    Every absolute path (the server's temporary folders included) is cut to its last
+    part (the file name), control characters are escaped, and the text is cut at
+    ``limit`` characters, so a GDAL message never shows where a file sits on the
+    server and quotes at most a short excerpt of the file's content.
+
+    Parameters
+    ----------
+    exc : exception or str
+        The error.
+    path : Path, optional
+        The file being read; its folder is removed first.
+    limit : int
+        Longest text returned.
+    """
+    text = str(exc).strip() or type(exc).__name__
+    text = " ".join(text.split())
+    if path is not None:
+        for folder in {str(path.parent), str(path.resolve().parent)}:
+            if len(folder) > 1:
+                text = text.replace(folder + "/", "").replace(folder, "")
+    text = re.sub(r"(/vsi[a-z]+/)?(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\":;,()]+)+[/\\]"
+                  r"(?=[^\s/\\'\":;,()]+)", "", text)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --- shapefiles -------------------------------------------------------------------
@@ -292,11 +335,8 @@ def _shapefile_parts(shp: Path) -> dict[str, Path]:
     parts[".shp"] = shp
     missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
     if missing:
-        names = " and ".join(f"{shp.stem}{ext}" for ext in missing)
-        msg = (f"{shp.name}: the shapefile part {names} is missing. A shapefile needs its "
-               ".shp, .shx and .dbf files side by side (and the .prj for its CRS): copy the "
-               "missing part next to it, or zip all the parts together and import the .zip.")
-        raise LayerError(msg)
+        names = " + ".join(f"{shp.stem}{ext}" for ext in missing)
+        raise LayerError(key="shp_part_missing", params={"file": shp.name, "parts": names})
     return parts
 
 
@@ -319,7 +359,7 @@ def _read_shapefile(
         prj = parts[".prj"]
         prj_crs = crs_from_prj(prj.read_bytes().decode("utf-8", errors="replace"),
                                path=prj.name)
-    crs_from = f"its .prj ({parts['.prj'].name})" if prj_crs is not None else ""
+    crs_from = Note.of("from_prj", name=parts[".prj"].name) if prj_crs is not None else ""
     return _Raw(name, gdf, prj_crs, "prj", crs_from, guess.encoding, guess.source,
                 dict(guess.scores), warnings)
 
@@ -362,9 +402,7 @@ def _replacement_warning(gdf: pd.DataFrame, encoding: str) -> list[str]:
         bad += sum(1 for v in gdf[col].to_numpy() if isinstance(v, str) and _REPLACEMENT in v)
     if not bad:
         return []
-    return [f"{bad} text value(s) hold bytes that are not valid {encoding} (shown as "
-            f"{_REPLACEMENT}); if names look wrong, pick another encoding (utf-8, cp1258, "
-            "tcvn3, vni)."]
+    return [Note.of("bad_bytes", count=bad, encoding=encoding)]
 
 
 def _read_zip(path: Path, user_crs: pyproj.CRS | None, encoding: str | None,
@@ -385,13 +423,12 @@ def _read_zip(path: Path, user_crs: pyproj.CRS | None, encoding: str | None,
                 parts = _shapefile_parts(shp)
             except LayerError:
                 missing = [e for e in (".shx", ".dbf") if e not in members]
-                listed = " and ".join(f"{_posix(members['.shp']).with_suffix(e)}" for e in missing)
-                msg = (f"{path.name}: the shapefile part {listed} is missing from the zip. "
-                       "Zip the .shp, .shx, .dbf and .prj files of each shapefile together.")
-                raise LayerError(msg) from None
+                listed = " + ".join(f"{_posix(members['.shp']).with_suffix(e)}" for e in missing)
+                raise LayerError(key="zip_part_missing",
+                                 params={"file": path.name, "parts": listed}) from None
             raw = _read_shapefile(shp, parts, name, user_crs, encoding)
             if ".prj" in members:
-                raw.crs_from = f"its .prj ({_posix(members['.prj']).name})"
+                raw.crs_from = Note.of("from_prj", name=_posix(members[".prj"]).name)
             raws.append(raw)
     return raws
 
@@ -402,13 +439,11 @@ def _zip_shapefiles(path: Path) -> dict[str, dict[str, str]]:
         with zipfile.ZipFile(path) as zf:
             members = [m for m in zf.namelist() if not m.endswith("/")]
             bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError) as exc:
-        msg = (f"{path.name} is not a readable zip file ({exc}). Re-create the zip from the "
-               "shapefile's parts (.shp, .shx, .dbf, .prj).")
-        raise LayerError(msg) from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise LayerError(key="zip_unreadable", params={
+            "file": path.name, "detail": safe_detail(exc, path)}) from exc
     if bad is not None:
-        msg = f"{path.name} is damaged: {bad} fails its checksum. Re-create the zip."
-        raise LayerError(msg)
+        raise LayerError(key="zip_damaged", params={"file": path.name, "member": bad})
     usable = [m for m in members if "__MACOSX" not in _posix(m).parts
               and not _posix(m).name.startswith("._")]
     groups: dict[tuple[str, str], dict[str, str]] = {}
@@ -419,11 +454,8 @@ def _zip_shapefiles(path: Path) -> dict[str, dict[str, str]]:
             groups.setdefault((str(p.parent), p.stem.lower()), {}).setdefault(ext, member)
     shps = [(key, parts) for key, parts in groups.items() if ".shp" in parts]
     if not shps:
-        listed = ", ".join(usable[:_MAX_LISTED * 2]) or "nothing"
-        msg = (f"{path.name} holds no shapefile (.shp); it contains {listed}. Zip the .shp, "
-               ".shx, .dbf and .prj files of a shapefile, or unzip it and import a "
-               ".gpkg/.geojson/.kml/.csv file directly.")
-        raise LayerError(msg)
+        listed = ", ".join(usable[:_MAX_LISTED * 2]) or "-"
+        raise LayerError(key="zip_no_shapefile", params={"file": path.name, "listed": listed})
     stems = [_posix(parts[".shp"]).stem for _, parts in shps]
     out = {}
     for (_, _), parts in sorted(shps, key=lambda item: item[1][".shp"]):
@@ -466,13 +498,11 @@ def _kml_dataset(path: Path) -> Iterator[str | Path]:
         with zipfile.ZipFile(path) as zf:
             kmls = [m for m in zf.namelist() if m.lower().endswith(".kml")
                     and "__MACOSX" not in m]
-    except (zipfile.BadZipFile, OSError) as exc:
-        msg = (f"{path.name} is not a readable KMZ (zip) file ({exc}). Export it again from "
-               "Google Earth, or save it as .kml.")
-        raise LayerError(msg) from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise LayerError(key="kmz_unreadable", params={
+            "file": path.name, "detail": safe_detail(exc, path)}) from exc
     if not kmls:
-        msg = f"{path.name} holds no .kml document. Export it again, or save it as .kml."
-        raise LayerError(msg)
+        raise LayerError(key="kmz_no_kml", params={"file": path.name})
     main = "doc.kml" if "doc.kml" in kmls else min(kmls, key=lambda m: (m.count("/"), m))
     yield f"/vsizip/{path.resolve().as_posix()}/{main}"
 
@@ -486,7 +516,7 @@ def _read_ogr(path: Path, suffix: str, user_crs: pyproj.CRS | None,
             with _gdal_errors(path, f"layer {name!r}"):
                 gdf = pyogrio.read_dataframe(path, layer=name)
             file_crs = canonical_crs(gdf.crs) if gdf.crs is not None else None
-            raws.append(_Raw(name, gdf, file_crs, "file", "the GeoPackage"))
+            raws.append(_Raw(name, gdf, file_crs, "file", Note.of("from_gpkg")))
         return raws
     if suffix in (".geojson", ".json"):
         _pick([path.stem], layer, path)
@@ -495,7 +525,7 @@ def _read_ogr(path: Path, suffix: str, user_crs: pyproj.CRS | None,
         declared = _geojson_declares_crs(path)
         file_crs = canonical_crs(gdf.crs) if gdf.crs is not None else WGS84
         source = "file" if declared else "assumed"
-        where = "the GeoJSON's crs member" if declared else "the GeoJSON standard (WGS 84)"
+        where = Note.of("from_geojson_crs" if declared else "from_geojson_std")
         return [_Raw(path.stem, gdf, file_crs, source, where)]
     return _read_kml(path, layer)
 
@@ -516,12 +546,10 @@ def _read_kml(path: Path, layer: str | None) -> list[_Raw]:
                 gdf = pyogrio.read_dataframe(target, layer=name)
             if len(gdf) == 0 and layer is None:
                 continue
-            raws.append(_Raw(name, _tidy_kml(gdf), WGS84, "assumed",
-                             "the KML standard (WGS 84)"))
+            raws.append(_Raw(name, _tidy_kml(gdf), WGS84, "assumed", Note.of("from_kml_std")))
     if not raws:
-        msg = (f"{path.name} has no placemarks in any of its layers "
-               f"({', '.join(names) or 'none'}). Check that it was saved with its features.")
-        raise LayerError(msg)
+        raise LayerError(key="kml_no_placemarks",
+                         params={"file": path.name, "names": ", ".join(names) or "-"})
     return raws
 
 
@@ -561,24 +589,23 @@ def _read_csv(path: Path, user_crs: pyproj.CRS | None, encoding: str | None) -> 
     try:
         text = unicodedata.normalize("NFC", decode(data, guess.encoding))
     except (UnicodeDecodeError, ValueError) as exc:
-        msg = (f"{path.name}: the text is not valid {guess.encoding} ({exc}). Name the right "
-               "encoding with --encoding (utf-8, cp1258, tcvn3 or vni) or pick it in the app.")
-        raise LayerError(msg) from exc
+        raise LayerError(key="csv_bad_text", params={
+            "file": path.name, "encoding": guess.encoding,
+            "detail": safe_detail(exc, path, 80)}) from exc
     if not text.strip():
-        msg = f"{path.name} is empty. Export the table again with a header row and data rows."
-        raise LayerError(msg)
+        raise LayerError(key="csv_empty", params={"file": path.name})
     try:
         df = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = (f"{path.name} is not a readable CSV table ({exc}). Save it as CSV with one "
-               "header row and the same number of columns on every line.")
-        raise LayerError(msg) from exc
+        raise LayerError(key="csv_unreadable", params={
+            "file": path.name, "detail": safe_detail(exc, path, 120)}) from exc
     df.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in df.columns]
     gdf, crs, crs_source, crs_from, warnings = _csv_geometry(df, path, user_crs)
+    wkt = _find_column(list(df.columns), _WKT_NAMES) is not None
     warnings += _replacement_warning(gdf, guess.encoding)
     return _Raw(path.stem, gdf, crs, crs_source, crs_from, guess.encoding,
                 "detected" if bom and encoding is None else guess.source,
-                dict(guess.scores), warnings)
+                dict(guess.scores), warnings, degrees_are_wgs84=wkt)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -609,8 +636,7 @@ def _csv_geometry(df: pd.DataFrame, path: Path, user_crs: pyproj.CRS | None):
         xs, ys = _numbers(df, x, path), _numbers(df, y, path)
         if len(xs) and xs.min() > 1_000_000 and ys.max() < 1_000_000:
             xs, ys = ys, xs
-            warnings.append(f"Columns {x!r}/{y!r} hold northing/easting (the Vietnamese "
-                            "survey convention X = north, Y = east); they were swapped.")
+            warnings.append(Note.of("xy_swapped", x=x, y=y))
         geoms = gpd.points_from_xy(xs, ys)
         rest = df.drop(columns=[x, y])
         crs_source, crs_from = ("user", "") if user_crs is not None else ("", "")
@@ -619,19 +645,17 @@ def _csv_geometry(df: pd.DataFrame, path: Path, user_crs: pyproj.CRS | None):
         geoms = gpd.points_from_xy(_numbers(df, lon, path), _numbers(df, lat, path))
         rest = df.drop(columns=[lon, lat])
         crs, crs_source = (user_crs, "user") if user_crs is not None else (WGS84, "assumed")
-        crs_from = "its lon/lat column names (WGS 84)"
+        crs_from = Note.of("from_lonlat_names")
     elif wkt is not None:
         geoms = _wkt_geometries(df, wkt, path)
         rest = df.drop(columns=[wkt])
         crs, crs_source, crs_from = user_crs, "user" if user_crs is not None else "", ""
     else:
-        msg = (f"{path.name}: no coordinate columns found among {', '.join(cols)}. Name them "
-               "lon/lat (or longitude/latitude, kinh_do/vi_do) for WGS 84 degrees, x/y for "
-               "projected metres (with --crs), or give a WKT column named geometry or wkt.")
-        raise LayerError(msg)
+        raise LayerError(key="csv_no_coords", params={"file": path.name,
+                                                      "columns": ", ".join(map(str, cols))})
     gdf = gpd.GeoDataFrame(rest.reset_index(drop=True), geometry=list(geoms))
     if crs is None and wkt is not None and not use_xy and _looks_like_degrees(gdf):
-        crs, crs_source, crs_from = WGS84, "assumed", "its degree-sized WKT coordinates"
+        crs, crs_source, crs_from = WGS84, "assumed", Note.of("from_wkt_degrees")
     return gdf, crs, crs_source, crs_from, warnings
 
 
@@ -646,13 +670,12 @@ def _numbers(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
         numbers = values.astype(float)
     bad = np.flatnonzero(~np.isfinite(numbers.to_numpy(dtype=float)))
     if len(bad):
-        shown = ", ".join(f"line {i + 2} ({'' if pd.isna(values.iloc[i]) else values.iloc[i]!r})"
-                          for i in bad[:_MAX_LISTED])
-        more = f" and {len(bad) - _MAX_LISTED} more" if len(bad) > _MAX_LISTED else ""
-        msg = (f"{path.name}: column {col!r} has {len(bad)} value(s) that are not numbers: "
-               f"{shown}{more}. Fix or remove those rows (decimal point or comma, no "
-               "degree signs).")
-        raise LayerError(msg)
+        shown = ", ".join(f"{i + 2} ({_excerpt(values.iloc[i])})" for i in bad[:_MAX_LISTED])
+        more = (Note.of("more", count=len(bad) - _MAX_LISTED) if len(bad) > _MAX_LISTED
+                else "")
+        raise LayerError(key="csv_not_numbers", params={
+            "file": path.name, "column": col, "count": len(bad), "lines": shown,
+            "more": more})
     return numbers.to_numpy(dtype=float)
 
 
@@ -667,10 +690,9 @@ def _wkt_geometries(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
             geoms.append(None)
             bad.append(i)
     if bad:
-        shown = ", ".join(f"line {i + 2}" for i in bad[:_MAX_LISTED])
-        msg = (f"{path.name}: column {col!r} has {len(bad)} value(s) that are not WKT "
-               f"geometries ({shown}). Fix them, e.g. POINT (106.76 21.85).")
-        raise LayerError(msg)
+        shown = ", ".join(str(i + 2) for i in bad[:_MAX_LISTED])
+        raise LayerError(key="csv_bad_wkt", params={
+            "file": path.name, "column": col, "count": len(bad), "lines": shown})
     return np.array(geoms, dtype=object)
 
 
@@ -686,42 +708,91 @@ def _looks_like_degrees(gdf: gpd.GeoDataFrame) -> bool:
 
 
 def _finish(raw: _Raw, path: Path, checksum: str | None,
-            user_crs: pyproj.CRS | None) -> SourceLayer:
+            user_crs: pyproj.CRS | None, crs_chosen: bool = True) -> SourceLayer:
     """Set the CRS, reproject to WGS 84, normalise text and validate geometries."""
     gdf = raw.gdf
-    where = f"{path.name}" + (f" layer {raw.name!r}" if raw.name != path.stem else "")
+    where = (Note.of("where_layer", file=path.name, layer=raw.name) if raw.name != path.stem
+             else path.name)
     if len(gdf) == 0:
-        msg = f"{where} has no features. Check that the right file and layer were chosen."
-        raise LayerError(msg)
+        raise LayerError(key="no_features", params={"where": where})
+    _check_finite(gdf, where)
     crs, source, warnings = raw.crs, raw.crs_source, list(raw.warnings or [])
+    crs_from = raw.crs_from
     if user_crs is not None and source != "user":
         if crs is not None and not crs.equals(user_crs, ignore_axis_order=True):
-            warnings.append(f"The CRS given, {crs_label(user_crs)}, was used instead of "
-                            f"{crs_label(crs)} from {raw.crs_from}.")
+            warnings.append(Note.of("crs_overridden", given=crs_label(user_crs),
+                                    other=crs_label(crs), source=raw.crs_from))
         crs, source = user_crs, "user"
+    if source == "user" and not crs_chosen:
+        source = "detected"
+    if crs is None or crs.is_geographic:
+        gdf, swapped = _unswap_lonlat(gdf)
+        if swapped is not None:
+            warnings.append(swapped)
+            if crs is None and raw.degrees_are_wgs84:
+                crs, source, crs_from = WGS84, "assumed", Note.of("from_swapped")
     if crs is None:
         bounds = _bounds(gdf)
         cands = suggest_crs(bounds) if bounds else []
-        raise MissingCRSError(_missing_crs_message(where, bounds, cands), cands)
-    _check_coordinates_fit(gdf, crs, where, raw.crs_from)
-    gdf = gdf.set_crs(crs, allow_override=True)
-    if not crs.equals(WGS84, ignore_axis_order=True):
-        gdf = gdf.to_crs(WGS84)
-    else:
-        gdf = gdf.set_crs(WGS84, allow_override=True)
+        raise MissingCRSError(candidates=cands, key="crs_missing", params={
+            "where": where, "range": f" ({_range_text(bounds)})" if bounds else "",
+            "advice": _candidates_note(cands), "code": _first_code(cands)})
+    _check_coordinates_fit(gdf, crs, where, crs_from)
+    try:
+        gdf = gdf.set_crs(crs, allow_override=True)
+        if not crs.equals(WGS84, ignore_axis_order=True):
+            gdf = gdf.to_crs(WGS84)
+        else:
+            gdf = gdf.set_crs(WGS84, allow_override=True)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
+        raise LayerError(key="gdal_unreadable", params={
+            "file": path.name, "what": "", "suffix": path.suffix,
+            "detail": safe_detail(exc, path)}) from exc
     gdf = _nfc(gdf)
-    gdf, report = validate_geometries(gdf)
+    gdf, report = validate_geometries(gdf, where=where)
     report.warnings = warnings + report.warnings
     if report.features_kept == 0:
-        msg = (f"{where} has {report.features_read} feature(s) but none with a usable "
-               "geometry (all empty or broken). Check the file in a GIS.")
-        raise LayerError(msg)
+        raise LayerError(key="no_usable_geometry",
+                         params={"where": where, "count": report.features_read})
     return SourceLayer(
         name=raw.name, gdf=gdf, source_path=str(path), checksum=checksum or "",
         source_crs=crs_code(crs), crs_label=crs_label(crs), crs_source=source,
         encoding=raw.encoding, encoding_source=raw.encoding_source,
         encoding_scores=dict(raw.encoding_scores or {}), report=report,
     )
+
+
+def _check_finite(gdf: gpd.GeoDataFrame, where: object) -> None:
+    """Refuse features with a NaN or infinite x or y, naming them (1 = first feature)."""
+    geoms = gdf.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    coords, index = shapely.get_coordinates(geoms[present], return_index=True)
+    bad_rows = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    if not len(bad_rows):
+        return
+    numbers = np.flatnonzero(present)[bad_rows] + 1
+    shown = ", ".join(str(n) for n in numbers[:_MAX_LISTED])
+    if len(numbers) > _MAX_LISTED:
+        shown += f" (+{len(numbers) - _MAX_LISTED})"
+    raise LayerError(key="nonfinite_coords",
+                     params={"where": where, "count": len(numbers), "features": shown})
+
+
+def _unswap_lonlat(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Note | None]:
+    """Swap x and y back when the data fits Vietnam only with latitude and longitude swapped.
+
+    Returns the frame (swapped or not) and the warning to report, or ``None``.
+    """
+    bounds = _bounds(gdf)
+    if bounds is None:
+        return gdf, None
+    minx, miny, maxx, maxy = bounds
+    if fits_vietnam(bounds) or not fits_vietnam((miny, minx, maxy, maxx)):
+        return gdf, None
+    swapped = shapely.transform(gdf.geometry.to_numpy(), lambda xy: xy[:, ::-1])
+    out = gdf.set_geometry(gpd.GeoSeries(swapped, index=gdf.index, crs=gdf.crs))
+    note = Note.of("lonlat_swapped", x=f"{minx:.2f}–{maxx:.2f}", y=f"{miny:.2f}–{maxy:.2f}")
+    return out, note
 
 
 def _present(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
@@ -736,8 +807,8 @@ def _bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
     return tuple(float(v) for v in present.total_bounds)
 
 
-def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: str,
-                           crs_from: str) -> None:
+def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object,
+                           crs_from: object) -> None:
     """Raise MissingCRSError when the coordinates cannot be in ``crs``."""
     bounds = _bounds(gdf)
     if bounds is None:
@@ -746,28 +817,32 @@ def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: str,
     if crs.is_geographic == degrees:
         return
     cands = suggest_crs(bounds)
-    named = f"{crs_label(crs)}{', from ' + crs_from if crs_from else ''}"
-    kind = "degrees" if crs.is_geographic else "projected metres"
-    looks = "degrees" if degrees else "metres"
-    msg = (f"{where}: the coordinates ({_range_text(bounds)}) look like {looks}, but the CRS "
-           f"{named} is in {kind}. {_candidates_text(cands)}")
-    raise MissingCRSError(msg, cands)
+    named = (Note.of("named_from", label=crs_label(crs), source=crs_from) if crs_from
+             else crs_label(crs))
+    raise MissingCRSError(candidates=cands, key="crs_mismatch", params={
+        "where": where, "range": _range_text(bounds),
+        "looks": Note.of("unit_degrees" if degrees else "unit_metres"), "named": named,
+        "unit": Note.of("unit_degrees" if crs.is_geographic else "unit_projected"),
+        "advice": _candidates_note(cands), "code": _first_code(cands)})
 
 
-def _missing_crs_message(where: str, bounds, cands: list[CrsCandidate]) -> str:
-    rng = f" ({_range_text(bounds)})" if bounds else ""
-    return (f"{where} does not say which coordinate system its coordinates{rng} are in "
-            f"(no .prj file or CRS in the file). {_candidates_text(cands)}")
-
-
-def _candidates_text(cands: list[CrsCandidate]) -> str:
+def _candidates_note(cands: list[CrsCandidate]) -> Note:
     if not cands:
-        return ("No Vietnamese or WGS 84 system fits these coordinates: ask the data's "
-                "producer which CRS they use and name it with --crs (command line) or pick "
-                "it in the app.")
+        return Note.of("candidates_none")
     top = "; ".join(f"{c.code} {c.name}" for c in cands[:3])
-    return (f"Likely: {top}. Name it with --crs {cands[0].code} (command line) or pick one "
-            "in the app.")
+    return Note.of("candidates_likely", top=top, code=cands[0].code)
+
+
+def _first_code(cands: list[CrsCandidate]) -> str:
+    return cands[0].code if cands else "EPSG:9215"
+
+
+def _excerpt(value: object, limit: int = 24) -> str:
+    """Return a short, escaped quote of a cell of the file (empty for a missing value)."""
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return "''"
+    text = repr(str(value))
+    return text if len(text) <= limit else text[:limit - 2] + "…" + text[0]
 
 
 def _range_text(bounds) -> str:

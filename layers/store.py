@@ -10,6 +10,14 @@ A store is a valid GeoPackage (it opens in QGIS, ``ogrinfo`` and
 ``kvpt_layers`` (:data:`REGISTRY_TABLE`)
     One row per stored layer version (:class:`LayerRecord`).
 
+History is never rewritten: a restore, a deletion and a rename each add a version.
+:meth:`ProjectStore.delete` adds a *tombstone* version (``deleted``, no data table) that
+hides the layer from :meth:`ProjectStore.layers`; :meth:`ProjectStore.undelete` (or
+:meth:`ProjectStore.restore` of any earlier version) brings it back.
+:meth:`ProjectStore.rename` moves the whole history to the new name and adds a version
+noting the old one (rename back to undo). :meth:`ProjectStore.purge` is the only way to
+remove a layer's data for good.
+
 Tables of plain records (no geometry, e.g. exercise records) live beside the layers as
 ``kvpt_rec_<name>`` (:data:`RECORDS_PREFIX`) attribute tables, written whole by
 :meth:`ProjectStore.write_records` and read by :meth:`ProjectStore.read_records`; they
@@ -22,7 +30,8 @@ to the multi type, and a table that mixes base types (Point and Polygon, which
 some kinds allow) gets the GeoPackage ``GEOMETRY`` type.
 
 Every change (:meth:`ProjectStore.add_layers`, :meth:`ProjectStore.restore`,
-:meth:`ProjectStore.delete`) is all-or-nothing: it is made on a copy of the file
+:meth:`ProjectStore.delete`, :meth:`ProjectStore.rename`, :meth:`ProjectStore.purge`…) is
+all-or-nothing: it is made on a copy of the file
 in the same folder, the copy is checked, and only then moved over the store with
 :func:`os.replace`. If anything fails, including an interrupt, the store file
 is byte-for-byte unchanged and the copy is removed. Reading never writes.
@@ -50,6 +59,8 @@ import pyogrio.errors
 
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, check_geometry_types, get_kind
+from layers.messages import Note
+from layers.messages import text as message_text
 
 REGISTRY_TABLE = "kvpt_layers"
 """Name of the registry table (one row per layer version)."""
@@ -60,8 +71,11 @@ META_TABLE = "kvpt_meta"
 RECORDS_PREFIX = "kvpt_rec_"
 """Prefix of the tables of plain records (see :meth:`ProjectStore.write_records`)."""
 
-SCHEMA_VERSION = 1
-"""Version of the store layout written by this code (``kvpt_meta.schema_version``)."""
+SCHEMA_VERSION = 2
+"""Version of the store layout written by this code (``kvpt_meta.schema_version``).
+
+1: the first layout. 2: the registry has a ``deleted`` column (tombstone versions). A
+version-1 store is read as is and upgraded in place by its first change."""
 
 STORAGE_CRS = "EPSG:4326"
 """CRS of every stored layer."""
@@ -86,11 +100,16 @@ CREATE TABLE {REGISTRY_TABLE} (
     imported_at TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     current INTEGER NOT NULL CHECK (current IN (0, 1)),
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
     UNIQUE (name, version)
 )"""
 
 _RECORD_COLUMNS = ("name", "kind", "version", "table_name", "source_file", "checksum",
-                   "source_crs", "encoding", "feature_count", "imported_at", "note", "current")
+                   "source_crs", "encoding", "feature_count", "imported_at", "note", "current",
+                   "deleted")
+_NOTE_RESTORED = "restored from version {version}"
+_NOTE_DELETED = "deleted"
+_NOTE_RENAMED = "renamed from {name!r}"
 
 
 @dataclass(frozen=True)
@@ -120,9 +139,13 @@ class LayerRecord:
     imported_at : str
         ISO 8601 time (UTC) the version was stored.
     note : str
-        Free note, e.g. ``"restored from version 1"``.
+        Free note, e.g. ``"restored from version 1"``, ``"deleted"``,
+        ``"renamed from 'Xã'"`` (:func:`note_text` gives it in Vietnamese).
     current : bool
         Whether this is the layer's current (latest) version.
+    deleted : bool
+        Whether this version is a tombstone: it records the deletion of the layer and
+        has no data (its ``table`` does not exist, ``feature_count`` is 0).
     """
 
     name: str
@@ -137,6 +160,7 @@ class LayerRecord:
     imported_at: str
     note: str
     current: bool
+    deleted: bool = False
 
 
 @dataclass
@@ -243,7 +267,7 @@ class ProjectStore:
         return cls(path)
 
     def layers(self) -> list[LayerRecord]:
-        """Return the current version of every layer.
+        """Return the current version of every layer that is not deleted.
 
         Returns
         -------
@@ -251,6 +275,19 @@ class ProjectStore:
             In import order (the order in which each name was first stored; a new
             version does not move a layer).
         """
+        return [r for r in self._current() if not r.deleted]
+
+    def deleted_layers(self) -> list[LayerRecord]:
+        """Return the tombstone of every deleted layer (restorable with :meth:`undelete`).
+
+        Returns
+        -------
+        list of LayerRecord
+            The current (``deleted``) version of each deleted layer, in import order.
+        """
+        return [r for r in self._current() if r.deleted]
+
+    def _current(self) -> list[LayerRecord]:
         rows = _registry(self.path)
         first: dict[str, int] = {}
         for i, rec in enumerate(rows):
@@ -271,16 +308,24 @@ class ProjectStore:
         Returns
         -------
         LayerRecord
+            With ``version``, a tombstone version too (``deleted``).
 
         Raises
         ------
         LayerError
-            If the name or version is unknown; the message lists what exists.
+            If the name or version is unknown (the message lists what exists), or
+            ``version`` is omitted and the layer is deleted.
         """
-        return _find(_registry(self.path), name, version)
+        rec = _find(_registry(self.path), name, version)
+        if version is None and rec.deleted:
+            raise LayerError(key="layer_deleted", params={"name": rec.name,
+                                                          "version": rec.version})
+        return rec
 
     def versions(self, name: str) -> list[LayerRecord]:
         """Return every stored version of layer ``name``, oldest first.
+
+        A deleted layer's history ends with its tombstone (``deleted``).
 
         Raises
         ------
@@ -288,9 +333,8 @@ class ProjectStore:
             If ``name`` is unknown.
         """
         rows = _registry(self.path)
-        _find(rows, name, None)
-        name = _clean_name(name)
-        return sorted((r for r in rows if r.name == name), key=lambda r: r.version)
+        rec = _find(rows, name, None)
+        return sorted((r for r in rows if r.name == rec.name), key=lambda r: r.version)
 
     def read(self, name: str, version: int | None = None) -> gpd.GeoDataFrame:
         """Read a layer.
@@ -310,9 +354,14 @@ class ProjectStore:
         Raises
         ------
         LayerError
-            If the name or version is unknown.
+            If the name or version is unknown, the layer is deleted, or ``version`` is
+            a tombstone.
         """
-        return _read_table(self.path, self.record(name, version).table)
+        rec = self.record(name, version)
+        if rec.deleted:
+            raise LayerError(key="tombstone_version", params={"name": rec.name,
+                                                              "version": rec.version})
+        return _read_table(self.path, rec.table)
 
     def read_kinds(self, kinds: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
         """Read the current version of every layer of the given kinds.
@@ -326,7 +375,7 @@ class ProjectStore:
         -------
         dict
             ``{layer name: GeoDataFrame}`` in import order; empty when no layer
-            has one of the kinds.
+            has one of the kinds. Deleted layers are left out.
 
         Raises
         ------
@@ -340,7 +389,8 @@ class ProjectStore:
     def add_layers(self, layers: Sequence[NewLayer]) -> list[LayerRecord]:
         """Store several layers, all or nothing.
 
-        A name already in the store gets a new version; the old versions are kept.
+        A name already in the store gets a new version; the old versions are kept. A
+        deleted layer's name brings the layer back, with its history.
 
         Parameters
         ----------
@@ -372,7 +422,8 @@ class ProjectStore:
         """Make a new current version of ``name`` whose data is a copy of ``version``.
 
         History stays linear: nothing is removed, the new version's note says
-        ``"restored from version N"``.
+        ``"restored from version N"``. Restoring a deleted layer's earlier version
+        brings the layer back.
 
         Parameters
         ----------
@@ -389,30 +440,119 @@ class ProjectStore:
         Raises
         ------
         LayerError
-            If the name or version is unknown, or ``version`` is already current.
+            If the name or version is unknown, ``version`` is already current, or it
+            is a tombstone.
         """
         old = self.record(name, version)
+        if old.deleted:
+            raise LayerError(key="tombstone_version", params={"name": old.name,
+                                                              "version": version})
         if old.current:
-            msg = (f"Version {version} of layer {old.name!r} is already the current "
-                   "version; choose an older one from its history to restore.")
-            raise LayerError(msg)
+            raise LayerError(key="already_current", params={"name": old.name,
+                                                            "version": version})
         with self._transaction() as tmp:
-            gdf = _read_table(tmp, old.table)
-            layer = _Prepared(gdf, old.name, old.kind, old.source_file, old.checksum,
-                              old.source_crs, old.encoding, f"restored from version {version}")
-            return _store_layers(tmp, [layer])[0]
+            return _copy_version(tmp, old, old.name, _NOTE_RESTORED.format(version=version))
 
-    def delete(self, name: str) -> None:
-        """Remove layer ``name`` and all its versions, all or nothing.
+    def delete(self, name: str) -> LayerRecord:
+        """Delete layer ``name``: add a tombstone version that hides it, all or nothing.
+
+        The data of every version is kept: :meth:`undelete` (or :meth:`restore` of an
+        earlier version) brings the layer back; :meth:`purge` removes it for good.
+
+        Returns
+        -------
+        LayerRecord
+            The tombstone (``deleted``, no data, note ``"deleted"``).
+
+        Raises
+        ------
+        LayerError
+            If ``name`` is unknown or already deleted.
+        """
+        rec = _find(_registry(self.path), name, None)
+        if rec.deleted:
+            raise LayerError(key="already_deleted", params={"name": rec.name})
+        with self._transaction() as tmp:
+            return _add_tombstone(tmp, rec)
+
+    def undelete(self, name: str) -> LayerRecord:
+        """Bring back a deleted layer: a new version copying its last version with data.
+
+        Returns
+        -------
+        LayerRecord
+            The new current version (note ``"restored from version N"``).
+
+        Raises
+        ------
+        LayerError
+            If ``name`` is unknown or not deleted.
+        """
+        rows = _registry(self.path)
+        rec = _find(rows, name, None)
+        if not rec.deleted:
+            raise LayerError(key="not_deleted", params={"name": rec.name})
+        last = max((r for r in rows if r.name == rec.name and not r.deleted),
+                   key=lambda r: r.version)
+        with self._transaction() as tmp:
+            return _copy_version(tmp, last, last.name,
+                                 _NOTE_RESTORED.format(version=last.version))
+
+    def rename(self, name: str, new_name: str) -> LayerRecord:
+        """Rename a layer, keeping its history under the new name, all or nothing.
+
+        Every version moves to ``new_name``; a new current version (a copy of the
+        current data) notes ``"renamed from 'old name'"``. Rename back to undo it.
+
+        Parameters
+        ----------
+        name : str
+            The layer.
+        new_name : str
+            Its new name: not empty and not used by any layer, deleted ones included.
+
+        Returns
+        -------
+        LayerRecord
+            The new current version, under ``new_name``.
+
+        Raises
+        ------
+        LayerError
+            If ``name`` is unknown or deleted, or ``new_name`` is empty, the same or
+            taken.
+        """
+        rows = _registry(self.path)
+        rec = _find(rows, name, None)
+        if rec.deleted:
+            raise LayerError(key="layer_deleted", params={"name": rec.name,
+                                                          "version": rec.version})
+        new = _clean_name(new_name)
+        if not new:
+            raise LayerError(key="name_empty")
+        if new == rec.name:
+            raise LayerError(key="same_name", params={"name": new})
+        if any(r.name == new for r in rows):
+            raise LayerError(key="name_taken", params={"name": new})
+        with self._transaction() as tmp:
+            _rename_rows(tmp, rec.name, new)
+            moved = _find(_registry(tmp), new, rec.version)
+            return _copy_version(tmp, moved, new, _NOTE_RENAMED.format(name=rec.name))
+
+    def purge(self, name: str) -> None:
+        """Remove layer ``name`` and all its versions for good (no undo), all or nothing.
 
         Raises
         ------
         LayerError
             If ``name`` is unknown.
         """
-        tables = [r.table for r in self.versions(name)]
+        tables = [r.table for r in self.versions(name) if not r.deleted]
+        clean = _find(_registry(self.path), name, None).name
         with self._transaction() as tmp:
             _drop_tables(tmp, tables)
+            with contextlib.closing(sqlite3.connect(tmp)) as con, con:
+                con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE name = ?", (clean,))
 
     def read_records(self, table: str) -> pd.DataFrame:
         """Read a table of plain records (no geometry) written by :meth:`write_records`.
@@ -496,6 +636,7 @@ class ProjectStore:
         tmp = Path(name)
         try:
             shutil.copy2(self.path, tmp)
+            _migrate(tmp)
             yield tmp
             _verify(tmp)
             _fsync(tmp)
@@ -537,24 +678,24 @@ def slugify(text: str, *, max_length: int = _SLUG_MAX) -> str:
 
 def _prepare_all(layers: Sequence[NewLayer]) -> list[_Prepared]:
     """Validate every layer, raising one LayerError that lists all problems."""
-    problems: list[str] = []
+    problems: list[Note] = []
     prepared: list[_Prepared] = []
     seen: dict[str, int] = {}
     for i, layer in enumerate(layers, start=1):
-        label = f"layer {i} ({layer.name!r})"
         try:
             prepared.append(_prepare(layer))
         except LayerError as e:
-            problems.append(f"{label}: {e}")
+            problem = Note.of(e.key, **e.params) if e.key else str(e)
+            problems.append(Note.of("layer_problem", index=i, name=str(layer.name),
+                                    problem=problem))
             continue
         name = prepared[-1].name
         if name in seen:
-            problems.append(f"{label}: the same name as layer {seen[name]}; give each layer "
-                            "of one import its own name")
+            problems.append(Note.of("layer_problem", index=i, name=name, problem=Note.of(
+                "same_name_in_import", other=seen[name])))
         seen.setdefault(name, i)
     if problems:
-        msg = "Nothing was imported. " + " | ".join(problems)
-        raise LayerError(msg)
+        raise LayerError(key="nothing_imported", params={"problems": problems})
     return prepared
 
 
@@ -596,7 +737,7 @@ def _prepare(layer: NewLayer) -> _Prepared:
     """Check one layer and return it in EPSG:4326 with geometry column ``geometry``."""
     name = _clean_name(layer.name)
     if not name:
-        raise LayerError("The layer name is empty; give the layer a name.")
+        raise LayerError(key="name_empty")
     kind = get_kind(layer.kind)
     gdf = layer.gdf
     if not isinstance(gdf, gpd.GeoDataFrame) or not _has_geometry(gdf):
@@ -720,18 +861,19 @@ def _check_store(path: Path) -> None:
 
 
 def _registry(path: Path) -> list[LayerRecord]:
-    """Every registry row, in insertion order."""
-    cols = ", ".join(_RECORD_COLUMNS)
+    """Every registry row, in insertion order (a version-1 store has no tombstones)."""
     with contextlib.closing(_connect_ro(path)) as con:
+        have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
+        cols = ", ".join(c if c in have else "0" for c in _RECORD_COLUMNS)
         rows = con.execute(f"SELECT {cols} FROM {REGISTRY_TABLE} ORDER BY id").fetchall()
     return [_to_record(r) for r in rows]
 
 
 def _to_record(row: Sequence) -> LayerRecord:
     (name, kind, version, table, source_file, checksum, source_crs, encoding, count,
-     imported_at, note, current) = row
+     imported_at, note, current, deleted) = row
     return LayerRecord(name, kind, int(version), table, source_file, checksum, source_crs,
-                       encoding, int(count), imported_at, note, bool(current))
+                       encoding, int(count), imported_at, note, bool(current), bool(deleted))
 
 
 def _find(rows: list[LayerRecord], name: str, version: int | None) -> LayerRecord:
@@ -739,16 +881,32 @@ def _find(rows: list[LayerRecord], name: str, version: int | None) -> LayerRecor
     clean = _clean_name(name)
     mine = [r for r in rows if r.name == clean]
     if not mine:
-        names = list(dict.fromkeys(r.name for r in rows))
-        known = ", ".join(repr(n) for n in names) if names else "none yet"
-        msg = f"No layer named {name!r} in the project. Layers: {known}."
-        raise LayerError(msg)
+        live = {r.name for r in rows if r.current and not r.deleted}
+        names = [n for n in dict.fromkeys(r.name for r in rows) if n in live]
+        known = ", ".join(repr(n) for n in names) if names else "-"
+        raise LayerError(key="layer_unknown", params={"name": str(name), "names": known})
     for r in mine:
         if (r.current if version is None else r.version == version):
             return r
     have = ", ".join(str(r.version) for r in sorted(mine, key=lambda r: r.version))
-    msg = f"Layer {clean!r} has no version {version!r}. Versions: {have}."
-    raise LayerError(msg)
+    raise LayerError(key="version_unknown", params={"name": clean, "version": version,
+                                                    "versions": have})
+
+
+def note_text(note: str, lang: str = "en") -> str:
+    """Return a version note the store writes (restored, deleted, renamed) in ``lang``.
+
+    Other notes are returned as they are.
+    """
+    if note == _NOTE_DELETED:
+        return message_text("note_deleted", lang)
+    match = re.fullmatch(r"restored from version (\d+)", note)
+    if match:
+        return message_text("note_restored", lang, version=int(match.group(1)))
+    match = re.fullmatch(r"renamed from '(.*)'", note, flags=re.S)
+    if match:
+        return message_text("note_renamed", lang, name=match.group(1))
+    return note
 
 
 def _read_table(path: Path, table: str) -> gpd.GeoDataFrame:
@@ -821,11 +979,54 @@ def _register(path: Path, records: Sequence[LayerRecord]) -> None:
             con.execute(f"UPDATE {REGISTRY_TABLE} SET current = 0 WHERE name = ?", (rec.name,))
             values = (rec.name, rec.kind, rec.version, rec.table, rec.source_file,
                       rec.checksum, rec.source_crs, rec.encoding, rec.feature_count,
-                      rec.imported_at, rec.note, int(rec.current))
+                      rec.imported_at, rec.note, int(rec.current), int(rec.deleted))
             con.execute(f"INSERT INTO {REGISTRY_TABLE} ({', '.join(_RECORD_COLUMNS)}) "
                         f"VALUES ({', '.join('?' * len(values))})", values)
         con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', "
                     "'now') WHERE table_name = ?", (REGISTRY_TABLE,))
+
+
+def _copy_version(path: Path, rec: LayerRecord, name: str, note: str) -> LayerRecord:
+    """Store a copy of the data of ``rec`` as the new current version of ``name``."""
+    gdf = _read_table(path, rec.table)
+    layer = _Prepared(gdf, name, rec.kind, rec.source_file, rec.checksum, rec.source_crs,
+                      rec.encoding, note)
+    return _store_layers(path, [layer])[0]
+
+
+def _add_tombstone(path: Path, rec: LayerRecord) -> LayerRecord:
+    """Register a tombstone version of ``rec.name`` (a reserved table name, no table)."""
+    rows = _registry(path)
+    version = max(r.version for r in rows if r.name == rec.name) + 1
+    taken = _table_names(path) | {r.table.lower() for r in rows}
+    table = _new_table_name(rec.name, version, taken)
+    tomb = LayerRecord(rec.name, rec.kind, version, table, "", "", rec.source_crs, None, 0,
+                       _now(), _NOTE_DELETED, True, True)
+    _register(path, [tomb])
+    return tomb
+
+
+def _rename_rows(path: Path, old: str, new: str) -> None:
+    """Move every registry row of ``old`` to ``new`` and relabel its GeoPackage tables."""
+    rows = [r for r in _registry(path) if r.name == old]
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute(f"UPDATE {REGISTRY_TABLE} SET name = ? WHERE name = ?", (new, old))
+        for rec in rows:
+            if not rec.deleted:
+                con.execute("UPDATE gpkg_contents SET identifier = ? "
+                            "WHERE lower(table_name) = lower(?)",
+                            (f"{new} (v{rec.version})", rec.table))
+
+
+def _migrate(path: Path) -> None:
+    """Upgrade a version-1 store (the copy being changed) to :data:`SCHEMA_VERSION`."""
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
+        if "deleted" not in have:
+            con.execute(f"ALTER TABLE {REGISTRY_TABLE} ADD COLUMN deleted INTEGER NOT NULL "
+                        "DEFAULT 0 CHECK (deleted IN (0, 1))")
+        con.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version' "
+                    "AND CAST(value AS INTEGER) < ?", (str(SCHEMA_VERSION), SCHEMA_VERSION))
 
 
 def _drop_tables(path: Path, tables: Sequence[str]) -> None:
@@ -865,10 +1066,14 @@ def _verify(path: Path) -> None:
     names = {r.name for r in records}
     problems += [f"layer {n!r} has no single current version" for n in sorted(names)
                  if sum(r.current for r in records if r.name == n) != 1]
+    problems += [f"tombstone {r.table} has a table" for r in records
+                 if r.deleted and r.table in listed]
     with contextlib.closing(_connect_ro(path)) as con:
         if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             problems.append("SQLite quick_check failed")
         for rec in records:
+            if rec.deleted:
+                continue
             if rec.table not in listed:
                 problems.append(f"table {rec.table} is missing")
                 continue

@@ -26,6 +26,9 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.errors import LayerError
+from layers.messages import Note
+
 _MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
 
 
@@ -51,13 +54,25 @@ class ImportReport:
     unknown_columns : list of str
         Source columns no attribute of the kind took (filled by the importer).
     warnings : list of str
-        Plain-language notes for the user.
+        Plain-language notes for the user: :class:`layers.messages.Note` texts (English
+        as a ``str``, ``note.text("vi")`` for the app).
     dropped_invalid : int
         Invalid geometries dropped because the repair left nothing of their
         dimension.
     parts_dropped : int
         Features that lost lower-dimensional parts (lines or points split off a
         polygon by the repair, or mixed parts of a geometry collection).
+    levels : dict
+        Admin units only (filled by the importer): ``{level: count}`` of the stored
+        ``level`` (``"province"``, ``"district"``, ``"commune"``, ``"none"`` for units
+        with no known level).
+    level_source : str
+        How the levels were found: ``"given"`` (for the whole layer), ``"column"``,
+        ``"name"`` (the name prefix: Xã, Phường, Huyện…), ``"mixed"`` (both) or
+        ``"none"``; empty for other kinds.
+    unchanged_from : int or None
+        The current version whose source is byte for byte the file imported (filled
+        by the importer), else ``None``.
     """
 
     features_read: int
@@ -70,19 +85,25 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dropped_invalid: int = 0
     parts_dropped: int = 0
+    levels: dict[str, int] = field(default_factory=dict)
+    level_source: str = ""
+    unchanged_from: int | None = None
 
     def as_dict(self) -> dict:
         """Return the report as plain JSON-ready values."""
         return asdict(self)
 
 
-def validate_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ImportReport]:
+def validate_geometries(gdf: gpd.GeoDataFrame, *,
+                        where: object = "") -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Drop empty geometries and repair invalid ones.
 
     Parameters
     ----------
     gdf : GeoDataFrame
         Features as read from a source.
+    where : str, optional
+        The file (and layer) for error messages.
 
     Returns
     -------
@@ -90,6 +111,12 @@ def validate_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Import
         The kept features, repaired, with a fresh ``RangeIndex``.
     ImportReport
         Counts of what was read, kept, repaired and dropped (see the module notes).
+
+    Raises
+    ------
+    LayerError
+        If GEOS cannot process a geometry (e.g. a NaN coordinate); the message names
+        the feature (1 = the first of ``gdf``).
     """
     read = len(gdf)
     geoms = gdf.geometry
@@ -97,8 +124,14 @@ def validate_geometries(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Import
     out = gdf.loc[~empty].copy()
     fixed, keep = [], []
     counts = Counter()
-    for geom in out.geometry.array:
-        new, status = _clean(geom)
+    numbers = [i + 1 for i, e in enumerate(empty) if not e]
+    for number, geom in zip(numbers, out.geometry.array, strict=True):
+        try:
+            new, status = _clean(geom)
+        except (shapely.errors.GEOSException, ValueError) as exc:
+            detail = " ".join(str(exc).split())[:120]
+            raise LayerError(key="geometry_unreadable", params={
+                "where": where or "-", "feature": number, "detail": detail}) from exc
         counts[status] += 1
         fixed.append(new)
         keep.append(new is not None)
@@ -160,21 +193,12 @@ def _keep_dimension(geom: BaseGeometry, dim: int) -> tuple[BaseGeometry | None, 
 
 
 def _warnings(report: ImportReport) -> list[str]:
-    notes = []
-    if report.dropped_empty:
-        notes.append(f"{report.dropped_empty} feature(s) without geometry (null or empty) "
-                     "were left out.")
-    if report.repaired:
-        notes.append(f"{report.repaired} invalid geometry(ies) were repaired "
-                     "(self-intersections, bad rings); check them on the map.")
-    if report.parts_dropped:
-        notes.append(f"{report.parts_dropped} feature(s) lost parts of a lower dimension "
-                     "(stray lines or points beside polygons, or mixed collection parts).")
-    if report.dropped_invalid:
-        notes.append(f"{report.dropped_invalid} invalid geometry(ies) collapsed to nothing "
-                     "(zero area or length) and were left out.")
+    notes: list[str] = []
+    for key, count in (("dropped_empty", report.dropped_empty), ("repaired", report.repaired),
+                       ("parts_dropped", report.parts_dropped),
+                       ("dropped_invalid", report.dropped_invalid)):
+        if count:
+            notes.append(Note.of(key, count=count))
     if report.mixed_types:
-        notes.append("The layer mixes geometry types "
-                     f"({', '.join(report.geometry_types)}); a layer kind takes one family, "
-                     "so split the file by geometry type if the import refuses it.")
+        notes.append(Note.of("mixed_types", types=", ".join(report.geometry_types)))
     return notes

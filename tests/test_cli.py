@@ -68,9 +68,13 @@ def test_reimport_keeps_versions_and_restore(tmp_path: Path, demo_master: Path) 
     kvpt("init", project)
     bases = next(iter(ProjectStore(demo_master).read_kinds(["combat_base"]).values()))
     src = proposal_file(tmp_path, bases)
-    for _ in range(2):
-        res = kvpt("import", project, src, "--kind", "proposed_project", "--name", "A")
-        assert res.exit_code == 0, res.stderr
+    res = kvpt("import", project, src, "--kind", "proposed_project", "--name", "A")
+    assert res.exit_code == 0, res.stderr
+    before = sha256(project)
+    same = kvpt("import", project, src, "--kind", "proposed_project", "--name", "A")
+    assert same.exit_code == 2 and "--again" in same.stderr and sha256(project) == before
+    res = kvpt("import", project, src, "--kind", "proposed_project", "--name", "A", "--again")
+    assert res.exit_code == 0, res.stderr
     versions = json.loads(kvpt("versions", project, "A", "--json").stdout)
     assert [v["version"] for v in versions] == [1, 2]
     res = kvpt("restore", project, "A", "1")
@@ -166,3 +170,43 @@ def test_demo_refuses_existing_file(demo_project: Path) -> None:
 def test_missing_project_is_one_clear_line(tmp_path: Path) -> None:
     res = kvpt("layers", tmp_path / "none.gpkg")
     assert res.exit_code == 2 and "kvpt init" in res.stderr
+
+
+def test_delete_rename_undelete_are_versions(demo_project: Path) -> None:
+    name = "Tỉnh Lạng Sơn"
+    assert kvpt("rename", demo_project, name, "Tỉnh LS").exit_code == 0
+    names = [r["name"] for r in json.loads(kvpt("layers", demo_project, "--json").stdout)]
+    assert "Tỉnh LS" in names and name not in names
+    res = kvpt("delete", demo_project, "Tỉnh LS")
+    assert res.exit_code == 0 and "undelete" in res.stdout
+    names = [r["name"] for r in json.loads(kvpt("layers", demo_project, "--json").stdout)]
+    assert "Tỉnh LS" not in names
+    assert kvpt("undelete", demo_project, "Tỉnh LS").exit_code == 0
+    assert len(ProjectStore(demo_project).read("Tỉnh LS")) == 1
+    assert kvpt("rename", demo_project, "Tỉnh LS", name).exit_code == 0
+    before = sha256(demo_project)
+    bad = kvpt("rename", demo_project, "no such layer", "x")
+    assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1
+    assert sha256(demo_project) == before
+
+
+def test_commune_import_keeps_every_analysis_working(tmp_path: Path,
+                                                    demo_project: Path) -> None:
+    """A commune layer without a level column: levels come from the names (Xã, Phường)."""
+    src = Path(__file__).parent / "data/store_communes.geojson"
+    res = kvpt("import", demo_project, src, "--kind", "admin_unit", "--name", "Xã mới",
+               "--json")
+    assert res.exit_code == 0, res.stderr
+    report = json.loads(res.stdout)[0]
+    assert report["levels"] == {"commune": 5} and report["level_source"] == "name"
+    commands = [["posture"], ["depth"], ["support"], ["nearest"], ["hazards"],
+                ["reach", "--minutes", "45"], ["chokepoints"], ["relocate"],
+                ["exercises"], ["targets"]]
+    for args in commands:
+        res = kvpt(args[0], demo_project, *args[1:], "--json")
+        assert res.exit_code == 0, (args, res.stderr)
+    units = json.loads(kvpt("posture", demo_project, "--json").stdout)
+    assert sum(u["layer"] == "Xã mới" for u in units) == 5
+    explicit = kvpt("import", demo_project, src, "--kind", "admin_unit", "--name", "Huyện?",
+                    "--level", "huyện", "--json")
+    assert json.loads(explicit.stdout)[0]["levels"] == {"district": 5}

@@ -160,11 +160,41 @@ def test_suggest_utm_data_gives_utm_not_tm3():
     assert not any(c.startswith("EPSG:92") for c in codes)
 
 
-def test_suggest_degrees():
-    codes = [c.code for c in suggest_crs(_bounds_in(4326))]
-    assert codes == ["EPSG:4326", "EPSG:4756"]
-    paris = [c.code for c in suggest_crs((2.2, 48.8, 2.5, 48.9))]
-    assert paris == ["EPSG:4326"]
+def test_suggest_degrees_vn2000_first_in_vietnam():
+    cands = suggest_crs(_bounds_in(4326))
+    assert [c.code for c in cands] == ["EPSG:4756", "EPSG:4326"]
+    assert cands[1].twin == "EPSG:4756" and 200 < cands[1].shift_m < 250
+    paris = suggest_crs((2.2, 48.8, 2.5, 48.9))
+    assert [c.code for c in paris] == ["EPSG:4326"] and paris[0].shift_m is None
+
+
+def _independent_shift(bounds, code_a: int, code_b: int) -> float:
+    x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    lonlat = [pyproj.Transformer.from_crs(code, 4326, always_xy=True).transform(x, y)
+              for code in (code_a, code_b)]
+    return pyproj.Geod(ellps="WGS84").inv(*lonlat[0], *lonlat[1])[2]
+
+
+@pytest.mark.parametrize("data_crs", [3405, 9215])
+def test_wgs84_utm_is_ranked_after_vn2000_and_states_the_datum_shift(data_crs):
+    bounds = _bounds_in(data_crs)
+    cands = suggest_crs(bounds)
+    codes = [c.code for c in cands]
+    assert codes.index("EPSG:3405") < codes.index("EPSG:32648")
+    assert all(not c.startswith("EPSG:326") for c in codes[:codes.index("EPSG:3405") + 1])
+    utm = cands[codes.index("EPSG:32648")]
+    expected = _independent_shift(bounds, 32648, 3405)
+    assert 180 < expected < 260  # the ~224 m of the issue, in Lạng Sơn
+    assert utm.twin == "EPSG:3405" and abs(utm.shift_m - expected) < 0.01
+    assert f"{expected:.0f} m" in utm.reason and "EPSG:3405" in utm.reason
+    assert f"lệch nhau {expected:.0f} m" in utm.reason.text("vi")
+    assert cands[codes.index("EPSG:3405")].shift_m is None
+
+
+def test_candidate_reasons_are_translated():
+    cand = suggest_crs(_bounds_in(9215))[0]
+    assert cand.reason.startswith("read in this grid")
+    assert cand.reason.text("vi").startswith("đọc theo lưới này")
 
 
 def test_suggest_nothing_for_foreign_metres():

@@ -68,7 +68,7 @@ def test_init_makes_a_valid_geopackage_with_an_attribute_registry(tmp_path: Path
         kinds = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
         meta = dict(con.execute("SELECT key, value FROM kvpt_meta"))
     assert kinds == {REGISTRY_TABLE: "attributes", "kvpt_meta": "attributes"}
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == str(store_mod.SCHEMA_VERSION) == "2"
     assert files_in(tmp_path) == ["p.gpkg"]
 
 
@@ -248,12 +248,92 @@ def test_read_kinds(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
         store.read_kinds(["nope"])
 
 
-def test_delete(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+def test_delete_is_a_tombstone_version_and_undelete_restores(
+        store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+    store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
+                      NewLayer(communes.head(2), "Sông", "river")])
+    store.add_layer(NewLayer(communes.head(1), "Xã", "admin_unit"))
+    tomb = store.delete("Xã")
+    assert (tomb.version, tomb.deleted, tomb.current, tomb.feature_count, tomb.note) == (
+        3, True, True, 0, "deleted")
+    assert [r.name for r in store.layers()] == ["Sông"]
+    assert [r.name for r in store.deleted_layers()] == ["Xã"]
+    assert list(store.read_kinds(["admin_unit"])) == []
+    # the data of every version stays in the file, the tombstone has no table
+    listed = {str(n) for n, _ in pyogrio.list_layers(store.path)}
+    assert {"xa__v1", "xa__v2", "song__v1"} <= listed and tomb.table not in listed
+    assert [(v.version, v.deleted) for v in store.versions("Xã")] == [(1, False), (2, False),
+                                                                       (3, True)]
+    with pytest.raises(LayerError, match="was deleted") as info:
+        store.read("Xã")
+    assert info.value.key == "layer_deleted" and "đã bị xóa" in info.value.text("vi")
+    with pytest.raises(LayerError, match="already deleted"):
+        store.delete("Xã")
+    with pytest.raises(LayerError, match="only records the deletion"):
+        store.restore("Xã", 3)
+    assert_same_layer(store.read("Xã", 1), communes)  # history still readable
+
+    back = store.undelete("Xã")
+    assert (back.version, back.note, back.feature_count, back.deleted) == (
+        4, "restored from version 2", 1, False)
+    assert [r.name for r in store.layers()] == ["Xã", "Sông"]
+    assert_same_layer(store.read("Xã"), communes.head(1))
+    with pytest.raises(LayerError, match="not deleted"):
+        store.undelete("Xã")
+    # restoring any earlier version also undoes a deletion
+    store.delete("Sông")
+    again = store.restore("Sông", 1)
+    assert again.version == 3 and [r.name for r in store.layers()] == ["Xã", "Sông"]
+
+
+def test_import_under_a_deleted_name_brings_the_layer_back(
+        store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+    store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
+    store.delete("Xã")
+    rec = store.add_layer(NewLayer(communes.head(2), "Xã", "admin_unit"))
+    assert (rec.version, rec.current, rec.deleted) == (3, True, False)
+    assert len(store.read("Xã")) == 2 and store.deleted_layers() == []
+
+
+def test_rename_keeps_history_and_is_undone_by_renaming_back(
+        store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+    store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
+                      NewLayer(communes.head(2), "Sông", "river")])
+    store.add_layer(NewLayer(communes.head(3), "Xã", "admin_unit"))
+    rec = store.rename("Xã", " Xã Lạng Sơn ")
+    assert (rec.name, rec.version, rec.note, rec.feature_count) == (
+        "Xã Lạng Sơn", 3, "renamed from 'Xã'", 3)
+    assert [r.name for r in store.layers()] == ["Xã Lạng Sơn", "Sông"]  # keeps its place
+    assert [v.version for v in store.versions("Xã Lạng Sơn")] == [1, 2, 3]
+    assert_same_layer(store.read("Xã Lạng Sơn", 1), communes)
+    with pytest.raises(LayerError, match="No layer named 'Xã'"):
+        store.read("Xã")
+    with contextlib.closing(sqlite3.connect(store.path)) as con:
+        ids = dict(con.execute("SELECT table_name, identifier FROM gpkg_contents"))
+    assert ids["xa__v1"] == "Xã Lạng Sơn (v1)"
+    for bad, pattern in (("Sông", "already used"), ("  ", "empty"),
+                         ("Xã Lạng Sơn", "new name is the old one")):
+        with pytest.raises(LayerError, match=pattern):
+            store.rename("Xã Lạng Sơn", bad)
+    undo = store.rename("Xã Lạng Sơn", "Xã")
+    assert (undo.name, undo.version, undo.note) == ("Xã", 4, "renamed from 'Xã Lạng Sơn'")
+    assert [v.version for v in store.versions("Xã")] == [1, 2, 3, 4]
+    assert_same_layer(store.read("Xã"), communes.head(3))
+    store.delete("Sông")
+    with pytest.raises(LayerError, match="already used"):  # a deleted layer keeps its name
+        store.rename("Xã", "Sông")
+    with pytest.raises(LayerError, match="was deleted"):
+        store.rename("Sông", "Sông 2")
+
+
+def test_purge_removes_every_version_for_good(store: ProjectStore,
+                                              communes: gpd.GeoDataFrame) -> None:
     store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
                       NewLayer(communes.head(2), "Sông", "river")])
     store.add_layer(NewLayer(communes.head(1), "Xã", "admin_unit"))
     store.delete("Xã")
-    assert [r.name for r in store.layers()] == ["Sông"]
+    store.purge("Xã")
+    assert [r.name for r in store.layers()] == ["Sông"] and store.deleted_layers() == []
     listed = {str(n) for n, _ in pyogrio.list_layers(store.path)}
     assert listed == {"song__v1", REGISTRY_TABLE, "kvpt_meta"}
     with contextlib.closing(sqlite3.connect(store.path)) as con:
@@ -261,7 +341,30 @@ def test_delete(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
         contents = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")]
     assert not [n for n in names + contents if "xa__" in n]
     with pytest.raises(LayerError, match="No layer named 'Xã'"):
-        store.delete("Xã")
+        store.purge("Xã")
+
+
+def test_version_one_store_is_read_then_upgraded_by_its_first_change(
+        store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+    store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
+    with contextlib.closing(sqlite3.connect(store.path)) as con, con:  # as version 1 wrote it
+        con.execute(f"ALTER TABLE {REGISTRY_TABLE} DROP COLUMN deleted")
+        con.execute("UPDATE kvpt_meta SET value = '1' WHERE key = 'schema_version'")
+    old = ProjectStore(store.path)
+    assert [(r.name, r.deleted) for r in old.layers()] == [("Xã", False)]
+    old.delete("Xã")
+    with contextlib.closing(sqlite3.connect(store.path)) as con:
+        assert con.execute("SELECT value FROM kvpt_meta WHERE key = 'schema_version'"
+                           ).fetchone()[0] == "2"
+    assert old.deleted_layers()[0].version == 2
+    assert old.undelete("Xã").version == 3
+
+
+def test_store_notes_in_both_languages() -> None:
+    assert store_mod.note_text("restored from version 2", "vi") == "khôi phục từ phiên bản 2"
+    assert store_mod.note_text("renamed from 'Xã'", "vi") == "đổi tên từ 'Xã'"
+    assert store_mod.note_text("deleted", "vi") == "đã xóa"
+    assert store_mod.note_text("sửa tay", "vi") == "sửa tay"
 
 
 # -- all or nothing ---------------------------------------------------------------------
@@ -313,7 +416,29 @@ def test_failure_after_registry_update_leaves_store_unchanged(
                           NewLayer(communes.head(2), "Xã", "admin_unit")])
     with pytest.raises(RuntimeError, match="check failed"):
         store.delete("Xã")
-    assert seen == [3, 0]
+    assert seen == [3, 2]  # the copy held the tombstone beside version 1
+    assert sha256(store.path) == before
+    assert files_in(store.path.parent) == ["project.gpkg"]
+
+
+@pytest.mark.parametrize("change", ["rename", "delete", "undelete"])
+def test_failed_rename_or_delete_leaves_store_unchanged(
+        store: ProjectStore, communes: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
+        change: str) -> None:
+    store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
+    if change == "undelete":
+        store.delete("Xã")
+    before = sha256(store.path)
+
+    def broken_register(path, records):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store_mod, "_register", broken_register)
+    with pytest.raises(sqlite3.OperationalError):
+        if change == "rename":
+            store.rename("Xã", "Xã mới")
+        else:
+            getattr(store, change)("Xã")
     assert sha256(store.path) == before
     assert files_in(store.path.parent) == ["project.gpkg"]
 

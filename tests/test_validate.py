@@ -111,3 +111,22 @@ def test_empty_frame_and_report_as_dict():
     assert data["repaired"] == 1 and data["dropped_empty"] == 1
     assert data["unknown_columns"] == ["ghi_chu"]
     assert isinstance(rep, ImportReport)
+
+
+def test_warnings_are_notes_in_both_languages() -> None:
+    _, report = validate_geometries(frame([BOWTIE, None, SQUARE]))
+    texts = [str(w) for w in report.warnings]
+    assert "1 feature(s) without geometry (null or empty) were left out." in texts
+    assert [w.key for w in report.warnings] == ["dropped_empty", "repaired"]
+    assert report.warnings[1].text("vi").startswith("1 hình học không hợp lệ đã được sửa")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_geometry_geos_cannot_process_names_its_feature() -> None:
+    from layers.errors import LayerError
+
+    nan_ring = shapely.Polygon([(0, 0), (1, 0), (1, float("nan")), (0, 0)])
+    with pytest.raises(LayerError) as info:
+        validate_geometries(frame([None, SQUARE, nan_ring]), where="xa.geojson")
+    assert info.value.key == "geometry_unreadable"
+    assert "feature 3" in str(info.value) and "đối tượng thứ 3" in info.value.text("vi")

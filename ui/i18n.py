@@ -59,6 +59,42 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "'Proposed economic project'."),
     "layers_shown": ("Lớp hiển thị", "Layers shown"),
     "choose": ("Chọn…", "Choose…"),
+    # Layers page (import, level, re-import, rename, delete)
+    "tab_import": ("Nhập dữ liệu", "Import"),
+    "crs_pick_any": ("Hệ tọa độ của tệp", "Coordinate system of the file"),
+    "crs_detected": ("Đang dùng hệ tọa độ khớp nhất ({code}); chọn hệ khác nếu cần.",
+                     "Using the best fitting system ({code}); choose another if needed."),
+    "crs_typed": ("Hoặc nhập mã EPSG", "Or type an EPSG code"),
+    "level": ("Cấp đơn vị hành chính", "Level of the admin units"),
+    "level_auto": ("Theo dữ liệu (từng đơn vị)", "From the data (per unit)"),
+    "level_province": ("Tất cả cấp tỉnh", "All province level"),
+    "level_district": ("Tất cả cấp huyện", "All district level"),
+    "level_commune": ("Tất cả cấp xã", "All commune level"),
+    "level_unsure": ("Chưa chắc chắn về cấp của các đơn vị: chọn cấp trước khi nhập.",
+                     "The levels of the units are not certain: choose the level before "
+                     "importing."),
+    "unchanged_confirm": ("Vẫn nhập thành phiên bản mới", "Import as a new version anyway"),
+    "layer_actions": ("Đổi tên hoặc xóa lớp", "Rename or delete the layer"),
+    "rename_to": ("Tên mới", "New name"),
+    "rename": ("Đổi tên", "Rename"),
+    "renamed": ("Đã đổi tên lớp {old} thành {new} (phiên bản {version}); đổi lại tên cũ để "
+                "hoàn tác.",
+                "Renamed layer {old} to {new} (version {version}); rename it back to undo."),
+    "delete": ("Xóa lớp", "Delete layer"),
+    "deleted": ("Đã xóa lớp {name} (ghi thành phiên bản {version}); có thể khôi phục bên "
+                "dưới.",
+                "Deleted layer {name} (recorded as version {version}); it can be restored "
+                "below."),
+    "deleted_layers": ("Lớp đã xóa", "Deleted layers"),
+    "undelete": ("Khôi phục lớp đã xóa", "Restore the deleted layer"),
+    "undeleted": ("Đã khôi phục lớp {name} (phiên bản {version}).",
+                  "Restored layer {name} (version {version})."),
+    "col_name": ("Tên lớp", "Layer"), "col_kind": ("Loại", "Kind"),
+    "col_version": ("Phiên bản", "Version"), "col_source_file": ("Tệp nguồn", "Source file"),
+    "col_checksum": ("Mã băm", "Checksum"), "col_source_crs": ("Hệ tọa độ nguồn", "Source CRS"),
+    "col_encoding": ("Bảng mã", "Encoding"), "col_feature_count": ("Số đối tượng", "Features"),
+    "col_imported_at": ("Thời điểm nhập", "Imported at"), "col_note": ("Ghi chú", "Note"),
+    "col_current": ("Hiện hành", "Current"), "col_deleted": ("Đã xóa", "Deleted"),
 }
 
 

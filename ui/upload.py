@@ -49,8 +49,7 @@ def save_upload(files: Sequence[Uploaded]) -> Path:
     names = [Path(f.name).name for f in files]
     mains = [n for n in names if Path(n).suffix.lower() in SUPPORTED]
     if len(mains) != 1:
-        got = ", ".join(names) or "nothing"
-        msg = (f"Upload one data file ({', '.join(SUPPORTED)}), or one shapefile as its "
-               f".shp with {', '.join(SIDECARS[:4])}; got: {got}.")
-        raise LayerError(msg)
+        raise LayerError(key="upload_one_file", params={
+            "supported": ", ".join(SUPPORTED), "sidecars": ", ".join(SIDECARS[:4]),
+            "got": ", ".join(names) or "-"})
     return folder / mains[0]

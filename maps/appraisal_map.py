@@ -43,6 +43,8 @@ def appraisal_map(
 ) -> folium.Map:
     """Draw an appraisal: projects by verdict over the works and their protection zones.
 
+    The map opens on the appraised projects (small against a province), not on the works.
+
     Parameters
     ----------
     proposals : GeoDataFrame
@@ -74,4 +76,5 @@ def appraisal_map(
         if len(part):
             label = VERDICT_LABELS[verdict][i]
             layers.append(MapLayer(label, "proposed_project", part, style=style, legend=label))
-    return build_map(layers, basemap=basemap_layers(), lang=lang, assets=assets)
+    return build_map(layers, basemap=basemap_layers(), lang=lang, assets=assets,
+                     focus=proposals if len(proposals) else None)

@@ -89,7 +89,7 @@ def relocation_map(
     Returns
     -------
     folium.Map
-        The map, offline.
+        The map, offline, opened on the enterprises and sites.
     """
     i = 0 if lang == "vi" else 1
     cut = set(cut) or set(plan.cut)
@@ -106,7 +106,8 @@ def relocation_map(
         keep = ["enterprise", "name", "site", "site_name", "travel_min", "distance_km"]
         layers.append(_layer("route", routes[[*keep, routes.geometry.name]], "infrastructure", i))
     layers += _enterprise_layers(plan, enterprises, i)
-    return build_map(layers, basemap=basemap_layers(), title=title, lang=lang, assets=assets)
+    return build_map(layers, basemap=basemap_layers(), title=title, lang=lang, assets=assets,
+                     focus=_focus(enterprises, sites))
 
 
 def compare_maps(
@@ -185,6 +186,14 @@ def _enterprise_layers(plan: RelocationPlan, enterprises: gpd.GeoDataFrame, i: i
     if (~placed).any():
         out.append(_layer("enterprise_unplaced", joined[~placed], "enterprise", i))
     return out
+
+
+def _focus(*frames: gpd.GeoDataFrame) -> gpd.GeoSeries | None:
+    """Return the enterprises and sites of a plan together (what its map opens on)."""
+    parts = [f.geometry.to_crs("EPSG:4326") for f in frames if f is not None and len(f)]
+    if not parts:
+        return None
+    return gpd.GeoSeries(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
 
 
 def _hazard_name(lang: str) -> str:

@@ -3,6 +3,10 @@
 The legend is a Leaflet control built by a small script, so it shows both in
 a standalone HTML page and inside ``st_folium`` (which runs the script of
 every element but keeps no HTML of its own).
+
+It folds by its title. It opens folded on a narrow map (:data:`FOLD_BELOW_PX`),
+and :func:`maps.project_map.build_map` fits the view beside it, folding it
+when open it would take too much of the map or cost a zoom level.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ FICTIONAL_MARK = {"vi": "(giả định)", "en": "(fictional)"}
 
 FOLD_BELOW_PX = 560
 """On a map narrower than this (pixels) the legend opens folded: a click on its title
-unfolds it (e.g. plan A and plan B side by side)."""
+unfolds it (e.g. plan A and plan B side by side). ``build_map`` may fold it on wider maps
+too (see :data:`maps.project_map.LEGEND_MAX_SHARE`)."""
 
 SHAPE_ORDER = (POLYGON, LINE, POINT)
 """Order of the swatches of one entry."""

@@ -4,15 +4,23 @@ No tile server is used: the caller passes real outlines (country borders,
 provinces, rivers, …) as *basemap* layers, drawn first in a muted style. Each
 project layer is one ``GeoJson`` overlay styled by its kind (see
 :data:`layers.kinds.KINDS`), with popups listing its attributes and a tooltip
-with its name; a layer control, a legend and an optional title complete the map.
+with its name. When several layers share a kind, each gets its own shade of the
+kind's style and its own legend line (administrative units: the larger the unit,
+the darker and heavier its outline). Names of administrative units and places
+are labelled by zoom (:mod:`maps.labels`). A layer control, a legend, a metric
+scale bar, the data's attribution (no Leaflet flag) and an optional title
+complete the map, which opens fitted to the data (or to ``focus``) and clear of
+the legend and the title.
 """
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -24,10 +32,13 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from folium.template import Template
+from pyproj import CRS
 
+from geo import settings as geo_settings
 from layers.errors import LayerError
 from layers.kinds import LINE, POINT, POLYGON, Kind, Style, base_geometry_types, get_kind
-from maps.legend import Legend, LegendEntry
+from maps.labels import Labels, LabelSet, admin_level, label_points
+from maps.legend import FICTIONAL_MARK, Legend, LegendEntry
 from maps.offline import use_local_assets
 
 LANGS = ("vi", "en")
@@ -51,9 +62,31 @@ DEFAULT_VIEW = ((16.0, 106.0), 5)
 FIT_MAX_ZOOM = 15
 """Fitting the view to the data zooms in no further than this (e.g. a single point)."""
 
+FIT_GAP_PX = 12
+"""Room (pixels) kept between the fitted data and the map's edges and controls."""
+
+LEGEND_MAX_SHARE = 0.4
+"""The legend opens unfolded only if the right-hand column it needs (beside the data)
+takes at most this share of the map's width, and costs no zoom level; otherwise it
+opens folded (a click on its title unfolds it)."""
+
+ATTRIBUTION_FICTIONAL = {"vi": "Lớp giả định: dữ liệu minh hoạ",
+                         "en": "Fictional layers: demo data"}
+"""Attribution shown when a layer has fictional features."""
+
+ATTRIBUTION_SEPARATOR = " · "
+"""Separates the sources in :attr:`MapLayer.attribution`."""
+
 _FALSY = {"", "0", "false", "no", "n", "f", "khong", "không", "none", "nan"}
 _YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
 _RESERVED = {"style", "highlight"}  # property names folium reserves
+_LABELLED_LEVELS = {"country", "province", "district", "commune"}
+_FICTIONAL_SUFFIX = re.compile(
+    r"\s*\((?:" + "|".join(re.escape(m.strip("()")) for m in FICTIONAL_MARK.values())
+    + r")\)\s*$", re.IGNORECASE)
+_HUE_STEPS = (0.0, 35.0, -35.0, 70.0, -70.0, 105.0, -105.0, 140.0, -140.0, 180.0)
+_LIGHT_STEPS = (0.0, -0.16, 0.18, -0.28, 0.3, -0.36, 0.38)
+_GREY_SATURATION = 0.15
 
 
 @dataclass
@@ -74,6 +107,10 @@ class MapLayer:
         Drawn with this style instead of the kind's (e.g. results coloured by verdict).
     legend : str, optional
         Legend label instead of the kind's name; layers with the same label share a line.
+    attribution : str, optional
+        Source of the data (plain text), shown in the map's attribution (e.g.
+        ``"Natural Earth"``); several sources are separated by
+        :data:`ATTRIBUTION_SEPARATOR`, and each shows once per map.
     """
 
     name: str
@@ -82,6 +119,12 @@ class MapLayer:
     show: bool = True
     style: Style | None = None
     legend: str | None = None
+    attribution: str | None = None
+
+
+Focus = gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | Sequence[float]
+"""What :func:`build_map` may fit its view to: features (any CRS) or
+``(west, south, east, north)`` in degrees (EPSG:4326)."""
 
 
 def build_map(
@@ -92,6 +135,8 @@ def build_map(
     lang: str = "vi",
     assets: str = "static",
     height: int | str = "100%",
+    focus: Focus | None = None,
+    labels: bool = True,
 ) -> folium.Map:
     """Build the offline map of a project's layers.
 
@@ -111,52 +156,70 @@ def build_map(
         How Leaflet is loaded, see :func:`maps.offline.use_local_assets`.
     height : int or str
         Height of the map (pixels or a CSS size such as ``"100%"``).
+    focus : GeoDataFrame, GeoSeries, geometry or (west, south, east, north), optional
+        What the map opens on, e.g. the results of an analysis (features in any CRS
+        with one set; a geometry or bounds in EPSG:4326). By default the project
+        layers (see Returns). An empty focus is ignored.
+    labels : bool
+        Label administrative units and places with their names by zoom (see
+        :mod:`maps.labels`).
 
     Returns
     -------
     folium.Map
-        The map, with no tile layer and no outside asset. It opens on the
-        project layers, leaving out reference kinds (rivers, places: whole
-        features that may reach far) unless there is nothing else, and on the
-        basemap when there are no layers.
+        The map, with no tile layer and no outside asset. It opens on ``focus``,
+        else on the project layers, leaving out reference kinds (rivers, places:
+        whole features that may reach far) unless there is nothing else, and on
+        the basemap when there are no layers; the view is fitted so that the
+        legend, the layer control and the title sit beside the data, not on it.
 
     Raises
     ------
     LayerError
         If a layer has no CRS or an unknown kind.
     ValueError
-        If ``lang`` or ``assets`` is unknown.
+        If ``lang`` or ``assets`` is unknown, or ``focus`` is not features or bounds.
     """
     if lang not in LANGS:
         msg = f"Unknown map language {lang!r}. Use one of: {', '.join(LANGS)}."
         raise ValueError(msg)
     data = sorted((_prepare(layer) for layer in layers), key=_draw_rank)
     base = [_prepare(layer) for layer in basemap]
-    focus = [p for p in data if p.kind.group != "reference"]
-    bounds = _bounds(focus) or _bounds(data) or _bounds(base)
+    metric = _metric_crs([*data, *base])
+    _set_levels([*data, *base], metric)
+    _distinguish(data)
+    _distinguish(base)
+    main = [p for p in data if p.kind.group != "reference"]
+    bounds = _focus_bounds(focus) or _bounds(main) or _bounds(data) or _bounds(base)
     center, zoom = DEFAULT_VIEW
     if bounds:
         center = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
         zoom = 8
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, height=height,
-                   control_scale=True)
+                   attribution_control=False)
     _PageStyle().add_to(m)
+    _Controls(_attributions([*base, *data], lang)).add_to(m)  # first: at the very bottom
     if base:
         group = folium.FeatureGroup(name=escape(BASEMAP_GROUP[lang]), show=True)
         for prepared in base:
             _geojson(prepared, lang=lang, muted=True).add_to(group)
         group.add_to(m)
+    layer_names = {}
     for prepared in data:
-        _geojson(prepared, lang=lang, muted=False).add_to(m)
+        gj = _geojson(prepared, lang=lang, muted=False)
+        gj.add_to(m)
+        layer_names[id(prepared)] = gj.get_name()
     folium.LayerControl(collapsed=len(data) + bool(base) > CONTROL_EXPANDED_MAX).add_to(m)
     Legend(_legend_sections(data, base, lang), lang=lang).add_to(m)
+    if labels:
+        sets = [_label_set(p, layer_names[id(p)], metric) for p in data]
+        if any(sets):
+            Labels([s for s in sets if s is not None]).add_to(m)
     if title:
         m.get_root().title = escape(title)
         _TitleBox(title).add_to(m)
     if bounds:
-        fit = folium.FitBounds(bounds, max_zoom=FIT_MAX_ZOOM)
-        fit.options["animate"] = False  # open on the data, no zoom animation from the start view
-        m.add_child(fit)
+        _FitView(bounds).add_to(m)  # last: measures the legend, the control and the title
     return use_local_assets(m, mode=assets)
 
 
@@ -167,6 +230,14 @@ class _Prepared:
     gdf: gpd.GeoDataFrame  # EPSG:4326, no missing or empty geometry
     shapes: tuple[str, ...]
     fictional: bool
+    style: Style | None = None  # drawn with (the layer's, the kind's or a shade of it)
+    legend: str | None = None  # the legend label given by _distinguish
+    level: str | None = None  # admin units: country, province, district or commune
+    area_km2: np.ndarray | None = None  # admin units: areas in the metric CRS
+
+    @property
+    def drawn_style(self) -> Style:
+        return self.style or self.layer.style or self.kind.style
 
 
 def _prepare(layer: MapLayer) -> _Prepared:
@@ -188,6 +259,170 @@ def _prepare(layer: MapLayer) -> _Prepared:
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     shapes = tuple(s for s in (POLYGON, LINE, POINT) if s in base_geometry_types(gdf.geometry))
     return _Prepared(layer, kind, gdf, shapes, _is_fictional(gdf))
+
+
+def _metric_crs(prepared: Sequence[_Prepared]) -> CRS | str:
+    """Return the metric CRS of label positions and areas.
+
+    :data:`geo.settings.metric_crs`, else the UTM zone of the data.
+    """
+    if geo_settings.metric_crs is not None:
+        return geo_settings.metric_crs
+    for p in prepared:
+        if len(p.gdf):
+            return p.gdf.estimate_utm_crs()
+    return "EPSG:3405"
+
+
+def _set_levels(prepared: Sequence[_Prepared], metric: CRS | str) -> None:
+    """Give every layer of administrative units its level (and areas)."""
+    for p in prepared:
+        if p.kind.key != "admin_unit" or not len(p.gdf):
+            continue
+        p.area_km2 = p.gdf.geometry.to_crs(metric).area.to_numpy() / 1e6
+        p.level = admin_level(p.gdf, area_km2=p.area_km2)
+
+
+def _distinguish(prepared: Sequence[_Prepared]) -> None:
+    """Give layers that share a kind their own legend line and shade of the kind's style.
+
+    Only layers without a legend label of their own take part; those among them without
+    a style of their own get a shade. Administrative units are shaded by level (the
+    finest keeps the kind's style; each level up is darker, heavier and unfilled), other
+    kinds by order (the first keeps the kind's style, the next turn its hue, or its
+    lightness for a grey).
+    """
+    groups: dict[str, list[_Prepared]] = {}
+    for p in prepared:
+        if p.layer.legend is None:
+            groups.setdefault(p.kind.key, []).append(p)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for p in group:
+            p.legend = _FICTIONAL_SUFFIX.sub("", p.layer.name) or p.layer.name
+        plain = [p for p in group if p.layer.style is None]
+        if plain and plain[0].kind.key == "admin_unit":
+            ranks = {level: i for i, level in enumerate(("country", "province", "district",
+                                                         "commune"))}
+            finest_first = sorted(
+                plain, key=lambda p: (-ranks.get(p.level or "commune", 3),
+                                      _median(p.area_km2)))
+            for step, p in enumerate(finest_first):
+                p.style = _admin_shade(p.kind.style, step)
+        else:
+            for i, p in enumerate(plain):
+                p.style = style_variant(p.kind.style, i)
+
+
+def _median(values: np.ndarray | None) -> float:
+    return float(np.median(values)) if values is not None and len(values) else 0.0
+
+
+def style_variant(style: Style, index: int) -> Style:
+    """Return the ``index``-th variant of ``style`` for layers sharing a kind (0: itself).
+
+    A coloured style turns its hue (by ±35°, ±70°, …); a grey one (little saturation)
+    gets lighter or darker, and its lines dashed every other step. Deterministic: the same
+    style and index always give the same variant.
+    """
+    if index == 0:
+        return style
+    h, lightness, s = _hls(style.color)
+    if s >= _GREY_SATURATION:
+        turn = _HUE_STEPS[index % len(_HUE_STEPS)] / 360.0
+        extra = (index // len(_HUE_STEPS)) * -0.1
+
+        def shift(color: str) -> str:
+            return _from_hls(color, dh=turn, dl=extra)
+
+        return replace(style, color=shift(style.color),
+                       fill_color=style.fill_color and shift(style.fill_color))
+    dl = _LIGHT_STEPS[index % len(_LIGHT_STEPS)] or -0.1 * (index // len(_LIGHT_STEPS))
+    dash = style.dash_array or ("6 3" if index % 2 else None)
+    return replace(style, color=_from_hls(style.color, dl=dl),
+                   fill_color=style.fill_color and _from_hls(style.fill_color, dl=dl / 2),
+                   dash_array=dash)
+
+
+def _admin_shade(style: Style, step: int) -> Style:
+    """Style of administrative units ``step`` levels above the finest layer drawn."""
+    if step == 0:
+        return style
+    return replace(style, color=_from_hls(style.color, dl=-0.13 * step),
+                   weight=round(style.weight + 0.9 * step, 2), fill_opacity=0.0)
+
+
+def _hls(color: str) -> tuple[float, float, float]:
+    rgb = _rgb(color)
+    return colorsys.rgb_to_hls(*(c / 255 for c in rgb)) if rgb else (0.0, 0.5, 0.0)
+
+
+def _from_hls(color: str, *, dh: float = 0.0, dl: float = 0.0) -> str:
+    """Return ``color`` with its hue turned by ``dh`` (turns) and lightness moved by ``dl``."""
+    if _rgb(color) is None:
+        return color
+    h, lightness, s = _hls(color)
+    lightness = min(max(lightness + dl, 0.06), 0.94)
+    rgb = colorsys.hls_to_rgb((h + dh) % 1.0, lightness, s)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def _rgb(color: str) -> list[int] | None:
+    text = color.lstrip("#")
+    if len(text) == 3:
+        text = "".join(ch * 2 for ch in text)
+    try:
+        return [int(text[i:i + 2], 16) for i in (0, 2, 4)] if len(text) == 6 else None
+    except ValueError:
+        return None
+
+
+def _focus_bounds(focus: Focus | None) -> list[list[float]] | None:
+    """Return ``[[south, west], [north, east]]`` of ``focus``, or None if it is empty."""
+    if focus is None:
+        return None
+    if isinstance(focus, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        if focus.crs is None:
+            msg = ("The map's focus has no CRS: set it (e.g. .set_crs('EPSG:4326')) or "
+                   "pass bounds (west, south, east, north) in degrees.")
+            raise ValueError(msg)
+        geoms = focus.geometry if isinstance(focus, gpd.GeoDataFrame) else focus
+        geoms = geoms[geoms.notna() & ~geoms.is_empty]
+        if not len(geoms):
+            return None
+        box = geoms.to_crs("EPSG:4326").total_bounds
+    elif isinstance(focus, shapely.Geometry):
+        if focus.is_empty:
+            return None
+        box = shapely.bounds(focus)
+    else:
+        try:
+            box = np.asarray(focus, dtype=float)
+        except (TypeError, ValueError):
+            box = np.empty(0)
+        if box.shape != (4,) or not np.isfinite(box).all() or box[0] > box[2] \
+                or box[1] > box[3]:
+            msg = (f"Unknown map focus {focus!r}: pass features (a GeoDataFrame or "
+                   "GeoSeries with a CRS), a geometry in EPSG:4326, or bounds (west, "
+                   "south, east, north) in degrees.")
+            raise ValueError(msg)
+    if not np.isfinite(box).all():
+        return None
+    return [[float(box[1]), float(box[0])], [float(box[3]), float(box[2])]]
+
+
+def _label_set(prepared: _Prepared, layer_name: str, metric: CRS | str) -> LabelSet | None:
+    """Return the name labels of a layer of administrative units or places, if any."""
+    gdf = prepared.gdf
+    if prepared.kind.key == "admin_unit" and prepared.level in _LABELLED_LEVELS:
+        points = label_points(gdf, metric)
+        return LabelSet(layer_name, prepared.level, points) if points else None
+    if prepared.kind.key == "place":
+        rank = gdf["population"] if "population" in gdf.columns else None
+        points = label_points(gdf, metric, rank=rank)
+        return LabelSet(layer_name, "place", points) if points else None
+    return None
 
 
 def _draw_rank(prepared: _Prepared) -> int:
@@ -228,7 +463,7 @@ def _geojson(prepared: _Prepared, *, lang: str, muted: bool) -> folium.GeoJson:
     tooltip_field = "name" if "name" in prepared.gdf.columns else None
     keep = names + ([tooltip_field] if tooltip_field and tooltip_field not in names else [])
     collection = _feature_collection(prepared.gdf, keep)
-    style = prepared.layer.style or prepared.kind.style
+    style = prepared.drawn_style
     marker = None
     if POINT in prepared.shapes:
         marker = folium.CircleMarker(radius=_mute_radius(style.radius) if muted else style.radius)
@@ -246,6 +481,18 @@ def _geojson(prepared: _Prepared, *, lang: str, muted: bool) -> folium.GeoJson:
         return gj  # large outlines: no popup or tooltip under the mouse everywhere
     _FeatureInfo([] if muted else fields, tooltip_field=tooltip_field, lang=lang).add_to(gj)
     return gj
+
+
+def _attributions(prepared: Sequence[_Prepared], lang: str) -> list[str]:
+    """Return the sources of the layers (each once, in order) and the fictional note."""
+    found: dict[str, None] = {}
+    for p in prepared:
+        for part in (p.layer.attribution or "").split(ATTRIBUTION_SEPARATOR):
+            if part.strip():
+                found[part.strip()] = None
+    if any(p.fictional for p in prepared):
+        found[ATTRIBUTION_FICTIONAL[lang]] = None
+    return list(found)
 
 
 def _popup_fields(prepared: _Prepared, *, lang: str) -> list[tuple[str, str]]:
@@ -369,13 +616,7 @@ def _mute_radius(radius: float) -> float:
 
 def _mix_white(color: str, share: float) -> str:
     """Return ``#rrggbb`` ``color`` mixed with ``share`` of white (other colours unchanged)."""
-    text = color.lstrip("#")
-    if len(text) == 3:
-        text = "".join(ch * 2 for ch in text)
-    try:
-        rgb = [int(text[i:i + 2], 16) for i in (0, 2, 4)] if len(text) == 6 else None
-    except ValueError:
-        rgb = None
+    rgb = _rgb(color)
     if rgb is None:
         return color
     return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in rgb)
@@ -393,14 +634,18 @@ def _legend_sections(
 
 
 def _entries(prepared: Sequence[_Prepared], lang: str, *, muted: bool) -> list[LegendEntry]:
-    """One entry per legend label (the kind's name unless the layer names its own)."""
+    """One entry per legend label.
+
+    The label is the layer's own, else its name when it shares its kind with other
+    layers (see :func:`_distinguish`), else the kind's name.
+    """
     shapes: dict[tuple[str, bool], set[str]] = {}
     styles: dict[str, Style] = {}
     for p in prepared:
-        label = p.layer.legend or p.kind.label(lang)
+        label = p.layer.legend or p.legend or p.kind.label(lang)
         key = (label, p.fictional and not muted)
         shapes.setdefault(key, set()).update(p.shapes)
-        styles.setdefault(label, p.layer.style or p.kind.style)
+        styles.setdefault(label, p.drawn_style)
     entries = []
     for (label, fictional), found in shapes.items():
         style = styles[label]
@@ -479,6 +724,7 @@ class _PageStyle(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .leaflet-container { background: #f7f6f2; }
+        .leaflet-container .leaflet-control-layers { font-size: 13px; line-height: 1.35; }
         .kvpt-popup { border-collapse: collapse; font-size: 12px; }
         .kvpt-popup th { text-align: left; padding: 1px 8px 1px 0; vertical-align: top;
             font-weight: 600; color: #444; white-space: nowrap; }
@@ -516,3 +762,120 @@ class _TitleBox(MacroElement):
         super().__init__()
         self._name = "TitleBox"
         self.text = text
+
+
+class _Controls(MacroElement):
+    """A metric-only scale bar and the data's attribution with no "Leaflet" flag.
+
+    Parameters
+    ----------
+    attributions : sequence of str
+        Plain-text sources (escaped when drawn), each shown once.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .leaflet-container .leaflet-control-attribution { font-size: 10.5px;
+            line-height: 1.35; max-width: calc(100% - 190px); }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            L.control.scale({imperial: false, metric: true, maxWidth: 150,
+                             position: "bottomleft"}).addTo(map);
+            var attribution = L.control.attribution({prefix: false, position: "bottomright"});
+            attribution.addTo(map);
+            {{ this.attributions|tojson }}.forEach(function (text) {
+                attribution.addAttribution(text);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, attributions: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "Controls"
+        self.attributions = [escape(text) for text in attributions]
+
+
+class _FitView(MacroElement):
+    """Open the map on ``bounds``, clear of the legend, the layer control and the title.
+
+    The controls' sizes are known only in the browser: the script measures them and fits
+    the bounds into the rest of the map (the right-hand column holds the legend and the
+    layer control). The legend is folded when, open, its column would take more than
+    :data:`LEGEND_MAX_SHARE` of the width or the data would open one zoom level further
+    out; when even then there is no room, the controls are left over the data.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var root = map.getContainer(), gap = {{ this.gap }};
+            function box(selector) {
+                var el = root.querySelector(selector);
+                return el ? el.getBoundingClientRect() : null;
+            }
+            function rightColumn() {
+                var frame = root.getBoundingClientRect(), left = frame.right;
+                [".kvpt-legend", ".leaflet-control-layers"].forEach(function (sel) {
+                    var b = box(sel);
+                    if (b && b.width) { left = Math.min(left, b.left); }
+                });
+                return frame.right - left;
+            }
+            function padding() {
+                var size = map.getSize(), right = rightColumn();
+                var frame = root.getBoundingClientRect();
+                var zoom = box(".leaflet-control-zoom"), title = box(".kvpt-title");
+                var left = zoom ? zoom.right - frame.left : 0;
+                var top = title ? title.bottom - frame.top : 0;
+                var bottom = 0;
+                [".leaflet-control-attribution", ".leaflet-control-scale"].forEach(
+                    function (sel) {
+                        var b = box(sel);
+                        if (b && b.height) { bottom = Math.max(bottom, frame.bottom - b.top); }
+                    });
+                if (size.x - left - right < size.x * 0.35) { right = 0; left = 0; }
+                if (size.y - top - bottom < size.y * 0.5) { top = 0; bottom = 0; }
+                return {paddingTopLeft: [left + gap, top + gap],
+                        paddingBottomRight: [right + gap, bottom + gap]};
+            }
+            function zoomWith(options) {
+                var tl = options.paddingTopLeft, br = options.paddingBottomRight;
+                var z = map.getBoundsZoom(bounds, false, L.point(tl[0] + br[0], tl[1] + br[1]));
+                return Math.min(z, {{ this.max_zoom }});
+            }
+            var bounds = L.latLngBounds({{ this.bounds|tojson }});
+            var options = padding();
+            var details = root.querySelector(".kvpt-legend details");
+            if (details && details.open) {
+                // fold the legend if, open, it takes too much of the width or costs a zoom level
+                var wide = rightColumn() > map.getSize().x * {{ this.max_share }};
+                details.open = false;
+                var folded = padding();
+                if (wide || zoomWith(folded) > zoomWith(options)) {
+                    options = folded;
+                } else {
+                    details.open = true;
+                }
+            }
+            options.maxZoom = {{ this.max_zoom }};
+            options.animate = false;
+            map.fitBounds({{ this.bounds|tojson }}, options);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
+        self.gap = FIT_GAP_PX
+        self.max_zoom = FIT_MAX_ZOOM
+        self.max_share = LEGEND_MAX_SHARE

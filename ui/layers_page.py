@@ -27,7 +27,7 @@ from layers.kinds import KINDS
 from layers.messages import translate
 from layers.store import LayerRecord, ProjectStore, note_text
 from ui.i18n import lang, t
-from ui.state import open_store, read_layer, sidebar, store_stamp
+from ui.state import CachedReader, open_store, sidebar
 from ui.upload import save_upload
 
 # (Comments, not docstrings: Streamlit's "magic" would draw a bare string on the page.)
@@ -279,7 +279,7 @@ def _deleted(store: ProjectStore) -> None:
 def _export(store: ProjectStore, name: str) -> None:
     fmt = st.selectbox(t("export"), list(EXPORT_FORMATS), key="export_fmt",
                        format_func=lambda s: f"{EXPORT_FORMATS[s]} ({s})")
-    data, file_name, mime = export_bytes(read_layer(store_stamp(store), name), fmt,
+    data, file_name, mime = export_bytes(CachedReader(store).read(name), fmt,
                                          layer_name=name)
     st.download_button(t("export"), data, file_name=file_name, mime=mime, key="export_btn")
 

@@ -54,20 +54,8 @@ def open_store() -> ProjectStore | None:
     try:
         return ProjectStore(path)
     except LayerError as err:
-        st.error(str(err))
+        st.error(error_text(err))
         return None
-
-
-def store_stamp(store: ProjectStore) -> tuple[str, int]:
-    """Return a cache key that changes whenever the store file changes."""
-    stat = store.path.stat()
-    return str(store.path), stat.st_mtime_ns
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def read_layer(stamp: tuple[str, int], name: str, version: int | None = None) -> gpd.GeoDataFrame:
-    """Read a layer, cached until the store file changes."""
-    return ProjectStore(stamp[0]).read(name, version)
 
 
 class CachedReader:

@@ -415,7 +415,7 @@ HINTS: dict[str, str] = {
 the message's parameters)."""
 
 
-def _format(template: str, params: dict, lang: str) -> str:
+def format_message(template: str, params: dict, lang: str) -> str:
     """Format ``template``; ``lang`` ``"cli"`` is English with the hints of nested notes."""
     def put(v: object) -> object:
         if isinstance(v, Note):
@@ -434,14 +434,14 @@ def _format(template: str, params: dict, lang: str) -> str:
 def text(key: str, lang: str = "en", **params: object) -> str:
     """Return the message ``key`` in ``lang`` (``"vi"`` or ``"en"``), formatted."""
     vi, en = MESSAGES[key]
-    return _format(vi if lang == "vi" else en, params, lang)
+    return format_message(vi if lang == "vi" else en, params, lang)
 
 
 def cli_text(key: str, **params: object) -> str:
     """Return the English message with its command-line hint (what ``kvpt`` prints)."""
-    base = _format(MESSAGES[key][1], params, "cli")
+    base = format_message(MESSAGES[key][1], params, "cli")
     hint = HINTS.get(key, "")
-    return base + _format(hint, params, "cli") if hint else base
+    return base + format_message(hint, params, "cli") if hint else base
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ English. Parameters are formatted into the text with :meth:`str.format`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from layers import messages as layers_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_layer_of_kind": (
@@ -100,28 +100,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 """Key → (Vietnamese, English)."""
 
-LANGS: tuple[str, ...] = ("vi", "en")
+class Message(layers_messages.Message):
+    """A message of the planning catalogue (:data:`MESSAGES`) with its parameters.
 
-
-@dataclass(frozen=True)
-class Message:
-    """A message of the catalogue with its parameters.
-
-    Attributes
-    ----------
-    key : str
-        Key of :data:`MESSAGES`.
-    params : dict
-        Values formatted into the text.
+    As :class:`layers.messages.Message` (``key``, ``params``, ``text(lang)``), read from
+    this module's catalogue; the command line prints the English text.
     """
-
-    key: str
-    params: dict = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
         """Return the message in ``lang`` (``"vi"`` or ``"en"``)."""
         vi, en = MESSAGES[self.key]
-        return (vi if lang == "vi" else en).format(**self.params)
+        return layers_messages.format_message(vi if lang == "vi" else en, self.params, lang)
 
     def __str__(self) -> str:
         return self.text("en")

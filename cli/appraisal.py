@@ -50,7 +50,8 @@ def appraise(
     zones = parse_zones(zone)
     result = appraisal.appraise(open_project(project), proposals, zones=zones,
                                 search_m=search_m, near_m=near_m)
-    emit_result(result, as_json=as_json, out=out, text=_text if out is None else None)
+    emit_result(result, as_json=as_json, out=out, text=_text if out is None else None,
+                layer="appraisal")
 
 
 def _text(result: Any) -> None:

@@ -128,7 +128,7 @@ def emit(frame: Any, *, as_json: bool, out: Path | None, layer: str = "result",
 
 
 def emit_result(result: Any, *, as_json: bool, out: Path | None,
-                text: Callable[[Any], None] | None = None) -> None:
+                text: Callable[[Any], None] | None = None, layer: str | None = None) -> None:
     """Print or write a result: the one output path of the analysis commands.
 
     Prints the result's warnings on stderr, writes its main table to ``--out`` (format by
@@ -145,13 +145,15 @@ def emit_result(result: Any, *, as_json: bool, out: Path | None,
         File for the main table.
     text : callable, optional
         Prints the result for people (text mode).
+    layer : str, optional
+        Layer name of the main table in a ``.gpkg`` (default: the table's name).
     """
     from layers.tables import write_table
 
     for warning in result.warnings:
         typer.echo(f"kvpt: warning: {warning.text('en')}", err=True)
     if out is not None:
-        write_table(result.main, out, layer=result.main_name)
+        write_table(result.main, out, layer=layer or result.main_name)
         if not as_json:
             typer.echo(f"Wrote {len(result.main)} rows to {out}")
     if as_json:

@@ -70,7 +70,7 @@ def exercises(
         print_table(result.tables["summary"], index=False,
                     formatters={"share": "{:.1%}".format})
         typer.echo("")
-    emit_result(result, as_json=as_json, out=out)
+    emit_result(result, as_json=as_json, out=out, layer="exercise_plan")
 
 
 @app.command()
@@ -99,7 +99,7 @@ def targets(
     from planning import exercises as planning_exercises
 
     result = planning_exercises.targets(open_project(project), year=year)
-    emit_result(result, as_json=as_json, out=out,
+    emit_result(result, as_json=as_json, out=out, layer="targets",
                 text=_targets_text if out is None else None)
 
 

@@ -71,7 +71,7 @@ def route(
         for seg in result.extra["route"].segment_ids:
             typer.echo(f"  {seg}")
 
-    emit_result(result, as_json=as_json, out=out, text=text)
+    emit_result(result, as_json=as_json, out=out, text=text, layer="route")
 
 
 @app.command()
@@ -117,7 +117,7 @@ def reach(
         typer.echo(missed[["name", "travel_min"]].to_string(
             index=False, float_format=lambda x: f"{x:.1f}") if len(missed) else "none")
 
-    emit_result(result, as_json=as_json, out=out, text=text)
+    emit_result(result, as_json=as_json, out=out, text=text, layer="reach")
 
 
 @app.command()
@@ -173,4 +173,5 @@ def chokepoints(
                    f"the nearest of {values['n_hubs']} hubs (targets: --json or --out):")
         print_table(found.drop(columns=["targets", "target_codes", "target_names"]).round(1))
 
-    emit_result(result, as_json=as_json, out=out, text=text)
+    emit_result(result, as_json=as_json, out=out, text=text,
+                layer="chokepoint_nodes" if nodes else "chokepoints")

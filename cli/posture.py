@@ -41,6 +41,7 @@ def posture(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -
                    "requirements are complete.")
 
     emit_result(analyses.completeness(open_project(project)), as_json=as_json, out=out,
+                layer="posture",
                 text=text)
 
 
@@ -73,6 +74,7 @@ def depth(
         typer.echo(result.tables["crosstab"].to_string())
 
     emit_result(analyses.depth(open_project(project), bands=bands), as_json=as_json, out=out,
+                layer="depth",
                 text=text)
 
 
@@ -114,7 +116,7 @@ def support(
 
     result = analyses.support(open_project(project), within_km=within_km,
                               within_min=within_min)
-    emit_result(result, as_json=as_json, out=out, text=text)
+    emit_result(result, as_json=as_json, out=out, text=text, layer="support")
 
 
 @app.command()
@@ -141,7 +143,8 @@ def hazards(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -
         typer.echo(roads[["name", "hazard_length_m", "zones"]]
                    .to_string(index=False, **FLOAT_0) if len(roads) else "none")
 
-    emit_result(analyses.hazards(open_project(project)), as_json=as_json, out=out, text=text)
+    emit_result(analyses.hazards(open_project(project)), as_json=as_json, out=out, text=text,
+                layer="hazards")
 
 
 @app.command()
@@ -175,4 +178,4 @@ def nearest(
                                 "road_time_min"]].to_string(index=False, **FLOAT_1))
 
     result = analyses.nearest(open_project(project), by_road=by_road, base_kind=base_kind)
-    emit_result(result, as_json=as_json, out=out, text=text)
+    emit_result(result, as_json=as_json, out=out, text=text, layer="nearest")

@@ -81,10 +81,11 @@ def relocate(
                "max_min": max_min, "capacity_by": capacity_by}
     proj = open_project(project)
     if list_segments:
-        emit_result(relocation.segments(proj, **options), as_json=as_json, out=out)
+        emit_result(relocation.segments(proj, **options), as_json=as_json, out=out,
+                    layer="segments")
         return
     result = relocation.relocate(proj, cut=cut or (), **options)
-    emit_result(result, as_json=as_json, out=out, text=_print_plan)
+    emit_result(result, as_json=as_json, out=out, text=_print_plan, layer="relocation")
 
 
 def _print_plan(result: Result) -> None:

@@ -210,3 +210,20 @@ def test_commune_import_keeps_every_analysis_working(tmp_path: Path,
     explicit = kvpt("import", demo_project, src, "--kind", "admin_unit", "--name", "Huyện?",
                     "--level", "huyện", "--json")
     assert json.loads(explicit.stdout)[0]["levels"] == {"district": 5}
+
+
+@pytest.mark.parametrize("args, layer", [
+    (["posture"], "posture"), (["depth"], "depth"), (["support"], "support"),
+    (["nearest", "--straight"], "nearest"),
+    (["reach", "--minutes", "30"], "reach"), (["relocate"], "relocation"),
+    (["relocate", "--list-segments"], "segments"), (["chokepoints", "--nodes"],
+                                                    "chokepoint_nodes"),
+])
+def test_out_gpkg_keeps_the_layer_names(tmp_path: Path, demo_master: Path, args: list[str],
+                                        layer: str) -> None:
+    import pyogrio
+
+    out = tmp_path / "out.gpkg"
+    res = kvpt(args[0], demo_master, *args[1:], "--out", out)
+    assert res.exit_code == 0, res.stderr
+    assert list(pyogrio.list_layers(out)[:, 0]) == [layer]

@@ -338,7 +338,7 @@ def import_exercises(
         more = f" … and {len(clashes) - _SHOW} more" if len(clashes) > _SHOW else ""
         msg = (f"{name}: {len(clashes)} record(s) are already in the project; nothing was "
                f"imported: {'; '.join(clashes[:_SHOW])}{more}. Remove them from the file, or "
-               "replace all stored records with the file (--replace).")
+               "replace all stored records with the file (import in replace mode).")
         raise LayerError(msg)
     combined = pd.concat([existing, parsed.records], ignore_index=True)
     combined = combined.sort_values(["year", "district_code", "commune_code", "type"],

@@ -128,3 +128,14 @@ def test_language_switch_and_missing_project(demo_project: Path, tmp_path: Path,
     missing = run_page(tmp_path / "missing.gpkg", monkeypatch)
     assert not missing.exception
     assert "kvpt demo" in missing.warning[0].value
+
+
+def test_a_level_without_requirements_says_why(demo_project: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(demo_project, monkeypatch)
+    assert not any("chưa có thành phần bắt buộc" in i.value for i in at.info)
+    at.radio(key="posture_level").set_value("commune").run()
+    assert not at.exception
+    assert any("Cấp xã chưa có thành phần bắt buộc" in i.value for i in at.info)
+    at.multiselect(key="posture_req_commune").set_value(["combat_base"]).run()
+    assert not any("chưa có thành phần bắt buộc" in i.value for i in at.info)

@@ -105,8 +105,15 @@ def _completeness_tab(proj: Project) -> None:
                      index=present.index(default), horizontal=True, key="posture_level",
                      format_func=_level_text)
     part = shown[shown["level"] == level]
-    c1, c2 = st.columns(2)
     with_reqs = part[part["n_required"] > 0]
+    if not reqs.get(level):
+        st.info(tr(f"Cấp {_level_text(level).lower()} chưa có thành phần bắt buộc nào (cài đặt "
+                   "của dự án), nên không đơn vị nào được đánh giá đủ hay thiếu. Chọn các "
+                   "thành phần bắt buộc ở mục 'Thành phần bắt buộc theo cấp' phía trên.",
+                   f"The {_level_text(level).lower()} level requires no component (a project "
+                   "setting), so no unit is rated complete or missing. Choose the required "
+                   "components under 'Required components per level' above."))
+    c1, c2 = st.columns(2)
     c1.metric(tr("Đơn vị đủ thành phần", "Complete units"),
               f"{int(with_reqs['complete'].sum())}/{len(with_reqs)}")
     kind, count = _most_missing(with_reqs)

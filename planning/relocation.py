@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
+import pandas as pd
+
 from geo import network, relocation, settings
 from planning import inputs
 from planning.errors import PlanningError
@@ -55,7 +57,9 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
         :data:`geo.relocation.ROUTE_HAZARD_COLUMNS`, routes in EPSG:4326), ``sites``
         (:data:`geo.relocation.SITE_COLUMNS`) of the plan with the cut when there is one,
         and ``changes`` (:func:`geo.relocation.compare_plans`, plan with the cut vs
-        without) when there is; ``extra``: ``plan_a`` (intact network), ``plan_b`` (with
+        without, and ``route_cut``: whether the enterprise's plan A route used a cut
+        segment; the others moved because the plan was optimised again within the site
+        capacities) when there is; ``extra``: ``plan_a`` (intact network), ``plan_b`` (with
         the cut, or ``None``), ``plan`` (the one the tables show) and the inputs drawn on
         maps (``enterprises``, ``sites``, ``border``, ``hazards``).
 
@@ -74,7 +78,7 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
     plan = plan_b if plan_b is not None else plan_a
     tables = {"enterprises": in_storage_crs(plan.enterprises), "sites": plan.sites}
     if plan_b is not None:
-        tables["changes"] = relocation.compare_plans(plan_a, plan_b)
+        tables["changes"] = _changes(data["graph"], plan_a, plan_b, cuts)
     for tag, one in (("A", plan_a), ("B", plan_b)):
         if one is not None and not one.optimal:
             project.note("solver_limit", tag=tag)
@@ -91,6 +95,18 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
                   extra={"plan_a": plan_a, "plan_b": plan_b, "plan": plan,
                          **{k: data[k] for k in ("enterprises", "sites", "border",
                                                  "hazards")}})
+
+
+def _changes(graph: object, plan_a: relocation.RelocationPlan,
+             plan_b: relocation.RelocationPlan, cuts: tuple[str, ...]) -> pd.DataFrame:
+    """Compare the plans; mark the enterprises whose plan A route used a cut segment."""
+    changes = relocation.compare_plans(plan_a, plan_b)
+    used = relocation.segments_table(graph, plan_a)
+    hit = {e for ids in used.loc[used["segment_id"].isin(cuts), "used_by"]
+           for e in str(ids).split(",") if e}
+    changes.insert(changes.columns.get_loc("change") + 1, "route_cut",
+                   changes["enterprise"].astype(str).isin(hit).to_numpy())
+    return changes
 
 
 def segments(project: Project, *, enterprises: str | None = None, sites: str | None = None,

@@ -182,3 +182,21 @@ def test_relocate_command_equals_page(demo_master: Path,
     assert_same(shown(at, "change"), cut["changes"])
     assert_same(shown(at, "binding"), cut["enterprises"])
     assert_same(shown(at, "passes_depth"), cut["sites"])
+
+
+def test_changes_say_whose_route_was_cut(demo_master: Path) -> None:
+    """route_cut is True exactly for the enterprises whose plan A route, as `kvpt route`
+    finds it, runs over the cut segment."""
+    plan_a = json_of("relocate", demo_master, "--json")["enterprises"]
+    cut = json_of("relocate", demo_master, "--list-segments", "--json")[0]["segment_id"]
+    changes = json_of("relocate", demo_master, "--cut", cut, "--json")["changes"]
+    site_a = {r["enterprise"]: r["site"] for r in plan_a}
+    assert changes and any(c["route_cut"] for c in changes)
+    assert not all(c["route_cut"] for c in changes)  # others move for capacity
+    for change in changes:
+        if site_a[change["enterprise"]] is None:
+            assert not change["route_cut"]
+            continue
+        way = json_of("route", demo_master, "--from", change["enterprise"], "--to",
+                      site_a[change["enterprise"]], "--json")[0]
+        assert change["route_cut"] == (cut in way["segments"].split("; ")), change

@@ -64,8 +64,11 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "Đã bố trí (B)" in labels
-    changes = frame_with(at, "change", relocation.CHANGE_COLUMNS)
+    columns = relocation.CHANGE_COLUMNS
+    changes = frame_with(at, "change", (*columns[:3], "route_cut", *columns[3:]))
     assert len(changes) > 0
+    direct = int(changes["route_cut"].sum())
+    assert any(f"{direct} doanh nghiệp có tuyến" in c.value for c in at.caption)
     assert set(changes["change"]) <= {value_text(c, "vi") for c in relocation.CHANGES}
     assert "reloc_download_changes" in {b.key for b in at.get("download_button")}
     placed_b = at.metric[labels.index("Đã bố trí (B)")].value

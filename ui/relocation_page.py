@@ -200,6 +200,16 @@ def _tables(result: Result, ent_layer: str) -> None:
     if changes is not None:
         st.subheader(tr(f"Thay đổi khi cắt ({len(changes)})",
                         f"Changes with the cut ({len(changes)})"))
+        direct = int(changes["route_cut"].sum())
+        st.caption(tr(
+            f"{direct} doanh nghiệp có tuyến (phương án A) đi qua đoạn bị cắt. "
+            f"{len(changes) - direct} doanh nghiệp còn lại thay đổi vì phương án được tối ưu "
+            "lại trên tổng thời gian trong giới hạn sức chứa: doanh nghiệp phải đổi địa điểm "
+            "chiếm chỗ của doanh nghiệp khác, đẩy họ sang địa điểm kế tiếp.",
+            f"{direct} enterprise(s) had a plan A route over a cut segment. The other "
+            f"{len(changes) - direct} changed because the plan is optimised again for the "
+            "total time within the site capacities: an enterprise that must move takes the "
+            "place of another, which moves on to its next site."))
         show_table(changes, key="reloc_changes_table")
         st.download_button(tr("Tải CSV thay đổi", "Download changes CSV"),
                            table_csv_bytes(changes),

@@ -96,6 +96,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "passes_depth": ("Đạt độ sâu", "Passes depth"), "passes_hazard": ("Ngoài vùng thiên tai",
                                                                       "Passes hazard"),
     "selected": ("Được chọn", "Selected"), "change": ("Thay đổi", "Change"),
+    "route_cut": ("Tuyến A qua đoạn cắt", "Plan A route was cut"),
     "site_a": ("Địa điểm (A)", "Site (A)"), "site_b": ("Địa điểm (B)", "Site (B)"),
     "travel_min_a": ("Thời gian A (phút)", "Time A (min)"),
     "travel_min_b": ("Thời gian B (phút)", "Time B (min)"),

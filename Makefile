@@ -39,6 +39,7 @@ test: $(STAMP) chromium
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/run.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -16,7 +16,7 @@ from planning import network
 from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, t, tr
-from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table
 
 ROUTE_STYLE = Style("#d7191c", None, 5.0, 0.0)
@@ -84,7 +84,7 @@ def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLa
                            index=_first(ends, BASE_KINDS))
     end = right.selectbox(tr("Đến", "To"), ids, format_func=label, key="net_to",
                           index=_first(ends, ("relocation_site",), avoid=start))
-    result = network.route(proj, start, end, speeds=speeds, offroad_kmh=offroad)
+    result = cached(proj, network.route, start, end, speeds=speeds, offroad_kmh=offroad)
     _warnings(result)
     values = result.values
     c1, c2, c3 = st.columns(3)
@@ -124,7 +124,7 @@ def _service_area(proj: Project, speeds: dict[str, float], offroad: float,
                                 sources, key="net_area_bases")
     minutes = right.slider(tr("Trong vòng (phút)", "Within (minutes)"), 5, 240, 60, step=5,
                            key="net_area_minutes")
-    result = network.reach(proj, float(minutes), source_layer=base_layer, speeds=speeds,
+    result = cached(proj, network.reach, float(minutes), source_layer=base_layer, speeds=speeds,
                            offroad_kmh=offroad)
     _warnings(result)
     area = result.main
@@ -179,7 +179,7 @@ def _chokepoints(proj: Project, speeds: dict[str, float], offroad: float,
     if not hubs:
         st.info(tr("Chọn ít nhất một đầu mối.", "Pick at least one hub."))
         return
-    result = network.chokepoints(proj, increase_pct=pct, hubs=hubs, targets=layers,
+    result = cached(proj, network.chokepoints, increase_pct=pct, hubs=hubs, targets=layers,
                                  nodes=what == "nodes", speeds=speeds, offroad_kmh=offroad)
     _warnings(result)
     n_targets, n_hubs = result.values["n_targets"], result.values["n_hubs"]

@@ -16,7 +16,7 @@ from maps.project_map import MapLayer, build_map
 from planning import inputs, posture
 from planning.project import Project
 from ui.i18n import lang, t, tr
-from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
 
 # Tabs of the page (vi, en), in order.
@@ -97,7 +97,7 @@ def _completeness_tab(proj: Project) -> None:
     present = [lv for lv in LEVELS if (units["level"] == lv).any()]
     with st.expander(tr("Thành phần bắt buộc theo cấp", "Required components per level")):
         reqs = _requirements(present)
-    result = posture.completeness(proj, requirements=reqs)
+    result = cached(proj, posture.completeness, requirements=reqs)
     _warnings(result.warnings)
     shown = result.main
     default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
@@ -133,7 +133,7 @@ def _depth_tab(proj: Project) -> None:
                             "Depth band limits (km, increasing)"),
                          value=", ".join(f"{b:g}" for b in settings.depth_bands_km),
                          key="posture_bands")
-    result = posture.depth(proj, bands=text)
+    result = cached(proj, posture.depth, bands=text)
     _warnings(result.warnings)
     table, polygons = result.main, result.tables["band_polygons"]
     layers = [MapLayer(f"{tr('Dải', 'Band')} {row.band} km", "border",
@@ -171,12 +171,12 @@ def _support_tab(proj: Project) -> None:
         limit = c2.number_input(tr("Thời gian tối đa (phút)", "Maximum time (minutes)"),
                                 min_value=0.0, value=float(settings.support_within_min),
                                 step=5.0, key="posture_within_min")
-        result = posture.support(proj, within_min=limit)
+        result = cached(proj, posture.support, within_min=limit)
     else:
         limit = c2.number_input(tr("Khoảng cách tối đa (km)", "Maximum distance (km)"),
                                 min_value=0.0, value=float(settings.support_within_km),
                                 step=1.0, key="posture_within_km")
-        result = posture.support(proj, within_km=limit)
+        result = cached(proj, posture.support, within_km=limit)
     _warnings(result.warnings)
     table, weakest = result.main, result.tables["weakest_links"]
     m1, m2, m3 = st.columns(3)
@@ -197,7 +197,7 @@ def _nearest_tab(proj: Project) -> None:
     has_roads = bool(proj.names(["infrastructure"]))
     road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=has_roads,
                        key="posture_nearest_road")
-    result = posture.nearest(proj, by_road=road)
+    result = cached(proj, posture.nearest, by_road=road)
     _warnings(result.warnings)
     table = result.main
     _map(_nearest_layers(table, by_road=road) + _kind_layers(result.extra["bases"]),
@@ -211,7 +211,7 @@ def _hazards_tab(proj: Project) -> None:
         st.info(tr("Dự án chưa có lớp vùng ngập lụt, sạt lở.",
                    "The project has no hazard-zone layer."))
         return
-    result = posture.hazards(proj)
+    result = cached(proj, posture.hazards)
     _warnings(result.warnings)
     pairs, parts = result.main, result.tables["road_parts"]
     features = result.extra["features"]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo import settings
 from geo.errors import AnalysisInputError
 from layers.errors import LayerError
 from layers.store import LayerRecord, ProjectStore
@@ -96,6 +101,45 @@ def project() -> Project | None:
     if store is None:
         return None
     return Project(CachedReader(store))
+
+
+ANALYSIS_CACHE_SIZE = 64
+"""Analysis results kept by :func:`cached` (the oldest used is dropped first)."""
+
+_ANALYSES: OrderedDict[tuple, Any] = OrderedDict()
+_ANALYSES_LOCK = threading.Lock()
+
+
+def _settings_key() -> str:
+    """Return the analysis settings now (``geo.settings`` may be changed at run time)."""
+    return repr(sorted((k, v) for k, v in vars(settings).items()
+                       if not k.startswith("_") and isinstance(v, (str, int, float, bool,
+                                                                    tuple, dict, list,
+                                                                    type(None)))))
+
+
+def cached(proj: Project, analysis: Callable[..., Any], *args: object, **kwargs: object
+           ) -> Any:
+    """Return ``analysis(proj, *args, **kwargs)``, kept across reruns and pages.
+
+    The key is the project (its ident and the version of every layer), the analysis, its
+    parameters and the analysis settings, so a new layer version, another project or a
+    changed setting computes afresh. A widget change that does not alter the parameters
+    of an analysis (or goes back to earlier ones) answers from memory. Errors are not
+    kept. The result is shared: pages must not change it in place.
+    """
+    key = (proj.ident, proj.versions_key(proj.names()), analysis.__module__,
+           analysis.__qualname__, repr(args), repr(sorted(kwargs.items())), _settings_key())
+    with _ANALYSES_LOCK:
+        if key in _ANALYSES:
+            _ANALYSES.move_to_end(key)
+            return _ANALYSES[key]
+    value = analysis(proj, *args, **kwargs)
+    with _ANALYSES_LOCK:
+        _ANALYSES[key] = value
+        while len(_ANALYSES) > ANALYSIS_CACHE_SIZE:
+            _ANALYSES.popitem(last=False)
+    return value
 
 
 def error_text(err: Exception) -> str:

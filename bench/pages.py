@@ -1,0 +1,279 @@
+"""Everyday-path speed of the planning pages, measured in a real browser.
+
+Usage::
+
+    .venv/bin/python bench/pages.py [--json] [--project PATH]
+
+Starts ``streamlit run app.py`` on 127.0.0.1 on a copy of the demo project (or of
+``--project``), drives headless Chromium (``tests/browser.py``) and times, per
+interaction, from the widget change until Streamlit has finished rerunning (script state
+``notRunning``, the status widget gone) and the new answer is on the page. Each
+interaction is first done once untimed (warm-up: a planner changes a widget more than
+once), then timed on fresh values. Goals are absolute here (a page must answer the
+planner): an interaction answers in at most :data:`INTERACTION_GOAL_S`, a cut shows
+plan B in at most :data:`PLAN_B_GOAL_S`.
+
+Exit status: 0 when every goal is met, 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page  # noqa: E402
+
+from browser import free_port, launch, open_page, wait_for_streamlit  # noqa: E402
+
+INTERACTION_GOAL_S = 1.0
+PLAN_B_GOAL_S = 2.0
+REDRAW_WAIT_S = 4.0  # a map not redrawn by then after the rerun was left as it was
+
+
+@dataclass
+class Timing:
+    """One measured interaction."""
+
+    case: str
+    seconds: float
+    goal: float
+    status: str
+
+
+@contextmanager
+def serve_app(project: Path) -> Iterator[str]:
+    """Run the app on ``project``; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "KVPT_PROJECT": str(project)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def settle(page: Page) -> None:
+    """Wait until the rerun a change started is over (it may start a little later)."""
+    page.wait_for_timeout(50)
+    wait_for_streamlit(page, timeout=120_000)
+
+
+def mark_maps(page: Page) -> None:
+    """Mark the Leaflet maps drawn now, to tell a redrawn map from them."""
+    for frame in page.frames:
+        try:
+            frame.evaluate("() => document.querySelectorAll('.leaflet-container').forEach("
+                           "(e) => e.setAttribute('data-kvpt-old', '1'))")
+        except Exception:  # noqa: BLE001, S110 - a frame going away
+            pass
+
+
+def map_redrawn(page: Page, timeout_s: float = 15.0) -> bool:
+    """Wait until a Leaflet map not marked by :func:`mark_maps` has drawn features."""
+    deadline = time.monotonic() + timeout_s
+    probe = ("() => [...document.querySelectorAll('.leaflet-container:not([data-kvpt-old])')]"
+             ".some((e) => e.querySelector('.leaflet-overlay-pane path, .leaflet-marker-pane *'))")
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(probe):
+                    return True
+            except Exception:  # noqa: BLE001, S112 - a frame going away
+                continue
+        page.wait_for_timeout(20)
+    return False
+
+
+def timed(action: Callable[[], None], page: Page, done: Callable[[], None] | None = None,
+          *, redraw: bool = True) -> float:
+    """Seconds from ``action`` until the app has finished rerunning and ``done`` holds.
+
+    With ``redraw``, also until a map of the page is drawn again (when one was redrawn
+    within a few seconds; a map that did not change is not redrawn).
+    """
+    mark_maps(page)
+    start = time.perf_counter()
+    action()
+    settle(page)
+    if done is not None:
+        done()
+    if redraw:
+        map_redrawn(page, REDRAW_WAIT_S)
+    return time.perf_counter() - start
+
+
+def goto(page: Page, url: str) -> None:
+    """Open a page of the app and wait for its first run."""
+    page.goto(url)
+    wait_for_streamlit(page, timeout=120_000)
+
+
+def fill(page: Page, label: str, value: str) -> Callable[[], None]:
+    """An action: type ``value`` into the text input labelled ``label`` and press Enter."""
+    def act() -> None:
+        box = page.get_by_label(label)
+        box.fill(value)
+        box.press("Enter")
+    return act
+
+
+def pick(page: Page, label: str, option: str) -> Callable[[], None]:
+    """An action: choose ``option`` (exact text) in the selectbox labelled ``label``."""
+    def act() -> None:
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=option, exact=True).click()
+    return act
+
+
+def nth_option(page: Page, label: str, n: int) -> Callable[[], None]:
+    """An action: choose the ``n``-th option of the selectbox labelled ``label``."""
+    def act() -> None:
+        page.get_by_label(label).click()
+        page.get_by_role("option").nth(n).click()
+    return act
+
+
+def measure_posture(page: Page, url: str) -> list[tuple[str, float]]:
+    """Posture, depth tab: change the depth bands."""
+    goto(page, f"{url}/posture_page")
+    page.get_by_role("tab", name="Chiều sâu").click()
+    settle(page)
+    label = "Giới hạn các dải chiều sâu (km, tăng dần)"
+    first = timed(fill(page, label, "5, 15, 40"), page)
+    return [("posture depth bands (1st)", first),
+            ("posture depth bands", timed(fill(page, label, "10, 25, 50"), page))]
+
+
+def measure_network(page: Page, url: str) -> list[tuple[str, float]]:
+    """Road network: change the route's end; then the service-area minutes."""
+    goto(page, f"{url}/network_page")
+    out = [("network route 'to' (1st)", timed(nth_option(page, "Đến", 5), page)),
+           ("network route 'to'", timed(nth_option(page, "Đến", 9), page))]
+    page.get_by_text("Vùng tiếp cận").click()
+    settle(page)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    out.append(("network service-area minutes (1st)",
+                timed(lambda: slider.press("ArrowRight"), page)))
+    out.append(("network service-area minutes", timed(lambda: slider.press("ArrowRight"),
+                                                       page)))
+    return out
+
+
+def measure_relocation(page: Page, url: str) -> list[tuple[str, float]]:
+    """Relocation: cut one segment from the list until plan B shows; then clear it."""
+    goto(page, f"{url}/relocation_page")
+    page.get_by_text("Cắt đoạn đường / cầu").wait_for(timeout=60_000)
+
+    def cut(n: int) -> Callable[[], None]:
+        def act() -> None:
+            page.get_by_test_id("stMultiSelect").get_by_role("combobox").click()
+            page.get_by_role("option").filter(has_text="tuyến").nth(n).click()
+            page.keyboard.press("Escape")
+        return act
+
+    def plan_b_shown() -> None:
+        page.get_by_text("Phương án A (trái) và B (phải)").wait_for(timeout=60_000)
+        pair = page.frame_locator('iframe[srcdoc*="kvpt-pair"]')
+        pair.locator("body[data-synced='1']").wait_for(timeout=60_000)
+
+    def clear() -> None:
+        page.get_by_test_id("stMultiSelect").get_by_role("button", name="Clear all").click()
+
+    first = timed(cut(0), page, plan_b_shown, redraw=False)
+    timed(clear, page)
+    return [("relocation cut -> plan B (1st)", first),
+            ("relocation cut -> plan B", timed(cut(1), page, plan_b_shown, redraw=False))]
+
+
+def measure_exercises(page: Page, url: str) -> list[tuple[str, float]]:
+    """Exercises, rotation plan tab: change the year on the map."""
+    goto(page, f"{url}/exercises_page")
+    page.get_by_role("tab", name="Kế hoạch luân phiên").click()
+    settle(page)
+    label = "Năm trên bản đồ"
+    first = timed(nth_option(page, label, 1), page)
+    return [("exercises year (1st)", first),
+            ("exercises year", timed(nth_option(page, label, 2), page))]
+
+
+def measure_map(page: Page, url: str) -> list[tuple[str, float]]:
+    """Map page: open it (second visit, as after moving between pages)."""
+    goto(page, f"{url}/map_page")
+    start = time.perf_counter()
+    goto(page, f"{url}/map_page")
+    page.frame_locator("iframe").first.locator(".leaflet-overlay-pane path").first.wait_for(
+        timeout=60_000)
+    return [("map page draws", time.perf_counter() - start)]
+
+
+MEASURES = (measure_posture, measure_network, measure_relocation, measure_exercises,
+            measure_map)
+
+
+def run(project: Path) -> list[Timing]:
+    """Measure every interaction on a copy of ``project``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "project.gpkg"
+        shutil.copy2(project, copy)
+        timings = []
+        with serve_app(copy) as url, launch() as browser, \
+                open_page(browser, width=1400, height=1000) as (page, _):
+            for measure in MEASURES:
+                for case, seconds in measure(page, url):
+                    goal = PLAN_B_GOAL_S if "plan B" in case else INTERACTION_GOAL_S
+                    timings.append(Timing(case, round(seconds, 2), goal,
+                                          "pass" if seconds <= goal else "FAIL"))
+        return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and report; exit 1 when a goal is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--project", type=Path, default=ROOT / "var" / "demo.gpkg")
+    args = parser.parse_args(argv)
+    timings = run(args.project)
+    if args.json:
+        print(json.dumps({"results": [asdict(t) for t in timings]}, indent=2))
+    else:
+        print(f"{'interaction':34} {'seconds':>8} {'goal':>6}  status")
+        for t in timings:
+            print(f"{t.case:34} {t.seconds:8.2f} {t.goal:6.1f}  {t.status}")
+    return 0 if all(t.status == "pass" for t in timings) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_maps import fit_bounds
 
 from conftest import sha256
 from geo import chokepoints, network, settings
@@ -85,6 +89,12 @@ def test_route_shows_the_fastest_route(demo_master: Path, demo_inputs: dict,
     # minutes are shown to 0.1: the sum is the route's time within the rounding
     assert table["time_min"].sum() == pytest.approx(ref.time_min, abs=0.05 * len(table))
     assert table_with(at, "from", ROUTE)["from"].tolist() == [start]
+    # the map opens on the route, not on the province
+    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+    script = json.loads(maps[0].proto.json_args)["script"]
+    west, south, east, north = gpd.GeoSeries([ref.geometry], crs=G.graph["crs"]).to_crs(
+        4326).total_bounds
+    assert np.allclose(fit_bounds(script), [[south, west], [north, east]], atol=1e-4)
     assert at.get("download_button")
     assert sha256(demo_master) == before
 

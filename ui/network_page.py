@@ -101,7 +101,7 @@ def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLa
                         legend=tr("Tuyến nhanh nhất", "Fastest route")),
                MapLayer(tr("Điểm đầu, điểm cuối", "Start, end"), "place", places,
                         style=END_STYLE, legend=tr("Điểm đầu, điểm cuối", "Start, end"))],
-              "net_route_map")
+              "net_route_map", focus=line)
     show_table(result.main, key="net_route_table")
     segments = result.tables["segments"]
     show_table(segments, key="net_route_segments")
@@ -211,7 +211,7 @@ def _chokepoint_results(result: Result, roads: MapLayer, what: str) -> None:
                         legend=tr("Căn cứ, địa điểm (đối tượng)", "Bases, sites (targets)")),
                MapLayer(tr("Đầu mối", "Hubs"), "place", hubs[["name", "geometry"]],
                         style=END_STYLE, legend=tr("Đầu mối", "Hubs"))],
-              "net_choke_map")
+              "net_choke_map", focus=found if len(found) else None)
     show_table(found, key="net_choke_table")
     st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(found),
                        file_name=f"chokepoints_{what}.csv", mime="text/csv",
@@ -267,8 +267,8 @@ def _warnings(result: Result) -> None:
         st.warning(message.text(lang()))
 
 
-def _show_map(layers: list[MapLayer], key: str) -> None:
-    m = build_map(layers, basemap=basemap_layers(), lang=lang())
+def _show_map(layers: list[MapLayer], key: str, focus: object = None) -> None:
+    m = build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus)
     st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
 
 

@@ -46,7 +46,6 @@ import re
 import shutil
 import sqlite3
 import tempfile
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,9 +57,24 @@ import pyogrio
 import pyogrio.errors
 
 from layers.errors import LayerError
-from layers.kinds import base_geometry_types, check_geometry_types, get_kind
-from layers.messages import Note
+from layers.kinds import base_geometry_types, get_kind
 from layers.messages import text as message_text
+from layers.prepare import (  # noqa: F401 - NewLayer and slugify are public here too
+    _RESERVED_PREFIXES,
+    _SLUG_MAX,
+    RECORDS_PREFIX,
+    STORAGE_CRS,
+    NewLayer,
+    _check_records,
+    _clean_name,
+    _has_geometry,
+    _normalise_columns,
+    _prepare,
+    _prepare_all,
+    _Prepared,
+    _records_table,
+    slugify,
+)
 
 REGISTRY_TABLE = "kvpt_layers"
 """Name of the registry table (one row per layer version)."""
@@ -68,22 +82,14 @@ REGISTRY_TABLE = "kvpt_layers"
 META_TABLE = "kvpt_meta"
 """Name of the key/value table holding the store's schema version."""
 
-RECORDS_PREFIX = "kvpt_rec_"
-"""Prefix of the tables of plain records (see :meth:`ProjectStore.write_records`)."""
-
 SCHEMA_VERSION = 2
 """Version of the store layout written by this code (``kvpt_meta.schema_version``).
 
 1: the first layout. 2: the registry has a ``deleted`` column (tombstone versions). A
 version-1 store is read as is and upgraded in place by its first change."""
 
-STORAGE_CRS = "EPSG:4326"
-"""CRS of every stored layer."""
-
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_RESERVED_PREFIXES = ("gpkg_", "rtree_", "sqlite_", "kvpt_")
-_SLUG_MAX = 48
 
 _REGISTRY_SQL = f"""
 CREATE TABLE {REGISTRY_TABLE} (
@@ -161,47 +167,6 @@ class LayerRecord:
     note: str
     current: bool
     deleted: bool = False
-
-
-@dataclass
-class NewLayer:
-    """A layer to store with :meth:`ProjectStore.add_layers`.
-
-    Attributes
-    ----------
-    gdf : GeoDataFrame
-        Features, in any CRS (reprojected to EPSG:4326); must have a CRS.
-    name : str
-        Display name; an existing name gets a new version.
-    kind : str
-        Key of :data:`layers.kinds.KINDS`.
-    source_file, checksum, source_crs, encoding, note
-        Copied to the :class:`LayerRecord`; ``source_crs`` defaults to the CRS
-        of ``gdf``.
-    """
-
-    gdf: gpd.GeoDataFrame
-    name: str
-    kind: str
-    source_file: str = ""
-    checksum: str = ""
-    source_crs: str = ""
-    encoding: str | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A validated layer ready to write: EPSG:4326, geometry column ``geometry``."""
-
-    gdf: gpd.GeoDataFrame
-    name: str
-    kind: str
-    source_file: str
-    checksum: str
-    source_crs: str
-    encoding: str | None
-    note: str
 
 
 class ProjectStore:
@@ -651,161 +616,7 @@ class ProjectStore:
                 leftover.unlink(missing_ok=True)
 
 
-def slugify(text: str, *, max_length: int = _SLUG_MAX) -> str:
-    """Return an ASCII ``snake_case`` identifier for ``text``.
-
-    Accents are dropped (``đ`` becomes ``d``), runs of other characters become
-    one ``_``. The result starts with a letter and is at most ``max_length``
-    characters; ``"layer"`` when nothing is left.
-
-    Examples
-    --------
-    >>> slugify("Căn cứ chiến đấu (giả định)")
-    'can_cu_chien_dau_gia_dinh'
-    """
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^0-9a-z]+", "_", text).strip("_")
-    if not slug:
-        slug = "layer"
-    if not slug[0].isalpha():
-        slug = f"l_{slug}"
-    return slug[:max_length].rstrip("_")
-
-
 # -- validation ---------------------------------------------------------------------------
-
-
-def _prepare_all(layers: Sequence[NewLayer]) -> list[_Prepared]:
-    """Validate every layer, raising one LayerError that lists all problems."""
-    problems: list[Note] = []
-    prepared: list[_Prepared] = []
-    seen: dict[str, int] = {}
-    for i, layer in enumerate(layers, start=1):
-        try:
-            prepared.append(_prepare(layer))
-        except LayerError as e:
-            problem = Note.of(e.key, **e.params) if e.key else str(e)
-            problems.append(Note.of("layer_problem", index=i, name=str(layer.name),
-                                    problem=problem))
-            continue
-        name = prepared[-1].name
-        if name in seen:
-            problems.append(Note.of("layer_problem", index=i, name=name, problem=Note.of(
-                "same_name_in_import", other=seen[name])))
-        seen.setdefault(name, i)
-    if problems:
-        raise LayerError(key="nothing_imported", params={"problems": problems})
-    return prepared
-
-
-def _records_table(table: str) -> str:
-    """Return ``kvpt_rec_<table>`` or raise LayerError for a bad short name."""
-    if not isinstance(table, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", table):
-        msg = (f"Records table name {table!r} is not allowed: use lower-case ASCII letters, "
-               "digits and '_', starting with a letter (e.g. 'exercises').")
-        raise LayerError(msg)
-    return f"{RECORDS_PREFIX}{table}"
-
-
-def _check_records(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Return ``frame`` ready to write as a records table, or raise LayerError."""
-    if isinstance(frame, gpd.GeoDataFrame) or not isinstance(frame, pd.DataFrame):
-        msg = (f"The {table} records must be a plain DataFrame without geometry, not "
-               f"{type(frame).__name__}; store geometry as a layer (add_layers) instead.")
-        raise LayerError(msg)
-    if len(frame.columns) == 0:
-        raise LayerError(f"The {table} records have no columns; nothing to store.")
-    out = frame.reset_index(drop=True)
-    out.columns = [str(c) for c in out.columns]
-    problems = [f"column {c!r} holds geometries" for c in out.columns
-                if isinstance(out[c].dtype, gpd.array.GeometryDtype)]
-    problems += [f"column {c!r} would become the GeoPackage row id; rename it"
-                 for c in out.columns if c.lower() == "fid"]
-    lower: dict[str, list[str]] = {}
-    for c in out.columns:
-        lower.setdefault(c.lower(), []).append(c)
-    problems += [f"columns {' / '.join(v)} differ only by case; rename one"
-                 for v in lower.values() if len(v) > 1]
-    if problems:
-        msg = f"The {table} records cannot be stored: {'; '.join(problems)}."
-        raise LayerError(msg)
-    return out
-
-
-def _prepare(layer: NewLayer) -> _Prepared:
-    """Check one layer and return it in EPSG:4326 with geometry column ``geometry``."""
-    name = _clean_name(layer.name)
-    if not name:
-        raise LayerError(key="name_empty")
-    kind = get_kind(layer.kind)
-    gdf = layer.gdf
-    if not isinstance(gdf, gpd.GeoDataFrame) or not _has_geometry(gdf):
-        raise LayerError("The data has no geometry column; it must be a GeoDataFrame.")
-    if len(gdf) == 0:
-        raise LayerError("The layer has no features; an empty layer cannot be stored.")
-    if gdf.crs is None:
-        msg = ("The layer has no coordinate reference system; name it first "
-               "(e.g. gdf.set_crs('EPSG:3405') for VN-2000 / UTM 48N).")
-        raise LayerError(msg)
-    if not base_geometry_types(gdf.geometry):
-        raise LayerError("Every geometry of the layer is missing or empty.")
-    if (gdf.geom_type == "GeometryCollection").any():
-        msg = ("The layer holds GeometryCollection geometries; explode them into single "
-               "types first (gdf.explode(index_parts=False)).")
-        raise LayerError(msg)
-    check_geometry_types(gdf.geometry, kind)
-    gdf = _normalise_columns(gdf)
-    source_crs = layer.source_crs or gdf.crs.to_string()
-    if gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(STORAGE_CRS)
-    gdf = gdf.reset_index(drop=True)
-    return _Prepared(gdf, name, kind.key, layer.source_file, layer.checksum, source_crs,
-                     layer.encoding, layer.note)
-
-
-def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Name the geometry column ``geometry`` and make the columns storable.
-
-    A column named ``fid`` (any case) would become the GeoPackage row id and
-    vanish; it is renamed ``src_fid``.
-    """
-    geom = gdf.geometry.name
-    others = [c for c in gdf.columns if c != geom and isinstance(gdf[c].dtype, gpd.array
-                                                                  .GeometryDtype)]
-    if others:
-        msg = (f"The layer has more than one geometry column ({', '.join(map(str, others))}); "
-               "a GeoPackage table holds one. Drop them or convert them to WKT text.")
-        raise LayerError(msg)
-    if geom != "geometry" and "geometry" in gdf.columns:
-        msg = (f"The geometry is in column {geom!r} but another column is named 'geometry'; "
-               "rename that column first.")
-        raise LayerError(msg)
-    out = gdf.rename_geometry("geometry") if geom != "geometry" else gdf.copy()
-    out.columns = [str(c) for c in out.columns]
-    out = out.rename(columns={c: "src_fid" for c in out.columns if str(c).lower() == "fid"})
-    lower: dict[str, list[str]] = {}
-    for c in out.columns:
-        lower.setdefault(str(c).lower(), []).append(str(c))
-    clashes = [v for v in lower.values() if len(v) > 1]
-    if clashes:
-        shown = "; ".join(" / ".join(v) for v in clashes)
-        msg = (f"Column names differ only by case ({shown}); GeoPackage ignores case. "
-               "Rename or drop one of each.")
-        raise LayerError(msg)
-    return out
-
-
-def _has_geometry(gdf: gpd.GeoDataFrame) -> bool:
-    try:
-        gdf.geometry  # noqa: B018 (raises AttributeError when there is no active geometry)
-    except AttributeError:
-        return False
-    return True
-
-
-def _clean_name(name: str) -> str:
-    return unicodedata.normalize("NFC", str(name)).strip()
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -20,15 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -38,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page  # noqa: E402
 
-from browser import free_port, launch, open_page, wait_for_streamlit  # noqa: E402
+from browser import launch, open_page, serve_app, wait_for_streamlit  # noqa: E402
 
 INTERACTION_GOAL_S = 1.0
 PLAN_B_GOAL_S = 2.0
@@ -53,35 +49,6 @@ class Timing:
     seconds: float
     goal: float
     status: str
-
-
-@contextmanager
-def serve_app(project: Path) -> Iterator[str]:
-    """Run the app on ``project``; yield its base URL."""
-    port = free_port()
-    env = {**os.environ, "KVPT_PROJECT": str(project)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def settle(page: Page) -> None:
@@ -249,7 +216,8 @@ def run(project: Path) -> list[Timing]:
         copy = Path(tmp) / "project.gpkg"
         shutil.copy2(project, copy)
         timings = []
-        with serve_app(copy) as url, launch() as browser, \
+        with serve_app(copy, args=("--server.fileWatcherType", "none")) as url, \
+                launch() as browser, \
                 open_page(browser, width=1400, height=1000) as (page, _):
             for measure in MEASURES:
                 for case, seconds in measure(page, url):

@@ -20,10 +20,16 @@ import functools
 import http.server
 import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from playwright.sync_api import (
@@ -51,6 +57,9 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file", "chrome", "chrome-extension"})
 """URL schemes that never leave the machine."""
+
+ROOT = Path(__file__).parents[1]
+"""The checkout (where ``app.py`` is)."""
 
 
 def chromium_available() -> bool:
@@ -259,6 +268,63 @@ def serve_dir(path: str | os.PathLike[str]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_app(project: str | os.PathLike[str], *, script: str | os.PathLike[str] = "app.py",
+              args: Sequence[str] = ()) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``project`` (127.0.0.1, a free port) until the end.
+
+    Parameters
+    ----------
+    project : path-like
+        The project GeoPackage (``KVPT_PROJECT``).
+    script : path-like
+        The main script (``app.py`` of the checkout by default).
+    args : sequence of str
+        More ``streamlit run`` options (e.g. ``("--server.fileWatcherType", "none")``).
+
+    Yields
+    ------
+    str
+        The base URL once Streamlit answers its health check.
+
+    Raises
+    ------
+    RuntimeError
+        If Streamlit stops or does not answer within 60 s (with what it printed).
+    """
+    port = free_port()
+    env = {**os.environ, "KVPT_PROJECT": str(project)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
+           *args]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=output,
+                                stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(url, proc, output)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, output: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            output.seek(0)
+            raise RuntimeError(output.read().decode(errors="replace"))
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not start within 60 s")
 
 
 def free_port() -> int:

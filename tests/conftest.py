@@ -65,3 +65,43 @@ def _known_columns() -> list[str]:
     from ui.tables import COLUMN_LABELS
 
     return [*COLUMN_LABELS, *(f"{p}{k}" for p in ("n_", "has_") for k in KINDS)]
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def app_test(page: str, project: Path, monkeypatch: pytest.MonkeyPatch,
+             timeout: float = 90):  # noqa: ANN201 - AppTest
+    """Run ``page`` (e.g. ``"ui/network_page.py"``) under AppTest on ``project``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KVPT_PROJECT", str(project))
+    return AppTest.from_file(str(ROOT / page), default_timeout=timeout).run()
+
+
+def page_table(at, column: str):  # noqa: ANN001, ANN201 - AppTest, DataFrame
+    """Return the table the page shows with ``column`` (by its Vietnamese header), as shown."""
+    from ui.tables import header
+
+    wanted = header(column, "vi")
+    return next(d.value for d in at.dataframe if wanted in d.value.columns)
+
+
+def assert_page_shows(page, rows) -> None:  # noqa: ANN001 - DataFrames or records
+    """Assert a page's table equals a command's rows put through the page's localization."""
+    import pandas as pd
+
+    from ui.tables import localized
+
+    expected = localized(pd.DataFrame(rows), "vi")
+    page = page.reset_index(drop=True)
+    assert list(page.columns) == list(expected.columns)
+    assert len(page) == len(expected) > 0
+    for column in expected.columns:
+        left, right = page[column].tolist(), expected[column].tolist()
+        if pd.api.types.is_float_dtype(expected[column]):
+            # a column the page does not round: JSON keeps 10 decimals
+            assert left == pytest.approx(right, rel=1e-9, abs=1e-9, nan_ok=True), column
+        else:
+            assert list(map(str, left)) == list(map(str, right)), column

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page
 
-from browser import free_port, launch, open_page, page_errors, wait_for_leaflet, wait_for_streamlit
+from browser import launch, open_page, page_errors, serve_app, wait_for_leaflet, wait_for_streamlit
 from layers.store import ProjectStore
 
 ROOT = Path(__file__).parents[1]
@@ -27,34 +24,8 @@ def app(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The app running on a copy of the demo project: (base URL, project path)."""
     project = tmp_path_factory.mktemp("app") / "demo.gpkg"
     shutil.copy2(demo_master, project)
-    port = free_port()
-    env = {**os.environ, "KVPT_PROJECT": str(project)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serve_app(project) as url:
         yield url, project
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("streamlit did not start within 60 s")
 
 
 def _map_frame(page: Page) -> Frame:

@@ -10,12 +10,9 @@ JavaScript error. The time of each step is printed (``pytest -s``), never assert
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +22,7 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Page
 
-from browser import free_port, launch, open_page, page_errors, wait_for_streamlit
+from browser import launch, open_page, page_errors, serve_app, wait_for_streamlit
 from layers.store import ProjectStore
 
 ROOT = Path(__file__).parents[1]
@@ -37,35 +34,6 @@ ENGLISH_WORDS = ("proposal_name", "proposal_id", "verdict", "travel_min", "compl
                  "national_road", "protection_zone", "n_required", "feature_count",
                  "None", "NaN", "nan", "Traceback", "Exception", "KeyError")
 _ENGLISH = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, ENGLISH_WORDS)) + r")(?![\w])")
-
-
-@contextmanager
-def _streamlit(project: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "KVPT_PROJECT": str(project)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start within 60 s") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _legacy_files(tmp: Path) -> dict[str, list[Path]]:
@@ -161,7 +129,7 @@ def _sidebar(page: Page, link: str) -> None:
 
 def test_everyday_path_of_a_new_planner(demo_project: Path, tmp_path: Path) -> None:
     uploads = _legacy_files(tmp_path)
-    with _streamlit(demo_project) as url, launch() as browser, \
+    with serve_app(demo_project) as url, launch() as browser, \
             open_page(browser, width=1400, height=1200) as (page, log):
         s = _Steps(page, log)
         try:

@@ -153,13 +153,9 @@ def test_missing_project_or_commune_layer(tmp_path: Path,
 @pytest.mark.browser
 def test_page_in_a_real_browser_draws_chart_and_map_offline(demo_project: Path,
                                                             tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
     import time
-    import urllib.request
 
-    from browser import free_port, launch, open_page, wait_for_leaflet, wait_for_streamlit
+    from browser import launch, open_page, serve_app, wait_for_leaflet, wait_for_streamlit
 
     import_fixture(demo_project)
     # Streamlit serves static/ beside the main script: run the page from a one-page
@@ -169,22 +165,7 @@ def test_page_in_a_real_browser_draws_chart_and_map_offline(demo_project: Path,
     (main.parent / "static").symlink_to(ROOT / "static")
     main.write_text("import streamlit as st\n"
                     f"st.navigation([st.Page({str(ROOT / PAGE)!r})]).run()\n")
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(main), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "KVPT_PROJECT": str(demo_project)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None
-                time.sleep(0.5)
+    with serve_app(demo_project, script=main) as url:
         with launch() as browser, open_page(browser, width=1400, height=1600) as (page, log):
             page.goto(url)
             wait_for_streamlit(page)
@@ -209,9 +190,6 @@ def test_page_in_a_real_browser_draws_chart_and_map_offline(demo_project: Path,
             assert log.outside_localhost() == []
             assert log.bad_responses() == []
             assert log.page_errors == []
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_targets_map_colours_districts_by_status(demo_project: Path,

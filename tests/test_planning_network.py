@@ -21,12 +21,13 @@ from typer.testing import CliRunner
 
 from cli import app
 from cli.network import ACCESS_RULE
+from conftest import app_test, assert_page_shows, page_table
 from geo import network as geo_network
 from layers.store import ProjectStore
 from planning import inputs, network
 from planning.errors import PlanningError
 from planning.project import Project
-from ui.tables import header, localized
+from ui.tables import header
 
 ROOT = Path(__file__).parents[1]
 COMMUNES = "Xã, phường, thị trấn (Lạng Sơn, 2009)"
@@ -141,30 +142,7 @@ def test_help_of_every_routing_command_states_the_access_rule() -> None:
 
 
 def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("KVPT_PROJECT", str(project))
-    return AppTest.from_file(str(ROOT / "ui/network_page.py"), default_timeout=90).run()
-
-
-def shown(at: AppTest, column: str) -> pd.DataFrame:
-    """The table the page shows with ``column`` (by its Vietnamese header)."""
-    wanted = header(column, "vi")
-    return next(d.value for d in at.dataframe if wanted in d.value.columns)
-
-
-def assert_same(page: pd.DataFrame, rows: pd.DataFrame) -> None:
-    """The page's table equals the command's rows put through the page's localization."""
-    expected = localized(rows, "vi")
-    page = page.reset_index(drop=True)
-    assert list(page.columns) == list(expected.columns)
-    assert len(page) == len(expected) > 0
-    for column in expected.columns:
-        left, right = page[column].tolist(), expected[column].tolist()
-        if pd.api.types.is_float_dtype(expected[column]):
-            # a column the page does not round: JSON keeps 10 decimals
-            assert left == pytest.approx(right, rel=1e-9, abs=1e-9, nan_ok=True), column
-        else:
-            assert list(map(str, left)) == list(map(str, right)), column
+    return app_test('ui/network_page.py', project, monkeypatch)
 
 
 def test_route_command_equals_page(demo_master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,8 +152,8 @@ def test_route_command_equals_page(demo_master: Path, monkeypatch: pytest.Monkey
     start, end = at.selectbox(key="net_from").value, at.selectbox(key="net_to").value
     fresh_caches()
     rows = pd.DataFrame(rows_of("route", demo_master, "--from", start, "--to", end))
-    assert_same(shown(at, "from"), rows)
-    segments = shown(at, "road_name")
+    assert_page_shows(page_table(at, "from"), rows)
+    segments = page_table(at, "road_name")
     assert segments[header("segment_id", "vi")].tolist() == rows["segments"].iloc[0].split("; ")
     time = next(m.value for m in at.metric if m.label == "Thời gian (phút)")
     assert time == f"{rows['travel_min'].iloc[0]:,.1f}"
@@ -191,7 +169,7 @@ def test_reach_command_equals_page(demo_master: Path, monkeypatch: pytest.Monkey
     fresh_caches()
     rows = pd.DataFrame(rows_of("reach", demo_master, "--minutes", minutes,
                                 "--source-layer", layer))
-    assert_same(shown(at, "reachable"), rows.sort_values("travel_min", kind="stable"))
+    assert_page_shows(page_table(at, "reachable"), rows.sort_values("travel_min", kind="stable"))
     by_kind = pd.DataFrame(rows_of("reach", demo_master, "--minutes", minutes))
     assert layer == BASES and by_kind.equals(rows)  # the demo's only combat-base layer
 
@@ -207,7 +185,7 @@ def test_chokepoints_command_equals_page(what: str, demo_master: Path,
     fresh_caches()
     rows = pd.DataFrame(rows_of("chokepoints", demo_master,
                                 *(["--nodes"] if what == "nodes" else [])))
-    assert_same(shown(at, "n_cut"), rows)
+    assert_page_shows(page_table(at, "n_cut"), rows)
 
 
 def test_network_summary_counts_the_segments(demo_master: Path) -> None:

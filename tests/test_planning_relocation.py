@@ -10,18 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from cli import app
+from conftest import app_test, assert_page_shows, page_table
 from layers.store import NewLayer, ProjectStore
 from planning import inputs, relocation
 from planning.errors import PlanningError
 from planning.params import MAX_CUTS
 from planning.project import Project
-from ui.tables import header, localized
 
 ROOT = Path(__file__).parents[1]
 SITES = "Địa điểm di chuyển (giả định)"
@@ -132,30 +131,7 @@ def test_list_segments_matches_the_plan_routes(demo_master: Path) -> None:
 
 
 def run_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("KVPT_PROJECT", str(project))
-    return AppTest.from_file(str(ROOT / "ui/relocation_page.py"), default_timeout=90).run()
-
-
-def shown(at: AppTest, column: str) -> pd.DataFrame:
-    """The table the page shows with ``column`` (by its Vietnamese header)."""
-    wanted = header(column, "vi")
-    return next(d.value for d in at.dataframe if wanted in d.value.columns)
-
-
-def assert_same(page: pd.DataFrame, rows: list[dict]) -> None:
-    """The page's table equals the command's rows put through the page's localization."""
-    expected = localized(pd.DataFrame(rows), "vi")
-    page = page.reset_index(drop=True)
-    assert list(page.columns) == list(expected.columns)
-    assert len(page) == len(expected) > 0
-    for column in expected.columns:
-        left, right = page[column].tolist(), expected[column].tolist()
-        if pd.api.types.is_float_dtype(expected[column]):
-            # a column the page does not round: JSON keeps 10 decimals
-            assert left == pytest.approx(right, rel=1e-9, abs=1e-9, nan_ok=True), column
-        else:
-            assert list(map(str, left)) == list(map(str, right)), column
+    return app_test('ui/relocation_page.py', project, monkeypatch)
 
 
 def test_relocate_command_equals_page(demo_master: Path,
@@ -165,8 +141,8 @@ def test_relocate_command_equals_page(demo_master: Path,
     assert not at.exception and not at.error
     fresh_caches()
     data = json_of("relocate", demo_master)
-    assert_same(shown(at, "binding"), data["enterprises"])
-    assert_same(shown(at, "passes_depth"), data["sites"])
+    assert_page_shows(page_table(at, "binding"), data["enterprises"])
+    assert_page_shows(page_table(at, "passes_depth"), data["sites"])
     placed = sum(e["site"] is not None for e in data["enterprises"])
     assert at.metric[0].value == f"{placed}/{len(data['enterprises'])}"
 
@@ -179,9 +155,9 @@ def test_relocate_command_equals_page(demo_master: Path,
     assert not at.exception and not at.error
     fresh_caches()
     cut = json_of("relocate", demo_master, "--cut", top)
-    assert_same(shown(at, "change"), cut["changes"])
-    assert_same(shown(at, "binding"), cut["enterprises"])
-    assert_same(shown(at, "passes_depth"), cut["sites"])
+    assert_page_shows(page_table(at, "change"), cut["changes"])
+    assert_page_shows(page_table(at, "binding"), cut["enterprises"])
+    assert_page_shows(page_table(at, "passes_depth"), cut["sites"])
 
 
 def test_changes_say_whose_route_was_cut(demo_master: Path) -> None:

@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian's chromium for the real-browser tests (Playwright cannot download browsers here).
+# Debian's chromium for the real-browser tests (Playwright cannot download browsers here),
+# and poppler's pdftoppm/pdftotext, with which the tests read back the printed PDFs.
 chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 $(PROJECT): $(STAMP)
 	mkdir -p $(dir $(PROJECT))

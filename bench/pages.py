@@ -11,7 +11,8 @@ interaction, from the widget change until Streamlit has finished rerunning (scri
 interaction is first done once untimed (warm-up: a planner changes a widget more than
 once), then timed on fresh values. Goals are absolute here (a page must answer the
 planner): an interaction answers in at most :data:`INTERACTION_GOAL_S`, a cut shows
-plan B in at most :data:`PLAN_B_GOAL_S`.
+plan B in at most :data:`PLAN_B_GOAL_S` (the first, near-optimal answer with its proven
+bound) and the proven optimal plan B in at most :data:`OPTIMAL_PLAN_B_GOAL_S`.
 
 Exit status: 0 when every goal is met, 1 when one is missed.
 """
@@ -38,6 +39,7 @@ from browser import launch, open_page, serve_app, wait_for_streamlit  # noqa: E4
 
 INTERACTION_GOAL_S = 1.0
 PLAN_B_GOAL_S = 2.0
+OPTIMAL_PLAN_B_GOAL_S = 8.0  # the proven optimum may follow the first plan B (see the page)
 REDRAW_WAIT_S = 4.0  # a map not redrawn by then after the rerun was left as it was
 
 
@@ -172,17 +174,35 @@ def measure_relocation(page: Page, url: str) -> list[tuple[str, float]]:
         return act
 
     def plan_b_shown() -> None:
-        page.get_by_text("Phương án A (trái) và B (phải)").wait_for(timeout=60_000)
-        pair = page.frame_locator('iframe[srcdoc*="kvpt-pair"]')
+        page.get_by_text("Phương án A (trái) và B (phải)").first.wait_for(timeout=60_000)
+        pair = page.frame_locator('iframe[srcdoc*="kvpt-pair"]').first
         pair.locator("body[data-synced='1']").wait_for(timeout=60_000)
 
     def clear() -> None:
         page.get_by_test_id("stMultiSelect").get_by_role("button", name="Clear all").click()
 
-    first = timed(cut(0), page, plan_b_shown, redraw=False)
-    timed(clear, page)
-    return [("relocation cut -> plan B (1st)", first),
-            ("relocation cut -> plan B", timed(cut(1), page, plan_b_shown, redraw=False))]
+    out = []
+    for n, tag in ((0, " (1st)"), (1, "")):
+        first, proven = plan_b_times(page, cut(n), plan_b_shown)
+        out += [(f"relocation cut -> plan B{tag}", first),
+                (f"relocation cut -> optimal plan B{tag}", proven)]
+        timed(clear, page)
+    return out
+
+
+def plan_b_times(page: Page, action: Callable[[], None], shown: Callable[[], None]
+                 ) -> tuple[float, float]:
+    """Seconds until plan B is first shown, and until the page has finished (plan B proven
+    optimal: the page shows a quick near-optimal plan B first, then solves it fully)."""
+    start = time.perf_counter()
+    action()
+    page.wait_for_timeout(50)
+    shown()
+    first = time.perf_counter() - start
+    settle(page)
+    page.get_by_text("Phương án B gần tối ưu").wait_for(state="detached", timeout=120_000)
+    shown()
+    return first, time.perf_counter() - start
 
 
 def measure_exercises(page: Page, url: str) -> list[tuple[str, float]]:
@@ -221,7 +241,8 @@ def run(project: Path) -> list[Timing]:
                 open_page(browser, width=1400, height=1000) as (page, _):
             for measure in MEASURES:
                 for case, seconds in measure(page, url):
-                    goal = PLAN_B_GOAL_S if "plan B" in case else INTERACTION_GOAL_S
+                    goal = (OPTIMAL_PLAN_B_GOAL_S if "optimal plan B" in case else
+                            PLAN_B_GOAL_S if "plan B" in case else INTERACTION_GOAL_S)
                     timings.append(Timing(case, round(seconds, 2), goal,
                                           "pass" if seconds <= goal else "FAIL"))
         return timings

@@ -123,11 +123,16 @@ class Assignment:
     optimal : bool
         Whether the solver proved both stages optimal (``False`` when it hit the time
         limit and returned its best solution so far).
+    bound_min : float
+        Proven lower bound of the total travel time of a plan placing the most
+        enterprises possible (equal to ``total_min`` when optimal); ``-inf`` when the
+        solver stopped before proving how many can be placed.
     """
 
     site: np.ndarray
     total_min: float
     optimal: bool
+    bound_min: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,9 @@ class RelocationPlan:
         Capacity dimensions used (keys of :data:`DIMENSIONS`).
     cut : tuple of str
         Road segment ids taken out of the network for this plan.
+    bound_min : float
+        Proven lower bound of the total travel time (:attr:`Assignment.bound_min`: the
+        total itself when optimal, ``-inf`` when not proven).
     """
 
     enterprises: gpd.GeoDataFrame
@@ -171,6 +179,15 @@ class RelocationPlan:
     max_travel_min: float
     dimensions: tuple[str, ...]
     cut: tuple[str, ...] = field(default=())
+    bound_min: float = math.nan
+
+    @property
+    def gap(self) -> float:
+        """Share by which the total travel time may exceed the best possible (0 if optimal)."""
+        if self.optimal or not self.total_travel_min:
+            return 0.0
+        bound = self.bound_min if math.isfinite(self.bound_min) else 0.0
+        return max(0.0, (self.total_travel_min - bound) / self.total_travel_min)
 
     @property
     def n_placed(self) -> int:
@@ -302,7 +319,7 @@ def solve_assignment(
     ei, si = np.nonzero(np.isfinite(times) & fits)
     site = np.full(len(times), -1)
     if not len(ei):
-        return Assignment(site, 0.0, True)
+        return Assignment(site, 0.0, True, 0.0)
     cost = times[ei, si]
     ones = np.ones(len(ei))
     count = _milp(-ones, _constraints(ei, si, demands, capacities, len(times)), limit)
@@ -318,7 +335,12 @@ def solve_assignment(
     best = _milp(cost, constraints, limit)
     chosen = best.x > 0.5
     site[ei[chosen]] = si[chosen]
-    return Assignment(site, float(cost[chosen].sum()), bool(count.optimal and best.optimal))
+    total = float(cost[chosen].sum())
+    optimal = bool(count.optimal and best.optimal)
+    if optimal:
+        return Assignment(site, total, True, total)
+    # a bound on the time holds only if the number placed was proven the most possible
+    return Assignment(site, total, False, min(best.bound, total) if count.optimal else -math.inf)
 
 
 def plan_relocation(
@@ -330,6 +352,7 @@ def plan_relocation(
     max_travel_min: float | None = None,
     capacity_by: str | None = None,
     min_depth_km: float | None = None,
+    time_limit_s: float | None = None,
 ) -> RelocationPlan:
     """Plan the relocation from a travel-time matrix and the site criteria.
 
@@ -353,6 +376,10 @@ def plan_relocation(
     min_depth_km : float, optional
         Recorded in the plan (the criteria were measured with it);
         :data:`geo.settings.relocation_min_depth_km` by default.
+    time_limit_s : float, optional
+        Solver time limit per stage (:func:`solve_assignment`); when it is hit the plan
+        is the best found, ``optimal`` is ``False`` and ``bound_min`` says how far from
+        the best it can be.
 
     Returns
     -------
@@ -381,11 +408,12 @@ def plan_relocation(
                                for d in dims]) if dims else np.zeros((len(t), 0))
     caps = np.column_stack([sites[DIMENSIONS[d][1]].to_numpy(dtype=float)
                             for d in dims]) if dims else np.zeros((t.shape[1], 0))
-    solution = solve_assignment(allowed, demands, caps)
+    solution = solve_assignment(allowed, demands, caps, time_limit_s=time_limit_s)
     ent = _enterprise_table(enterprises, sites, t, solution.site, eligible, criteria, limit)
     site_table = _site_table(sites, enterprises, solution.site, criteria)
     return RelocationPlan(ent, site_table, float(np.nansum(ent["travel_min"])),
-                          solution.optimal, depth_min, limit, dims)
+                          solution.optimal, depth_min, limit, dims,
+                          bound_min=solution.bound_min)
 
 
 def relocate(
@@ -399,6 +427,7 @@ def relocate(
     min_depth_km: float | None = None,
     max_travel_min: float | None = None,
     capacity_by: str | None = None,
+    time_limit_s: float | None = None,
 ) -> RelocationPlan:
     """Plan the relocation on the road network, with routes.
 
@@ -431,6 +460,8 @@ def relocate(
         See :func:`site_criteria` and :func:`plan_relocation`.
     capacity_by : {"both", "workforce", "area"}, optional
         See :func:`plan_relocation`.
+    time_limit_s : float, optional
+        Solver time limit per stage, see :func:`plan_relocation`.
 
     Returns
     -------
@@ -454,12 +485,13 @@ def relocate(
     e_nodes, s_nodes = _connect(g, enterprises, sites, metric)
     times = _time_matrix(g, e_nodes, s_nodes)
     plan = plan_relocation(enterprises, sites, times, criteria, max_travel_min=max_travel_min,
-                           capacity_by=capacity_by, min_depth_km=min_depth_km)
+                           capacity_by=capacity_by, min_depth_km=min_depth_km,
+                           time_limit_s=time_limit_s)
     table = _route_hazards(_with_routes(g, plan.enterprises, e_nodes, s_nodes, metric),
                            hazards, metric)
     return RelocationPlan(table, plan.sites, float(np.nansum(table["travel_min"])),
                           plan.optimal, plan.min_depth_km, plan.max_travel_min,
-                          plan.dimensions, cut)
+                          plan.dimensions, cut, plan.bound_min)
 
 
 def compare_plans(a: RelocationPlan, b: RelocationPlan) -> pd.DataFrame:
@@ -640,6 +672,7 @@ def _constraints(ei: np.ndarray, si: np.ndarray, demands: np.ndarray, capacities
 class _Solved:
     x: np.ndarray
     optimal: bool
+    bound: float  # the solver's proven bound of the objective (minimised)
 
 
 def _milp(cost: np.ndarray, constraints: list[LinearConstraint], limit: float) -> _Solved:
@@ -652,7 +685,9 @@ def _milp(cost: np.ndarray, constraints: list[LinearConstraint], limit: float) -
         msg = (f"the assignment solver stopped without a solution ({res.message}); raise "
                f"geo.settings.relocation_time_limit_s (now {limit:g} s) and run again.")
         raise AnalysisInputError(msg)
-    return _Solved(np.round(res.x), res.status == 0)
+    bound = getattr(res, "mip_dual_bound", None)
+    return _Solved(np.round(res.x), res.status == 0,
+                   float(bound) if bound is not None else -math.inf)
 
 
 def _dimensions(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, by: object

@@ -27,12 +27,13 @@ from planning.project import Project
 from planning.results import Result, in_storage_crs
 
 PLAN_CACHE_SIZE = 16
-_PLANS: OrderedDict[tuple, relocation.RelocationPlan] = OrderedDict()
+_PLANS: OrderedDict[tuple, tuple[relocation.RelocationPlan, float]] = OrderedDict()
 
 
 def relocate(project: Project, *, enterprises: str | None = None, sites: str | None = None,
              min_depth_km: float | None = None, max_min: float | None = None,
-             capacity_by: str | None = None, cut: Iterable[str] | None = ()) -> Result:
+             capacity_by: str | None = None, cut: Iterable[str] | None = (),
+             time_limit_s: float | None = None) -> Result:
     """Assign the designated enterprises to relocation sites; with ``cut``, compare.
 
     Parameters
@@ -49,6 +50,13 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
     cut : iterable of str
         Road segment ids to take out (:func:`segments` lists them), checked and bounded
         by :func:`planning.params.parse_cuts`.
+    time_limit_s : float, optional
+        Solver time limit per stage of the plan with the cut (default: setting
+        ``relocation_time_limit_s``). A page asks for a quick first answer with a short
+        limit: the plan is then the best found, with ``optimal`` False and its ``gap``
+        (how much longer than the best possible its total time can be), and the page
+        asks again without the limit. A proven optimal plan already kept is returned
+        whatever the limit.
 
     Returns
     -------
@@ -74,18 +82,18 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
     options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
                "capacity_by": capacity_by}
     plan_a = _plan(project, data, options, ())
-    plan_b = _plan(project, data, options, cuts) if cuts else None
+    plan_b = _plan(project, data, options, cuts, time_limit_s) if cuts else None
     plan = plan_b if plan_b is not None else plan_a
     tables = {"enterprises": in_storage_crs(plan.enterprises), "sites": plan.sites}
     if plan_b is not None:
         tables["changes"] = _changes(data["graph"], plan_a, plan_b, cuts)
     for tag, one in (("A", plan_a), ("B", plan_b)):
-        if one is not None and not one.optimal:
-            project.note("solver_limit", tag=tag)
+        if one is not None and not one.optimal and (tag == "A" or time_limit_s is None):
+            project.note("solver_limit", tag=tag)  # a caller's short limit is its choice
     return Result(tables,
                   values={"n_placed": plan.n_placed, "n_enterprises": len(plan.enterprises),
                           "total_travel_min": plan.total_travel_min,
-                          "optimal": plan.optimal},
+                          "optimal": plan.optimal, "gap": plan.gap},
                   settings={"min_depth_km": plan.min_depth_km,
                             "max_travel_min": plan.max_travel_min,
                             "capacity_by": list(plan.dimensions), "cut": list(plan.cut),
@@ -170,28 +178,36 @@ def _segment_ids(graph: object) -> set[str]:
     return set(edges.loc[edges["class"] != network.CONNECTOR, "segment_id"])
 
 
-def _plan(project: Project, data: dict, options: dict, cut: tuple[str, ...]
-          ) -> relocation.RelocationPlan:
-    """Return the plan of ``data`` with ``options`` and ``cut`` (kept by versions)."""
+def _plan(project: Project, data: dict, options: dict, cut: tuple[str, ...],
+          time_limit_s: float | None = None) -> relocation.RelocationPlan:
+    """Return the plan of ``data`` with ``options`` and ``cut`` (kept by versions).
+
+    A kept plan serves when it is optimal, or when it was solved with at least as much
+    time as ``time_limit_s`` allows now.
+    """
     key = (project.ident, project.versions_key(data["layers"]), tuple(data["enterprises"].index),
            tuple(data["sites"].index), tuple(sorted(options.items())), cut, _settings_key())
+    limit = settings.relocation_time_limit_s if time_limit_s is None else float(time_limit_s)
     if key in _PLANS:
         _PLANS.move_to_end(key)
-        return _PLANS[key]
+        plan, solved_with = _PLANS[key]
+        if plan.optimal or solved_with >= limit:
+            return plan
     plan = relocation.relocate(data["enterprises"], data["sites"], data["border"],
-                               data["graph"], data["hazards"], cut=cut, **options)
-    _PLANS[key] = plan
+                               data["graph"], data["hazards"], cut=cut, time_limit_s=limit,
+                               **options)
+    _PLANS[key] = (plan, limit)
     while len(_PLANS) > PLAN_CACHE_SIZE:
         _PLANS.popitem(last=False)
     return plan
 
 
 def _settings_key() -> tuple:
-    """Return the settings a plan depends on (besides its options)."""
+    """Return the settings a plan depends on (besides its options and time limit)."""
     return (settings.relocation_min_depth_km, settings.relocation_max_travel_min,
-            settings.relocation_capacity_by, settings.relocation_time_limit_s,
-            settings.offroad_speed_kmh, settings.metric_crs, settings.network_snap_m,
-            settings.network_split_crossings, settings.road_default_speed_kmh,
+            settings.relocation_capacity_by, settings.offroad_speed_kmh, settings.metric_crs,
+            settings.network_snap_m, settings.network_split_crossings,
+            settings.road_default_speed_kmh,
             tuple(sorted(settings.road_speed_kmh.items())),
             tuple(sorted(settings.road_class_aliases.items())))
 

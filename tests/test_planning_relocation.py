@@ -87,6 +87,27 @@ def test_a_new_version_of_a_layer_is_planned_afresh(demo_project: Path) -> None:
     assert set(after.main["site"].dropna()) <= set(fewer["code"])
 
 
+def test_a_quick_plan_b_then_the_optimum(demo_master: Path) -> None:
+    """The page's first plan B after a cut is solved with a short limit; the plan without
+    a limit is optimal, no worse, and above the quick plan's proven bound; once kept, the
+    optimal plan answers the short-limit call too."""
+    fresh_caches()
+    project = Project(ProjectStore(demo_master))
+    cut = relocation.segments(project).main["segment_id"].iloc[:2].tolist()
+    quick = relocation.relocate(project, cut=cut, time_limit_s=0.02)
+    plan_q = quick.extra["plan_b"]
+    assert not [w for w in quick.warnings if w.key == "solver_limit"]
+    assert quick.values["gap"] == pytest.approx(plan_q.gap) and 0 <= plan_q.gap < 1
+    best = relocation.relocate(Project(ProjectStore(demo_master)), cut=cut)
+    plan_b = best.extra["plan_b"]
+    assert plan_b.optimal and best.values["gap"] == 0.0
+    if plan_q.n_placed == plan_b.n_placed:
+        assert plan_q.bound_min - 1e-6 <= plan_b.total_travel_min
+        assert plan_b.total_travel_min <= plan_q.total_travel_min + 1e-6
+    again = relocation.relocate(Project(ProjectStore(demo_master)), cut=cut, time_limit_s=0.02)
+    assert again.extra["plan_b"] is plan_b
+
+
 def test_cuts_are_checked_and_bounded(demo_master: Path) -> None:
     project = Project(ProjectStore(demo_master))
     ids = relocation.segments(project).main["segment_id"].tolist()

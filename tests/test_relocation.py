@@ -3,6 +3,7 @@ binding in a hand-made case, and the demo plan checked against independent recom
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 
@@ -65,6 +66,39 @@ def test_solve_assignment_matches_brute_force(seed: int) -> None:
     assert got.total_min == pytest.approx(times[rows, got.site[rows]].sum())
     for j in range(m):
         assert (demands[got.site == j].sum(axis=0) <= caps[j]).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_time_limited_solve_is_bounded_by_the_optimum(seed: int) -> None:
+    """A solve stopped by its time limit (the page's quick plan B) is feasible, and its
+    proven bound lies at or below the optimum found without a limit, which lies at or
+    below its own total."""
+    rng = np.random.default_rng(100 + seed)
+    n, m = 40, 30
+    times = rng.uniform(5, 240, (n, m)).round(2)
+    demands = rng.integers(50, 550, (n, 2)).astype(float)
+    caps = rng.integers(150, 700, (m, 2)).astype(float)
+    full = solve_assignment(times, demands, caps)
+    quick = solve_assignment(times, demands, caps, time_limit_s=0.05)
+    assert full.optimal and full.bound_min == full.total_min
+    assert (quick.site >= 0).sum() <= (full.site >= 0).sum()
+    for j in range(m):
+        assert (demands[quick.site == j].sum(axis=0) <= caps[j]).all()
+    if (quick.site >= 0).sum() == (full.site >= 0).sum():
+        assert quick.bound_min <= full.total_min + 1e-6 <= quick.total_min + 2e-6
+    else:  # fewer placed than possible, unproven: no bound on the time is claimed
+        assert quick.bound_min == -np.inf
+    if quick.optimal:
+        assert quick.total_min == pytest.approx(full.total_min, abs=1e-6)
+
+
+def test_plan_gap_is_the_share_above_the_bound(border: gpd.GeoDataFrame) -> None:
+    base = plan(enterprises([10]), sites([50], [20]), [[30.0]], border)
+    assert base.optimal and base.gap == 0.0
+    near = dataclasses.replace(base, optimal=False, total_travel_min=200.0, bound_min=190.0)
+    assert near.gap == pytest.approx(0.05)
+    unbounded = dataclasses.replace(near, bound_min=float("nan"))
+    assert unbounded.gap == 1.0  # nothing proven: the total may be all above the best
 
 
 def test_solve_assignment_places_most_before_fastest() -> None:

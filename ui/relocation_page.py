@@ -32,10 +32,15 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 CLICK_M = 500.0  # a click on the map picks the road segment within this distance (metres)
+PLAN_B_FIRST_S = 0.5
+"""Solver seconds (per stage) for the first plan B after a cut: the page shows the best
+plan found by then with how far from the best it can be, then solves to the proven
+optimum and shows that."""
 
 _CUT_KEY = "reloc_cut"
 _PENDING_KEY = "reloc_pending_cut"
 _CLICK_KEY = "reloc_last_click"
+_REFINED_KEY = "reloc_refined"
 
 
 def page() -> None:
@@ -70,14 +75,40 @@ def page() -> None:
     cut = _cut_picker(segments)
     if cut:
         try:
-            result = relocation.relocate(proj, cut=cut, **options)
+            result = relocation.relocate(proj, cut=cut, time_limit_s=PLAN_B_FIRST_S,
+                                         **options)
         except EXPECTED_ERRORS as err:  # e.g. too many segments: plan A alone
             st.error(error_text(err))
     for message in result.warnings:
         st.warning(message.text(lang()))
-    _summary(result)
+    refine = _to_refine(result, options)
+    _summary(result, refining=refine is not None)
     _maps(result, segments)
     _tables(result, ent_layer)
+    if refine is not None:
+        _refine(proj, result, options, refine)
+
+
+def _to_refine(result: Result, options: dict) -> str | None:
+    """Return the key of a quick plan B not yet solved to the full time limit, or None."""
+    plan_b = result.extra["plan_b"]
+    if plan_b is None or plan_b.optimal:
+        return None
+    key = repr((plan_b.cut, sorted(options.items())))
+    return None if st.session_state.get(_REFINED_KEY) == key else key
+
+
+def _refine(proj: object, result: Result, options: dict, key: str) -> None:
+    """Solve plan B to the proven optimum once, after its quick first answer is shown."""
+    plan_b = result.extra["plan_b"]
+    st.session_state[_REFINED_KEY] = key
+    with st.spinner(tr("Đang tìm phương án B tối ưu…", "Finding the optimal plan B…")):
+        try:
+            relocation.relocate(proj, cut=list(plan_b.cut), **options)
+        except EXPECTED_ERRORS as err:
+            st.error(error_text(err))
+            return
+    st.rerun()
 
 
 # --- widgets ---------------------------------------------------------------------------------
@@ -129,7 +160,7 @@ def _segment_labels(segments: gpd.GeoDataFrame) -> list[str]:
 # --- output ----------------------------------------------------------------------------------
 
 
-def _summary(result: Result) -> None:
+def _summary(result: Result, *, refining: bool = False) -> None:
     plan_a, plan_b = result.extra["plan_a"], result.extra["plan_b"]
     total = len(plan_a.enterprises)
     cols = st.columns(4 if plan_b is not None else 2)
@@ -143,6 +174,25 @@ def _summary(result: Result) -> None:
                        f"{plan_b.total_travel_min:,.0f}",
                        delta=f"{plan_b.total_travel_min - plan_a.total_travel_min:+,.0f}",
                        delta_color="inverse")
+        if not plan_b.optimal:
+            _near_optimal(plan_b.gap, refining)
+
+
+def _near_optimal(gap: float, refining: bool) -> None:
+    vi = (f"Phương án B gần tối ưu: tổng thời gian dài hơn phương án tốt nhất có thể tối "
+          f"đa {gap:.1%} (đã chứng minh).")
+    en = (f"Plan B is near-optimal: its total time is at most {gap:.1%} longer than the "
+          "best possible (proven).")
+    if gap >= 1.0:  # the solver stopped before proving how many can be placed
+        vi = "Phương án B tạm thời: chưa chứng minh được mức chênh so với tối ưu."
+        en = "Plan B is provisional: how far it is from the optimum is not proven yet."
+    if refining:
+        st.info(tr(vi + " Trang đang tìm phương án tối ưu và sẽ tự cập nhật.",
+                   en + " The page is finding the optimal plan and will update itself."))
+    else:
+        st.warning(tr(vi + " Bộ giải đã dừng do hết thời gian (cài đặt "
+                      "relocation_time_limit_s).", en + " The solver stopped at its time "
+                      "limit (setting relocation_time_limit_s)."))
 
 
 def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:

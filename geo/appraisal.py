@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import Problem
 
 VERDICTS: tuple[str, ...] = ("conflict", "protection_zone", "near", "clear")
 """Verdicts of a (proposal, work) pair, worst first."""
@@ -301,23 +302,20 @@ def _nearest_labels(pairs: pd.DataFrame, by: pd.api.typing.DataFrameGroupBy,
     return labels
 
 
-def _pairs_problems(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> list[str]:
+def _pairs_problems(proposals: gpd.GeoDataFrame, pairs: pd.DataFrame) -> list[Problem]:
     missing = [c for c in ("proposal", "work", "distance_m", "overlap_m2", "zone_overlap_m2",
                            "verdict") if c not in pairs.columns]
     if missing:
-        return [f"`pairs` lacks the column(s) {', '.join(missing)}: pass the table returned "
-                "by appraise(proposals, works)."]
+        return [Problem("pairs_columns", columns=", ".join(missing))]
     problems = []
     if not proposals.index.is_unique:
-        problems.append("`proposals` has duplicate index labels: make them unique, e.g. "
-                        "proposals.reset_index(drop=True), then appraise again.")
+        problems.append(Problem("proposals_duplicate_index"))
     strays = pd.Index(pairs["proposal"].unique()).difference(proposals.index)
     if len(strays):
         shown = ", ".join(repr(x) for x in list(strays)[:5])
-        problems.append(f"`pairs` names proposals that are not in `proposals` ({shown}): "
-                        "pass the same proposals that were given to appraise().")
+        problems.append(Problem("pairs_stray", shown=shown))
     bad = set(pairs["verdict"].unique()) - set(VERDICTS)
     if bad:
-        problems.append(f"`pairs` has unknown verdicts {sorted(map(str, bad))}; expected "
-                        f"{', '.join(VERDICTS)}.")
+        problems.append(Problem("pairs_verdicts", verdicts=sorted(map(str, bad)),
+                                expected=", ".join(VERDICTS)))
     return problems

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.errors import AnalysisInputError
+from geo.errors import AnalysisInputError, Problem
 
 ATTRIBUTES: tuple[str, ...] = ("name", "code", "level")
 """Attributes :func:`stack_layers` keeps by default (missing ones become empty)."""
@@ -56,15 +56,12 @@ def stack_layers(
     seen: set[str] = set()
     for name, _, gdf in picked:
         if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
-            problems.append(f"layer {name!r} must be a GeoDataFrame with a CRS; read it "
-                            "from the project store or set its CRS first.")
+            problems.append(Problem("layer_no_crs", name=name))
         if name in seen:
-            problems.append(f"layer name {name!r} is given twice: names label the rows, "
-                            "so give each layer its own name.")
+            problems.append(Problem("layer_name_twice", name=name))
         seen.add(name)
     if problems:
-        msg = "\n".join(problems)
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(*problems)
     if not picked:
         empty = {"layer": [], "kind": [], **{c: [] for c in columns}}
         return gpd.GeoDataFrame(pd.DataFrame(empty, dtype="str"), geometry=[], crs="EPSG:4326")

@@ -39,6 +39,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, network, settings
+from geo.errors import Problem
 
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "segment_id", "class", "source", "length_m", "bridge", "n_cut", "n_slowed",
@@ -187,7 +188,7 @@ class _Study:
         problems = []
         if not (isinstance(threshold, int | float) and math.isfinite(threshold)
                 and threshold >= 0):
-            problems.append(f"`increase_pct` must be a percentage >= 0, not {threshold!r}.")
+            problems.append(Problem("increase_pct_bad", value=threshold))
         _validate.raise_problems(problems)
         work = G.copy()
         if isinstance(targets, gpd.GeoDataFrame | gpd.GeoSeries):
@@ -199,13 +200,11 @@ class _Study:
         targets, hubs = dict(targets), list(hubs)
         missing = [n for n in [*targets.values(), *hubs] if n not in work]
         if not hubs:
-            problems.append("no hub: pass the features or nodes the targets must reach, e.g. "
-                            "the province-level bases.")
+            problems.append(Problem("no_hub"))
         if not targets:
-            problems.append("no target: pass the bases or sites to check.")
+            problems.append(Problem("no_target"))
         if missing:
-            problems.append(f"node(s) {missing[:5]!r} are not in the road network: join them "
-                            "with geo.network.connect_points first, or pass features.")
+            problems.append(Problem("nodes_not_in_network_join", nodes=repr(missing[:5])))
         _validate.raise_problems(problems)
         return cls(work, targets, hubs, float(threshold))
 

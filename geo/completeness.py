@@ -40,6 +40,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import Problem
 
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
 """Levels of admin unit, highest first."""
@@ -109,8 +110,7 @@ def completeness(
     asset_levels, more = levels_of(assets, "assets", level_col, required=False)
     problems += more
     if isinstance(assets, gpd.GeoDataFrame) and kind_col not in assets.columns:
-        problems.append(f"`assets` has no column {kind_col!r} with each asset's kind; pass "
-                        "kind_col='<column>' naming it.")
+        problems.append(Problem("assets_no_kind_column", column=kind_col))
     metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [units, assets])
     _validate.raise_problems(problems + more)
     kinds = required_kinds(reqs)
@@ -154,7 +154,7 @@ def split_levels(units: gpd.GeoDataFrame, level_col: str = "level"
 
 
 def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
-              required: bool) -> tuple[np.ndarray, list[str]]:
+              required: bool) -> tuple[np.ndarray, list[Problem]]:
     """Return the canonical level of every row (``None`` where empty) and the problems.
 
     Parameters
@@ -172,7 +172,7 @@ def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
     -------
     ndarray of object
         ``"province"``, ``"district"``, ``"commune"`` or ``None``, one per row.
-    list of str
+    list of Problem
         Problems: a missing column or missing values (when required), unknown values.
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
@@ -181,8 +181,7 @@ def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
         if not required:
             return np.full(len(gdf), None, dtype=object), []
         return np.full(len(gdf), None, dtype=object), [
-            f"`{role}` has no column {level_col!r} giving each unit's level (province, "
-            f"district or commune); add it or pass level_col='<column>'."]
+            Problem("level_column_missing", role=role, column=level_col)]
     aliases = {_fold(k): v for k, v in settings.level_aliases.items()}
     aliases.update({lv: lv for lv in LEVELS})
     raw = gdf[level_col].to_numpy(dtype=object)
@@ -194,13 +193,10 @@ def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
     unknown = ~empty & np.array([v is None for v in out], dtype=bool)
     if unknown.any():
         values = ", ".join(repr(v) for v in pd.unique(raw[unknown])[:5])
-        problems.append(f"`{role}` has unknown levels in {level_col!r}: {values}. Use "
-                        f"{', '.join(LEVELS)} (or add the spelling to "
-                        "geo.settings.level_aliases).")
+        problems.append(Problem("levels_unknown", role=role, column=level_col, values=values))
     if required and empty.any():
         rows = ", ".join(repr(x) for x in gdf.index[empty][:5])
-        problems.append(f"`{role}` has rows with no level in {level_col!r} ({rows}); give "
-                        f"each one of {', '.join(LEVELS)}.")
+        problems.append(Problem("levels_empty", role=role, column=level_col, rows=rows))
     return out, problems
 
 
@@ -261,20 +257,17 @@ def _frame(units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],
     return out
 
 
-def _requirement_problems(reqs: object) -> list[str]:
+def _requirement_problems(reqs: object) -> list[Problem]:
     if not isinstance(reqs, Mapping):
-        return [f"`requirements` must map levels to kind lists, e.g. {{'district': "
-                f"['combat_base']}}, not {type(reqs).__name__}."]
+        return [Problem("requirements_type", type=type(reqs).__name__)]
     problems = []
     unknown = [k for k in reqs if k not in LEVELS]
     if unknown:
-        problems.append(f"`requirements` names unknown levels {unknown}; use "
-                        f"{', '.join(LEVELS)}.")
+        problems.append(Problem("requirements_levels", levels=unknown))
     for level, kinds in reqs.items():
         if kinds is not None and (isinstance(kinds, str) or not all(
                 isinstance(k, str) for k in kinds)):
-            problems.append(f"`requirements[{level!r}]` must be a list of kind keys, e.g. "
-                            f"['combat_base', 'rear_base'], not {kinds!r}.")
+            problems.append(Problem("requirements_kinds", level=level, kinds=kinds))
     return problems
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import Problem
 
 COLUMNS: tuple[str, ...] = ("depth_m", "depth_km", "band", "outside_province")
 """Columns of :func:`depth_from_border`."""
@@ -238,7 +239,7 @@ def _edges(bands_km: Sequence[float] | None) -> list[float]:
     return [float(x) for x in _setting(bands_km, settings.depth_bands_km)]
 
 
-def _band_problems(bands_km: Sequence[float] | None) -> list[str]:
+def _band_problems(bands_km: Sequence[float] | None) -> list[Problem]:
     edges = _setting(bands_km, settings.depth_bands_km)
     try:
         values = [float(x) for x in edges]
@@ -249,17 +250,15 @@ def _band_problems(bands_km: Sequence[float] | None) -> list[str]:
         ok = False
     if ok:
         return []
-    return [f"depth bands must be increasing distances in km > 0, e.g. (10, 30, 60); got "
-            f"{edges!r}."]
+    return [Problem("bands_bad", bands=edges)]
 
 
-def _border_problems(border: gpd.GeoDataFrame) -> list[str]:
+def _border_problems(border: gpd.GeoDataFrame) -> list[Problem]:
     problems = _validate.frame_problems(border, "border")
     if problems or not isinstance(border, gpd.GeoDataFrame):
         return problems
     if not (shapely.get_dimensions(border.geometry.to_numpy()) == 1).any():
-        problems.append("`border` has no line feature: depth is measured to the border "
-                        "line; add a layer of kind 'border' with the border as a line.")
+        problems.append(Problem("border_no_line"))
     return problems
 
 

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo import settings
-from geo.errors import AnalysisInputError
+from geo.errors import AnalysisInputError, Problem
 
 PLAN_COLUMNS: tuple[str, ...] = (
     "commune_code", "commune_name", "district_code", "district_name", "year",
@@ -75,9 +75,7 @@ def cycle_years(share_min: float | None = None) -> int:
     if settings.exercise_cycle_years is not None:
         cycle = settings.exercise_cycle_years
         if not _is_whole(cycle) or cycle < 1:
-            msg = (f"settings.exercise_cycle_years must be a whole number of years >= 1 or "
-                   f"None, not {cycle!r}.")
-            raise AnalysisInputError(msg)
+            raise AnalysisInputError(Problem("cycle_setting_bad", value=cycle))
         return cycle
     low = _share(share_min, settings.exercise_share_min, "share_min")
     return math.ceil(1.0 / low - _EPS)
@@ -108,13 +106,9 @@ def yearly_count(n_communes: int, *, share_min: float | None = None,
     low = _share(share_min, settings.exercise_share_min, "share_min")
     high = _share(share_max, settings.exercise_share_max, "share_max")
     if low > high:
-        msg = (f"share_min ({low}) is larger than share_max ({high}); e.g. share_min=0.20, "
-               "share_max=0.25.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("shares_order", low=low, high=high))
     if n_communes < 1:
-        msg = (f"`n_communes` must be at least 1, not {n_communes!r}: there are no communes "
-               "to plan; pass the communes (a commune layer) first.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("no_communes", value=n_communes))
     lo = math.ceil(n_communes * low - _EPS)
     hi = math.floor(n_communes * high + _EPS)
     return lo, max(lo, hi)
@@ -257,12 +251,10 @@ def rotation_plan(
     lo, hi = yearly_count(len(codes), share_min=share_min, share_max=share_max)
     cycle = cycle_years(share_min) if cycle is None else cycle
     if not _is_whole(cycle) or cycle < 1:
-        raise AnalysisInputError(f"`cycle` must be a whole number of years >= 1, not {cycle!r}.")
+        raise AnalysisInputError(Problem("cycle_bad", value=cycle))
     if math.ceil(len(codes) / cycle) > hi:
-        msg = (f"A cycle of {cycle} years needs {math.ceil(len(codes) / cycle)} of the "
-               f"{len(codes)} communes a year, more than the maximum share allows ({hi}); "
-               "lengthen the cycle or raise share_max.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("cycle_too_short", cycle=cycle, total=len(codes),
+                                         need=math.ceil(len(codes) / cycle), most=hi))
     districts = _district_codes(communes, district_col)
     sizes = Counter(districts.to_numpy())
     last = dict(zip(codes, last_exercised(communes, records, before=start, code_col=code_col,
@@ -387,9 +379,7 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
                              "year": pd.Series(dtype="int64")})
     missing = [c for c in ("commune_code", "year") if c not in records.columns]
     if missing:
-        msg = (f"`records` lacks column(s) {', '.join(missing)}; it needs commune_code and "
-               "year (read it with layers.records.read_exercises).")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("records_columns", columns=", ".join(missing)))
     recs = records
     wanted = set(settings.exercise_commune_types if types is None else types)
     if "type" in recs.columns:
@@ -398,7 +388,7 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
     bad = years.isna() | (years.round() != years)
     if bad.any():
         shown = ", ".join(repr(v) for v in recs.loc[bad, "year"].head(5))
-        raise AnalysisInputError(f"`records` has years that are not whole numbers: {shown}.")
+        raise AnalysisInputError(Problem("record_years", values=shown))
     out = pd.DataFrame({"commune_code": recs["commune_code"].astype("str").str.strip(),
                         "year": years.astype("int64")})
     if before is not None:
@@ -408,24 +398,22 @@ def _counted_records(records: pd.DataFrame | None, types: Iterable[str] | None,
 
 def _codes(communes: pd.DataFrame, code_col: str) -> pd.Series:
     if not isinstance(communes, pd.DataFrame):
-        raise AnalysisInputError(f"`communes` must be a DataFrame, not {type(communes).__name__}.")
+        raise AnalysisInputError(Problem("frame_not_dataframe", role="communes",
+                                         type=type(communes).__name__))
     if code_col not in communes.columns:
         cols = ", ".join(map(str, communes.columns))
-        msg = (f"`communes` has no column {code_col!r} with the commune code (columns: "
-               f"{cols}); pass code_col='<column>'.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("communes_no_code_column", column=code_col,
+                                         columns=cols))
     codes = communes[code_col]
     empty = codes.isna() | (codes.astype("str").str.strip() == "")
     if empty.any():
-        msg = (f"`communes` has rows without a code in {code_col!r} (rows "
-               f"{list(communes.index[empty][:5])}); give every commune a code.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("communes_without_code", column=code_col,
+                                         rows=list(communes.index[empty][:5])))
     codes = codes.astype("str").str.strip()
     dup = codes[codes.duplicated()].unique()
     if len(dup):
-        msg = (f"`communes` has duplicate codes ({', '.join(map(repr, dup[:5]))}); each "
-               "commune needs its own code.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("communes_duplicate_codes",
+                                         codes=", ".join(map(repr, dup[:5]))))
     return codes
 
 
@@ -440,11 +428,11 @@ def _district_codes(communes: pd.DataFrame, district_col: str | None) -> pd.Seri
 def _check_years(years: int, start: int) -> None:
     problems = []
     if not _is_whole(years) or years < 1:
-        problems.append(f"`years` must be a whole number >= 1, not {years!r}")
+        problems.append(Problem("years_bad", value=years))
     if not _is_whole(start):
-        problems.append(f"`start` must be a year (whole number), not {start!r}")
+        problems.append(Problem("start_bad", value=start))
     if problems:
-        raise AnalysisInputError("; ".join(problems) + ".")
+        raise AnalysisInputError(*problems)
 
 
 def _is_whole(value: object) -> bool:
@@ -454,6 +442,5 @@ def _is_whole(value: object) -> bool:
 def _share(value: float | None, default: float, name: str) -> float:
     value = default if value is None else value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        msg = f"`{name}` must be a share in (0, 1], e.g. 0.20 for 20 %, not {value!r}."
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("share_bad", arg=name, value=value))
     return float(value)

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import Problem
 
 EXPOSURE_COLUMNS: tuple[str, ...] = (
     "feature", "layer", "kind", "name", "geometry_type", "zone", "zone_name", "hazard",
@@ -173,15 +174,14 @@ def _exposure_frame(features: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, fi: n
                                   "hazard")})
 
 
-def _zone_problems(hazards: gpd.GeoDataFrame) -> list[str]:
+def _zone_problems(hazards: gpd.GeoDataFrame) -> list[Problem]:
     problems = _validate.frame_problems(hazards, "hazards")
     if problems or not isinstance(hazards, gpd.GeoDataFrame) or not len(hazards):
         return problems
     dims = shapely.get_dimensions(hazards.geometry.to_numpy())
     if (dims != 2).any():
         rows = ", ".join(repr(x) for x in hazards.index[dims != 2][:5])
-        problems.append(f"`hazards` must be polygons; rows {rows} are not. Pass the hazard "
-                        "zones layer (kind 'hazard_zone').")
+        problems.append(Problem("hazards_not_polygons", rows=rows))
     return problems
 
 

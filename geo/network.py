@@ -64,7 +64,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from geo import _validate, settings
-from geo.errors import AnalysisInputError
+from geo.errors import AnalysisInputError, Problem
 
 EDGE_COLUMNS: tuple[str, ...] = (
     "segment_id", "source", "class", "length_m", "speed_kmh", "time_min", "u", "v")
@@ -215,13 +215,11 @@ def connect_points(
     geoms, problems = _point_series(points, "points")
     problems += _speed_problems({"offroad_speed_kmh": speed})
     if not problems and not any(c != CONNECTOR for *_, c in G.edges(data="class")):
-        problems.append("the road network has no segments to join points to: build it from "
-                        "road lines (geo.network.build_graph) with at least one line.")
+        problems.append(Problem("network_no_segments_join"))
     ids = {label: f"{prefix}:{label}" for label in geoms.index} if not problems else {}
     taken = [n for n in ids.values() if n in G]
     if taken:
-        problems.append(f"node id(s) {_show(taken)} are in the graph already: join these "
-                        "points with another prefix, e.g. prefix='site2'.")
+        problems.append(Problem("node_ids_taken", nodes=_show(taken)))
     _validate.raise_problems(problems)
     pts = representative_points(geoms.to_crs(G.graph["crs"]))
     if not len(pts):
@@ -267,10 +265,7 @@ def shortest_route(G: nx.MultiGraph, source: Hashable, target: Hashable, *,
     try:
         nodes = nx.shortest_path(G, source, target, weight=weight)
     except nx.NetworkXNoPath:
-        msg = (f"{target!r} cannot be reached from {source!r} on the road network: they lie "
-               "on unconnected parts of it (a segment was cut, or the roads do not meet "
-               "within the snap tolerance, geo.settings.network_snap_m).")
-        raise AnalysisInputError(msg) from None
+        raise AnalysisInputError(Problem("unreachable", source=source, target=target)) from None
     return _route(G, nodes, weight)
 
 
@@ -301,7 +296,7 @@ def travel_times(G: nx.MultiGraph, sources: Iterable[Hashable], *,
     sources = list(sources)
     problems = _node_problems(G, sources)
     if not sources:
-        problems.append("`sources` is empty: pass at least one node of the graph.")
+        problems.append(Problem("sources_empty"))
     _validate.raise_problems(problems)
     return dict(nx.multi_source_dijkstra_path_length(G, set(sources), cutoff=cutoff_min,
                                                      weight="time_min"))
@@ -331,11 +326,7 @@ def without_segments(G: nx.MultiGraph, segment_ids: Iterable[str]) -> nx.MultiGr
     edges = [(u, v, k) for u, v, k, s in G.edges(keys=True, data="segment_id") if s in wanted]
     unknown = wanted - {s for _, _, s in G.edges(data="segment_id")}
     if unknown:
-        msg = (f"unknown road segment id(s): {_show(sorted(map(str, unknown)))}. Segment ids "
-               "look like '<layer>:<row>/<part>/<piece>'; list them with "
-               "geo.network.edges_frame(G) (geo.chokepoints.chokepoints(G, ...) ranks the "
-               "ones that matter).")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("unknown_segments", ids=_show(sorted(map(str, unknown)))))
     out = G.copy()
     out.remove_edges_from(edges)
     return out
@@ -405,7 +396,7 @@ def service_area(
     """
     problems = _validate.frame_problems(communes, "communes")
     if not (isinstance(minutes, int | float) and math.isfinite(minutes) and minutes >= 0):
-        problems.append(f"`minutes` must be a number >= 0, not {minutes!r}.")
+        problems.append(Problem("minutes_bad", value=minutes))
     _validate.raise_problems(problems)
     work = G.copy()
     if isinstance(sources, gpd.GeoDataFrame | gpd.GeoSeries):
@@ -484,14 +475,9 @@ def network_lines(
         if len(part):
             kept.append(part.to_crs(crs))
     if not kept or not sum(len(k) for k in kept):
-        found = ", ".join(sorted(c or "(none)" for c in seen)) or "no lines at all"
-        msg = (f"no road lines: classes found {found}. Road classes are "
-               f"{', '.join(table)} (also written 'Quốc lộ', 'QL1A', 'Đường tỉnh', 'ĐT.226', "
-               "'Đường huyện', 'trunk', ...: geo.settings.road_class_aliases) or contain "
-               "'road'; give the speed of your class in `speeds` (e.g. speeds={'QL': 50}, "
-               "km/h) or, for frames that hold roads only, keep every line with "
-               "all_lines=True.")
-        raise AnalysisInputError(msg)
+        found = ([c or Problem("class_none") for c in sorted(seen)]
+                 or Problem("no_lines_at_all"))
+        raise AnalysisInputError(Problem("no_road_lines", found=found, classes=", ".join(table)))
     out = pd.concat([k for k in kept if len(k)])
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
 
@@ -604,14 +590,10 @@ def find_feature(features: gpd.GeoDataFrame, ident: str) -> Hashable:
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            msg = (f"{ident!r} names {len(hits)} features ({_show(list(hits))}): give one "
-                   "as '<layer>:<row>'.")
-            raise AnalysisInputError(msg)
+            raise AnalysisInputError(Problem("feature_ambiguous", ident=ident, count=len(hits),
+                                             ids=_show(list(hits))))
     example = features.index[0] if len(features) else "Layer name:0"
-    msg = (f"no feature {ident!r}: give '<layer>:<row>' (a layer name as given to "
-           f"feature_points and the row from 0, e.g. {example!r}) or a unique name of a point "
-           "or polygon feature.")
-    raise AnalysisInputError(msg)
+    raise AnalysisInputError(Problem("feature_unknown", ident=ident, example=example))
 
 
 def representative_points(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
@@ -890,15 +872,17 @@ def _dedupe(xy: np.ndarray) -> np.ndarray:
     return xy[keep]
 
 
-def _speed_table(speeds: Mapping[str, float] | None) -> tuple[dict[str, float], list[str]]:
+def _speed_table(speeds: Mapping[str, float] | None
+                 ) -> tuple[dict[str, float], list[Problem]]:
     table = {**settings.road_speed_kmh, **(speeds or {})}
-    problems = _speed_problems({f"speed of class {k!r}": v for k, v in table.items()})
+    problems = [Problem("speed_class_bad", cls=k, value=v) for k, v in table.items()
+                if not _positive(v)]
     problems += _speed_problems({"road_default_speed_kmh": settings.road_default_speed_kmh})
     return {k: float(v) for k, v in table.items() if _positive(v)}, problems
 
 
-def _speed_problems(values: Mapping[str, object]) -> list[str]:
-    return [f"{name} must be a speed in km/h > 0, not {value!r}."
+def _speed_problems(values: Mapping[str, object]) -> list[Problem]:
+    return [Problem("speed_bad", arg=name, value=value)
             for name, value in values.items() if not _positive(value)]
 
 
@@ -907,36 +891,33 @@ def _positive(value: object) -> bool:
             and not isinstance(value, bool) and math.isfinite(value) and value > 0)
 
 
-def _line_problems(lines: object) -> list[str]:
+def _line_problems(lines: object) -> list[Problem]:
     if not isinstance(lines, gpd.GeoDataFrame):
         return []
     types = lines.geom_type
     bad = types.notna() & ~types.isin(_LINES)
     if not bad.any():
         return []
-    return [f"`lines` has rows that are not lines ({_show(list(lines.index[bad]))}, "
-            f"{', '.join(sorted(set(types[bad])))}): keep the lines only, e.g. "
-            "lines[lines.geom_type.isin(['LineString', 'MultiLineString'])]."]
+    return [Problem("lines_not_lines", rows=_show(list(lines.index[bad])),
+                    types=", ".join(sorted(set(types[bad]))))]
 
 
-def _point_series(points: object, role: str) -> tuple[gpd.GeoSeries, list[str]]:
+def _point_series(points: object, role: str) -> tuple[gpd.GeoSeries, list[Problem]]:
     if isinstance(points, gpd.GeoSeries):
         frame = gpd.GeoDataFrame(geometry=points)
     elif isinstance(points, gpd.GeoDataFrame):
         frame = points
     else:
-        return gpd.GeoSeries([]), [f"`{role}` must be a GeoDataFrame or GeoSeries, not "
-                                   f"{type(points).__name__}."]
-    problems = [p for p in _validate.frame_problems(frame, role) if "invalid" not in p]
+        return gpd.GeoSeries([]), [Problem("points_type", role=role, type=type(points).__name__)]
+    problems = [p for p in _validate.frame_problems(frame, role) if p.key != "frame_invalid"]
     return frame.geometry, problems
 
 
-def _node_problems(G: nx.MultiGraph, nodes: Iterable[Hashable]) -> list[str]:
+def _node_problems(G: nx.MultiGraph, nodes: Iterable[Hashable]) -> list[Problem]:
     missing = [n for n in nodes if n not in G]
     if not missing:
         return []
-    return [f"node(s) {_show(missing)} are not in the road network: join the points first "
-            "with geo.network.connect_points (it returns their node ids)."]
+    return [Problem("nodes_not_in_network", nodes=_show(missing))]
 
 
 def _is_road(cls: str, table: Mapping[str, float]) -> bool:
@@ -959,6 +940,5 @@ def _setting(value: object, default: object) -> object:
     return default if value is None else value
 
 
-def _show(items: list) -> str:
-    shown = ", ".join(repr(x) for x in items[:5])
-    return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+def _show(items: list) -> str | Problem:
+    return _validate.labels(items)

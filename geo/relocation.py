@@ -49,7 +49,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, network, settings
-from geo.errors import AnalysisInputError
+from geo.errors import AnalysisInputError, Problem
 from geo.hazards import route_hazards
 
 if TYPE_CHECKING:
@@ -247,8 +247,7 @@ def site_criteria(
                          if "duplicate index" not in p]
     no_border = extra[0] is None or not len(extra[0])
     if no_border and depth_min > 0:
-        problems.append(f"no border to measure the depth of the sites from: add a layer of "
-                        f"kind 'border', or set the minimum depth to 0 (not {depth_min:g} km).")
+        problems.append(Problem("no_border_depth", depth=depth_min))
     metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [sites])
     _validate.raise_problems(problems + more)
     out = pd.DataFrame(index=sites.index)
@@ -517,9 +516,7 @@ def compare_plans(a: RelocationPlan, b: RelocationPlan) -> pd.DataFrame:
     """
     ea, eb = a.enterprises, b.enterprises
     if not ea.index.equals(eb.index):
-        msg = ("the two plans are of different enterprises: compare plans made from the "
-               "same enterprise layer (e.g. relocate(...) and relocate(..., cut=[...])).")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("plans_differ"))
     ta, tb = ea["travel_min"].to_numpy(float), eb["travel_min"].to_numpy(float)
     sa, sb = ea["site"].to_numpy(object), eb["site"].to_numpy(object)
     in_a, in_b = ea["site"].notna().to_numpy(), eb["site"].notna().to_numpy()
@@ -638,14 +635,13 @@ def _array_problems(times: np.ndarray, demands: np.ndarray, capacities: np.ndarr
                     ) -> list[str]:
     problems = []
     if times.ndim != 2:
-        problems.append(f"`times` must be a 2-D matrix (enterprises × sites), not {times.ndim}-D.")
+        problems.append(Problem("times_not_2d", ndim=times.ndim))
     elif demands.shape[1] != capacities.shape[1]:
-        problems.append(f"`demands` has {demands.shape[1]} dimension(s) and `capacities` "
-                        f"{capacities.shape[1]}: give both the same capacity columns.")
+        problems.append(Problem("capacity_dims", demands=demands.shape[1],
+                                capacities=capacities.shape[1]))
     for name, arr in (("demands", demands), ("capacities", capacities)):
         if arr.size and not (np.isfinite(arr).all() and (arr >= 0).all()):
-            problems.append(f"`{name}` must be finite numbers >= 0: fill in the missing or "
-                            "negative values first.")
+            problems.append(Problem("array_not_finite", arg=name))
     return problems
 
 
@@ -682,9 +678,8 @@ def _milp(cost: np.ndarray, constraints: list[LinearConstraint], limit: float) -
                constraints=constraints,
                options={"time_limit": limit, "mip_rel_gap": 0.0, "presolve": True})
     if res.x is None:
-        msg = (f"the assignment solver stopped without a solution ({res.message}); raise "
-               f"geo.settings.relocation_time_limit_s (now {limit:g} s) and run again.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("solver_time_limit", limit=limit) if res.status == 1
+                                 else Problem("solver_failed", detail=res.message, limit=limit))
     bound = getattr(res, "mip_dual_bound", None)
     return _Solved(np.round(res.x), res.status == 0,
                    float(bound) if bound is not None else -math.inf)
@@ -694,15 +689,17 @@ def _dimensions(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, by: obje
                 ) -> tuple[tuple[str, ...], list[str]]:
     """Choose the capacity dimensions and check their columns."""
     if by not in CAPACITY_BY:
-        return (), [f"capacity_by must be one of {', '.join(CAPACITY_BY)}, not {by!r}."]
+        return (), [Problem("capacity_by_bad", choices=", ".join(CAPACITY_BY), value=by)]
     wanted = tuple(DIMENSIONS) if by == "both" else (by,)
     have = tuple(d for d in wanted if DIMENSIONS[d][0] in enterprises.columns
                  and DIMENSIONS[d][1] in sites.columns)
     if not have:
-        need = " and ".join(f"enterprise column {DIMENSIONS[d][0]!r} with site column "
-                            f"{DIMENSIONS[d][1]!r}" for d in wanted)
-        return (), [f"capacity by {by!r} needs {need}; map those attributes on import "
-                    "(kinds 'enterprise' and 'relocation_site') or choose another capacity_by."]
+        needs = [Problem("capacity_need", enterprise=DIMENSIONS[d][0], site=DIMENSIONS[d][1])
+                 for d in wanted]
+        need = needs[0]
+        for more in needs[1:]:
+            need = Problem("pair_and", first=need, second=more)
+        return (), [Problem("capacity_columns_missing", by=by, need=need)]
     problems = []
     for d in have:
         for frame, col, role in ((enterprises, DIMENSIONS[d][0], "enterprises"),
@@ -710,9 +707,9 @@ def _dimensions(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, by: obje
             values = pd.to_numeric(frame[col], errors="coerce")
             bad = frame.index[values.isna() | (values < 0)]
             if len(bad):
-                problems.append(f"`{role}` column {col!r} has missing or negative values "
-                                f"(rows {_validate._labels(bad)}): fill them in, or use "
-                                f"capacity_by='{'area' if d == 'workforce' else 'workforce'}'.")
+                problems.append(Problem("capacity_values_bad", role=role, column=col,
+                                        rows=_validate.labels(bad),
+                                        other="area" if d == "workforce" else "workforce"))
     return have, problems
 
 
@@ -721,19 +718,16 @@ def _cover_problems(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     problems = []
     for role, frame in (("enterprises", enterprises), ("sites", sites)):
         if not frame.index.is_unique:
-            problems.append(f"`{role}` has duplicate index labels: make them unique, e.g. "
-                            "frame.reset_index(drop=True).")
+            problems.append(Problem("frame_duplicate_labels", role=role))
     lost_e = enterprises.index.difference(times.index)
     lost_s = sites.index.difference(times.columns)
     if len(lost_e) or len(lost_s):
-        problems.append("`times` lacks enterprises "
-                        f"({_validate._labels(lost_e) or 'none'}) or sites "
-                        f"({_validate._labels(lost_s) or 'none'}): build it from the same "
-                        "layers (rows = enterprises, columns = sites).")
+        problems.append(Problem("times_missing",
+                                enterprises=_validate.labels(lost_e) or Problem("none"),
+                                sites=_validate.labels(lost_s) or Problem("none")))
     missing = {"passes_depth", "passes_hazard", "depth_km", "in_hazard"} - set(criteria.columns)
     if missing or len(sites.index.difference(criteria.index)):
-        problems.append("`criteria` must be site_criteria(sites, border, hazards) of the same "
-                        "sites.")
+        problems.append(Problem("criteria_bad"))
     return problems
 
 
@@ -846,9 +840,7 @@ def _connect(g: nx.MultiGraph, enterprises: gpd.GeoDataFrame,
     s_geoms = sites.geometry.to_crs(metric)
     edges = network.edges_frame(g)
     if not len(edges):
-        msg = ("the road network has no segments: add a layer of kind 'infrastructure' with "
-               "roads, or cut fewer segments.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("network_no_segments"))
     e_nodes = network.connect_points(g, network.representative_points(e_pts),
                                      prefix="enterprise")
     s_nodes = network.connect_points(g, network.representative_points(s_geoms),

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.errors import Problem
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -110,13 +111,11 @@ def mutual_support(
     if within_km is None and within_min is None:
         within_km = settings.support_within_km
     problems = _validate.frame_problems(positions, "positions")
-    problems += [f"`{name}` must be a number >= 0 ({unit}), not {value!r}."
-                 for name, value, unit in (("within_km", within_km, "km"),
-                                           ("within_min", within_min, "minutes"))
+    problems += [Problem(key, value=value)
+                 for key, value in (("within_km_bad", within_km), ("within_min_bad", within_min))
                  if value is not None and _validate.distance_problems(limit=value)]
     if within_min is not None and network is None:
-        problems.append("`within_min` needs the road network: pass network="
-                        "geo.network.build_graph(roads), or use within_km instead.")
+        problems.append(Problem("within_min_no_network"))
     metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [positions])
     _validate.raise_problems(problems + more)
     geoms = (positions.geometry.to_crs(metric).to_numpy() if metric is not None

@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
-from geo.errors import AnalysisInputError
+from geo.errors import AnalysisInputError, Problem
 
 MEASURES: tuple[str, ...] = ("commune_exercise", "training_ground", "combat_base_completion")
 """Keys of the targets, in display order."""
@@ -115,8 +115,7 @@ def locate(
     problems = _validate.frame_problems(features, "features")
     problems += _validate.frame_problems(districts, "districts")
     if isinstance(districts, gpd.GeoDataFrame) and code_col not in districts.columns:
-        problems.append(f"`districts` has no column {code_col!r} with the district code; "
-                        "pass code_col='<column>'.")
+        problems.append(Problem("districts_no_code_column", column=code_col))
     metric, crs_problems = _validate.metric_crs(
         settings.metric_crs if crs is None else crs, [features, districts])
     _validate.raise_problems(problems + crs_problems)
@@ -155,9 +154,7 @@ def base_completion(bases: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
         bad = pct.notna() & ((pct < 0) | (pct > 100))
         if bad.any():
             shown = ", ".join(f"{i!r}: {v}" for i, v in pct[bad].head(5).items())
-            msg = (f"`percent_complete` must be 0–100; rows {shown}. Fix the values in the "
-                   "combat-base layer.")
-            raise AnalysisInputError(msg)
+            raise AnalysisInputError(Problem("percent_complete_bad", rows=shown))
         out = (pct / 100.0).rename("completion")
     if "status" in bases.columns:
         table = {_fold(k): float(v) for k, v in settings.status_completion.items()}
@@ -324,9 +321,7 @@ def _exercised_codes(records: pd.DataFrame | None, year: int,
         return set()
     missing = [c for c in ("commune_code", "year") if c not in records.columns]
     if missing:
-        msg = (f"`records` lacks column(s) {', '.join(missing)}; read them with "
-               "layers.records.read_exercises.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("records_columns_read", columns=", ".join(missing)))
     wanted = set(settings.exercise_commune_types if types is None else types)
     recs = records[records["type"].isin(wanted)] if "type" in records.columns else records
     years = pd.to_numeric(recs["year"], errors="coerce")
@@ -357,29 +352,27 @@ def _targets(overrides: Mapping[str, Mapping[str, float]] | None
     table = {k: dict(v) for k, v in settings.targets.items()}
     for key, value in (overrides or {}).items():
         table.setdefault(key, {}).update(value)
-    problems = [f"target {m!r} is missing; set settings.targets[{m!r}] = "
-                "{'min': ..., 'max': ...}" for m in MEASURES if m not in table]
+    problems = [Problem("target_missing", measure=m) for m in MEASURES if m not in table]
     for key, target in table.items():
         bounds = [target.get(b) for b in ("min", "max")]
         if any(b is not None and not (isinstance(b, int | float) and 0 <= b <= 1)
                for b in bounds):
-            problems.append(f"target {key!r} bounds must be shares in [0, 1] or None, not "
-                            f"{target!r}; e.g. {{'min': 0.2, 'max': 0.3}}")
+            problems.append(Problem("target_bounds", key=key, target=target))
         elif None not in bounds and bounds[0] > bounds[1]:
-            problems.append(f"target {key!r} has min > max ({target!r})")
+            problems.append(Problem("target_order", key=key, target=target))
     _validate.raise_problems(problems)
     return table
 
 
 def _check_columns(frame: pd.DataFrame, role: str, columns: Iterable[str]) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise AnalysisInputError(f"`{role}` must be a DataFrame, not {type(frame).__name__}.")
+        raise AnalysisInputError(Problem("frame_not_dataframe", role=role,
+                                         type=type(frame).__name__))
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         cols = ", ".join(map(str, frame.columns))
-        msg = (f"`{role}` has no column(s) {', '.join(map(repr, missing))} (columns: {cols}); "
-               "name the right column with the matching *_col argument.")
-        raise AnalysisInputError(msg)
+        raise AnalysisInputError(Problem("frame_no_columns", role=role, present=cols,
+                                         columns=", ".join(map(repr, missing))))
 
 
 def _overlap(feature: shapely.Geometry, district: shapely.Geometry) -> float:

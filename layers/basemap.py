@@ -80,9 +80,8 @@ def real_layer(name: str) -> gpd.GeoDataFrame:
         If ``name`` is unknown (the message lists the names) or the file is missing.
     """
     if name not in REAL_LAYERS:
-        msg = (f"No bundled real layer named {name!r}. "
-               f"Use one of: {', '.join(REAL_LAYERS)}.")
-        raise LayerError(msg)
+        raise LayerError(key="no_bundled_layer", params={"name": name,
+                                                         "names": ", ".join(REAL_LAYERS)})
     return _read_real(name).copy()
 
 
@@ -90,9 +89,8 @@ def real_layer(name: str) -> gpd.GeoDataFrame:
 def _read_real(name: str) -> gpd.GeoDataFrame:
     path = REAL_DIR / f"{name}.geojson"
     if not path.is_file():
-        msg = (f"Bundled data file {path} is missing: the installation is incomplete. "
-               "Reinstall KVPT Planner (pip install -e . in a checkout).")
-        raise LayerError(msg)
+        raise LayerError(key="bundled_file_missing", params={"file": path.name,
+                                                             "path": str(path)})
     gdf = gpd.read_file(path)
     return gdf if gdf.crs is not None else gdf.set_crs(4326)
 

@@ -123,8 +123,7 @@ def build_demo(path: str | Path) -> list[LayerRecord]:
     """
     path = Path(path)
     if path.exists():
-        msg = f"{path} exists; delete it or choose another path for the demo project."
-        raise LayerError(msg)
+        raise LayerError(key="demo_exists", params={"file": path.name})
     new = [_new_layer(layer) for layer in demo_layers()]
     store = ProjectStore.init(path)
     try:

@@ -99,6 +99,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layers.errors import LayerError
+from layers.messages import clip, excerpt, os_reason
 
 ENCODINGS: tuple[str, ...] = ("utf-8", "cp1258", "tcvn3", "vni")
 
@@ -173,15 +174,9 @@ def normalize_encoding(name: str) -> str:
     key = _alias_key(name) if isinstance(name, str) else ""
     if key in _ALIASES:
         return _ALIASES[key]
-    accepted = ", ".join(ENCODINGS)
-    if key in _LATIN_NAMES:
-        msg = (f"Text encoding {name!r} is not a Vietnamese encoding: GDAL uses Latin-1 for "
-               f"text it cannot identify. Choose the encoding the text was typed in, one of: "
-               f"{accepted} (TCVN3 for .VnTime/ABC fonts, VNI for VNI-Windows fonts).")
-    else:
-        msg = (f"Unknown text encoding {name!r}. Use one of: {accepted} (also accepted: "
-               f"UTF8, 65001, 1258, windows-1258, TCVN3, ABC, VNI-Windows).")
-    raise LayerError(msg)
+    raise LayerError(key="encoding_latin" if key in _LATIN_NAMES else "encoding_unknown",
+                     params={"name": clip(name) if isinstance(name, str) else name,
+                             "accepted": ", ".join(ENCODINGS)})
 
 
 def decode(raw: bytes, encoding: str) -> str:
@@ -242,10 +237,9 @@ def encode(text: str, encoding: str) -> bytes:
     for pos, char in enumerate(nfc):
         chunk = _encode_cp1258_char(char) if table is None else table.get(char)
         if chunk is None:
-            msg = (f"Character {char!r} (U+{ord(char):04X}) at position {pos} of {nfc!r} "
-                   f"cannot be written in {LABELS[enc]}. Remove it, or write the text as "
-                   f"UTF-8.")
-            raise LayerError(msg)
+            raise LayerError(key="char_unwritable", params={
+                "char": char, "code": f"{ord(char):04X}", "pos": pos,
+                "text": excerpt(nfc, pos), "encoding": LABELS[enc]})
         out += chunk
     return bytes(out)
 
@@ -276,9 +270,8 @@ def recode_latin1(text: object, encoding: str) -> object:
     try:
         raw = text.encode("latin-1")
     except UnicodeEncodeError as err:
-        msg = (f"Text {text!r} was not read as Latin-1 (it holds {err.object[err.start]!r}); "
-               f"read the source with encoding='latin1' before recoding it.")
-        raise LayerError(msg) from None
+        raise LayerError(key="not_latin1", params={
+            "text": excerpt(text, err.start), "char": err.object[err.start]}) from None
     return decode(raw, encoding)
 
 
@@ -353,8 +346,8 @@ def encoding_from_ldid(ldid: int) -> str | None:
         If ``ldid`` is not an integer in 0-255.
     """
     if isinstance(ldid, bool) or not isinstance(ldid, int) or not 0 <= ldid <= 255:
-        msg = f"DBF language driver id {ldid!r} is not a byte; pass an integer 0-255."
-        raise LayerError(msg)
+        raise LayerError(key="ldid_not_byte", params={
+            "ldid": clip(ldid, 20) if isinstance(ldid, str) else ldid})
     return _LDID_ENCODINGS.get(ldid)
 
 
@@ -381,12 +374,10 @@ def read_dbf_ldid(dbf_path: str | Path) -> int | None:
         with path.open("rb") as fh:
             header = fh.read(32)
     except OSError as err:
-        msg = f"Cannot read the DBF file {str(path)!r}: {err.strerror or err}. Check the path."
-        raise LayerError(msg) from None
+        raise LayerError(key="dbf_unreadable", params={
+            "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
     if len(header) < 32:
-        msg = (f"{str(path)!r} is only {len(header)} bytes long, too short for a DBF header "
-               f"(32 bytes); the shapefile's .dbf is damaged or not a DBF.")
-        raise LayerError(msg)
+        raise LayerError(key="dbf_too_short", params={"file": path.name, "size": len(header)})
     return header[29] or None
 
 

@@ -58,6 +58,7 @@ import pyogrio.errors
 import shapely
 
 from layers.errors import LayerError
+from layers.messages import clip, short_list
 from layers.store import slugify
 
 EXPORT_FORMATS: dict[str, str] = {
@@ -112,11 +113,10 @@ def export_layer(gdf: gpd.GeoDataFrame, out: str | Path, *, layer_name: str) -> 
     fmt = _format(out.suffix)
     _check_frame(gdf)
     if not out.parent.is_dir():
-        msg = f"The folder {out.parent} does not exist; create it first."
-        raise LayerError(msg)
+        raise LayerError(key="no_folder", params={"folder": out.parent.name,
+                                                  "path": str(out.parent)})
     if out.is_dir():
-        msg = f"{out} is a folder; give a file name ending in {fmt}."
-        raise LayerError(msg)
+        raise LayerError(key="export_is_folder", params={"file": out.name, "fmt": fmt})
     fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".part{fmt}", dir=out.parent)
     os.close(fd)
     tmp = Path(name)
@@ -125,9 +125,9 @@ def export_layer(gdf: gpd.GeoDataFrame, out: str | Path, *, layer_name: str) -> 
         _WRITERS[fmt](gdf, tmp, layer_name)
         os.replace(tmp, out)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
-        msg = (f"Could not write {out.name} as {EXPORT_FORMATS[fmt]} ({e}). Try another "
-               "format, or drop the column named in the message.")
-        raise LayerError(msg) from e
+        raise LayerError(key="export_write_failed", params={
+            "file": out.name, "format": EXPORT_FORMATS[fmt],
+            "detail": clip(str(e).replace(str(tmp), out.name), 200)}) from e
     finally:
         for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
@@ -237,24 +237,21 @@ def _format(suffix: str) -> str:
     fmt = suffix.lower()
     if fmt not in EXPORT_FORMATS:
         known = ", ".join(f"{k} ({v})" for k, v in EXPORT_FORMATS.items())
-        msg = f"Cannot export to {suffix or 'a file without extension'!r}. Use one of: {known}."
-        raise LayerError(msg)
+        raise LayerError(key="export_bad_format" if suffix else "export_no_extension",
+                         params={"suffix": clip(suffix, 20), "known": known})
     return fmt
 
 
 def _check_frame(gdf: gpd.GeoDataFrame) -> None:
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise LayerError("Only a GeoDataFrame can be exported.")
+        raise LayerError(key="export_not_frame")
     if len(gdf) == 0:
-        raise LayerError("The layer has no features; there is nothing to export.")
+        raise LayerError(key="export_empty")
     if gdf.crs is None:
-        msg = ("The layer has no coordinate reference system, so it cannot be exported; "
-               "set it first (e.g. gdf.set_crs('EPSG:4326')).")
-        raise LayerError(msg)
+        raise LayerError(key="export_no_crs")
     if gdf.columns.duplicated().any():
         dup = sorted({str(c) for c in gdf.columns[gdf.columns.duplicated()]})
-        msg = f"Column names repeat ({', '.join(dup)}); rename them before exporting."
-        raise LayerError(msg)
+        raise LayerError(key="export_duplicate_columns", params={"columns": short_list(dup)})
 
 
 def _free_name(base: str, columns: Iterable[str]) -> str:

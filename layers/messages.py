@@ -8,11 +8,19 @@ command line's text only, so no page ever tells a planner to type an option.
 
 Parameters are formatted into the text with :meth:`str.format`. A parameter that is itself
 a :class:`Note` (or a list of them) is put in the same language first.
+
+The messages about encodings, exercise records, exports and the store live in
+:mod:`layers.messages_io` and are merged here: one catalogue, one lookup. Texts name files
+by their base name and quote file content only as a short excerpt (:func:`clip`,
+:func:`excerpt`), never a server path; a command-line hint may add the path the user typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from layers import messages_io
 
 LANGS: tuple[str, ...] = ("vi", "en")
 
@@ -414,6 +422,12 @@ HINTS: dict[str, str] = {
 """Key → English advice for the command line, appended to ``str(error)`` only (formatted with
 the message's parameters)."""
 
+DUPLICATE_KEYS: list[str] = sorted((MESSAGES.keys() & messages_io.MESSAGES.keys())
+                                   | (HINTS.keys() & messages_io.HINTS.keys()))
+"""Keys defined both here and in :mod:`layers.messages_io` (a test keeps it empty)."""
+MESSAGES.update(messages_io.MESSAGES)
+HINTS.update(messages_io.HINTS)
+
 
 def format_message(template: str, params: dict, lang: str) -> str:
     """Format ``template``; ``lang`` ``"cli"`` is English with the hints of nested notes."""
@@ -518,3 +532,47 @@ def level_note(level: str | None) -> Note:
     """Return the name of a canonical level (``"commune"`` → xã / commune)."""
     return Note.of(f"level_{level}" if level in ("province", "district", "commune")
                    else "level_none")
+
+
+def clip(value: object, width: int = 40) -> str:
+    """Return ``str(value)`` cut to ``width`` characters (ending in "…"), to quote file content."""
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def excerpt(text: str, at: int = 0, width: int = 30) -> str:
+    """Return a short quoted, escaped excerpt of ``text`` around position ``at``.
+
+    Examples
+    --------
+    >>> excerpt("Lạng Sơn 中", 9)
+    "'Lạng Sơn 中'"
+    >>> excerpt("x" * 50 + "中", 50, width=6)
+    "…'xxxxx中'"
+    """
+    start = max(0, min(at - width // 2, len(text) - width))
+    part = text[start:start + width]
+    return ("…" if start else "") + repr(part) + ("…" if start + width < len(text) else "")
+
+
+def short_list(values: Iterable[object], limit: int = 8) -> str | Note:
+    """Return the first ``limit`` values, clipped and joined, with how many more there are."""
+    items = [clip(v) for v in values]
+    shown = ", ".join(items[:limit])
+    if len(items) <= limit:
+        return shown
+    return Note.of("list_more", items=shown, count=len(items) - limit)
+
+
+def more_items(count: int, shown: int) -> Note | str:
+    """Return " … and N more" when ``count`` items were found but ``shown`` listed, else ""."""
+    return Note.of("more_items", count=count - shown) if count > shown else ""
+
+
+def os_reason(err: OSError) -> Note:
+    """Return why a file could not be read, without its path (``err.strerror`` in English)."""
+    for kind, key in ((FileNotFoundError, "os_not_found"), (PermissionError, "os_permission"),
+                      (IsADirectoryError, "os_is_dir")):
+        if isinstance(err, kind):
+            return Note.of(key)
+    return Note.of("os_other", detail=err.strerror or type(err).__name__)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, check_geometry_types, get_kind
-from layers.messages import Note
+from layers.messages import Note, clip, short_list
 
 STORAGE_CRS = "EPSG:4326"
 """CRS of every stored layer."""
@@ -119,34 +119,31 @@ def _prepare_all(layers: Sequence[NewLayer]) -> list[_Prepared]:
 def _records_table(table: str) -> str:
     """Return ``kvpt_rec_<table>`` or raise LayerError for a bad short name."""
     if not isinstance(table, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", table):
-        msg = (f"Records table name {table!r} is not allowed: use lower-case ASCII letters, "
-               "digits and '_', starting with a letter (e.g. 'exercises').")
-        raise LayerError(msg)
+        raise LayerError(key="records_table_name", params={
+            "table": clip(table) if isinstance(table, str) else table})
     return f"{RECORDS_PREFIX}{table}"
 
 
 def _check_records(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``frame`` ready to write as a records table, or raise LayerError."""
     if isinstance(frame, gpd.GeoDataFrame) or not isinstance(frame, pd.DataFrame):
-        msg = (f"The {table} records must be a plain DataFrame without geometry, not "
-               f"{type(frame).__name__}; store geometry as a layer (add_layers) instead.")
-        raise LayerError(msg)
+        raise LayerError(key="records_not_frame", params={"table": table,
+                                                          "type": type(frame).__name__})
     if len(frame.columns) == 0:
-        raise LayerError(f"The {table} records have no columns; nothing to store.")
+        raise LayerError(key="records_no_columns", params={"table": table})
     out = frame.reset_index(drop=True)
     out.columns = [str(c) for c in out.columns]
-    problems = [f"column {c!r} holds geometries" for c in out.columns
+    problems = [Note.of("rec_col_geometry", column=c) for c in out.columns
                 if isinstance(out[c].dtype, gpd.array.GeometryDtype)]
-    problems += [f"column {c!r} would become the GeoPackage row id; rename it"
-                 for c in out.columns if c.lower() == "fid"]
+    problems += [Note.of("rec_col_fid", column=c) for c in out.columns if c.lower() == "fid"]
     lower: dict[str, list[str]] = {}
     for c in out.columns:
         lower.setdefault(c.lower(), []).append(c)
-    problems += [f"columns {' / '.join(v)} differ only by case; rename one"
+    problems += [Note.of("rec_col_case", columns=" / ".join(v))
                  for v in lower.values() if len(v) > 1]
     if problems:
-        msg = f"The {table} records cannot be stored: {'; '.join(problems)}."
-        raise LayerError(msg)
+        raise LayerError(key="records_unstorable", params={"table": table,
+                                                           "problems": problems})
     return out
 
 
@@ -158,19 +155,15 @@ def _prepare(layer: NewLayer) -> _Prepared:
     kind = get_kind(layer.kind)
     gdf = layer.gdf
     if not isinstance(gdf, gpd.GeoDataFrame) or not _has_geometry(gdf):
-        raise LayerError("The data has no geometry column; it must be a GeoDataFrame.")
+        raise LayerError(key="layer_no_geometry_column")
     if len(gdf) == 0:
-        raise LayerError("The layer has no features; an empty layer cannot be stored.")
+        raise LayerError(key="layer_empty")
     if gdf.crs is None:
-        msg = ("The layer has no coordinate reference system; name it first "
-               "(e.g. gdf.set_crs('EPSG:3405') for VN-2000 / UTM 48N).")
-        raise LayerError(msg)
+        raise LayerError(key="layer_no_crs")
     if not base_geometry_types(gdf.geometry):
-        raise LayerError("Every geometry of the layer is missing or empty.")
+        raise LayerError(key="layer_all_empty")
     if (gdf.geom_type == "GeometryCollection").any():
-        msg = ("The layer holds GeometryCollection geometries; explode them into single "
-               "types first (gdf.explode(index_parts=False)).")
-        raise LayerError(msg)
+        raise LayerError(key="layer_collections")
     check_geometry_types(gdf.geometry, kind)
     gdf = _normalise_columns(gdf)
     source_crs = layer.source_crs or gdf.crs.to_string()
@@ -191,13 +184,10 @@ def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     others = [c for c in gdf.columns if c != geom and isinstance(gdf[c].dtype, gpd.array
                                                                   .GeometryDtype)]
     if others:
-        msg = (f"The layer has more than one geometry column ({', '.join(map(str, others))}); "
-               "a GeoPackage table holds one. Drop them or convert them to WKT text.")
-        raise LayerError(msg)
+        raise LayerError(key="layer_geometry_columns",
+                         params={"columns": short_list(map(str, others))})
     if geom != "geometry" and "geometry" in gdf.columns:
-        msg = (f"The geometry is in column {geom!r} but another column is named 'geometry'; "
-               "rename that column first.")
-        raise LayerError(msg)
+        raise LayerError(key="layer_geometry_name", params={"column": geom})
     out = gdf.rename_geometry("geometry") if geom != "geometry" else gdf.copy()
     out.columns = [str(c) for c in out.columns]
     out = out.rename(columns={c: "src_fid" for c in out.columns if str(c).lower() == "fid"})
@@ -207,9 +197,7 @@ def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     clashes = [v for v in lower.values() if len(v) > 1]
     if clashes:
         shown = "; ".join(" / ".join(v) for v in clashes)
-        msg = (f"Column names differ only by case ({shown}); GeoPackage ignores case. "
-               "Rename or drop one of each.")
-        raise LayerError(msg)
+        raise LayerError(key="layer_case_clash", params={"columns": shown})
     return out
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 from layers.encoding import decode, resolve
 from layers.errors import LayerError
 from layers.kinds import normalize_name
+from layers.messages import Note, clip, more_items, os_reason, short_list
 from layers.store import ProjectStore
 
 EXERCISE_TABLE = "exercises"
@@ -124,7 +125,7 @@ def check_exercises(
     frame: pd.DataFrame,
     communes: pd.DataFrame,
     *,
-    row_word: str = "row",
+    source: str | None = None,
     first_row: int = 1,
 ) -> pd.DataFrame:
     """Check exercise records against the communes and return them cleaned.
@@ -137,9 +138,9 @@ def check_exercises(
     communes : DataFrame
         The communes records may name: ``code``, ``name`` and ``parent_code`` (the
         district code), e.g. :func:`planning.exercises.communes`.
-    row_word, first_row : str, int
-        How bad rows are named: ``"row 1"`` for a table (the default) or
-        ``"line 2"`` for a CSV whose header is line 1.
+    source, first_row : str or None, int
+        How bad rows are named: ``"row 1"`` for a table (the default, no ``source``) or
+        ``"<source> line 2"`` for a CSV file whose header is line 1.
 
     Returns
     -------
@@ -158,16 +159,17 @@ def check_exercises(
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        msg = (f"The exercise records lack column(s) {', '.join(missing)}. Required: "
-               f"{', '.join(REQUIRED_COLUMNS)}; optional: commune_name, district_code, "
-               f"result, note. Columns present: {', '.join(map(str, frame.columns)) or 'none'}.")
-        raise LayerError(msg)
+        raise LayerError(key="records_columns", params={
+            "missing": ", ".join(missing),
+            "columns": short_list(frame.columns) or Note.of("none")})
     rows = frame.reset_index(drop=True)
-    labels = [f"{row_word} {i + first_row}" for i in range(len(rows))]
+    labels = [Note.of("row_label", number=i + first_row) if source is None
+              else Note.of("line_label", file=source, number=i + first_row)
+              for i in range(len(rows))]
     text = {c: _text(rows[c]) if c in rows.columns else pd.Series("", index=rows.index)
             for c in EXERCISE_COLUMNS if c != "year"}
     known = _commune_lookup(communes)
-    problems: list[str] = []
+    problems: list[Note] = []
     problems += _code_problems(text["commune_code"], labels, known)
     years, year_problems = _years(rows["year"], labels)
     problems += year_problems
@@ -177,11 +179,9 @@ def check_exercises(
     if not problems:
         problems += _duplicates(text["commune_code"], years, types, labels)
     if problems:
-        shown = problems[:_SHOW]
-        more = f" … and {len(problems) - _SHOW} more" if len(problems) > _SHOW else ""
-        msg = (f"{len(problems)} problem(s) in the exercise records; nothing was saved: "
-               f"{'; '.join(shown)}{more}.")
-        raise LayerError(msg)
+        raise LayerError(key="records_problems", params={
+            "count": len(problems), "problems": problems[:_SHOW],
+            "more": more_items(len(problems), _SHOW)})
     codes = text["commune_code"]
     out = pd.DataFrame({
         "commune_code": codes,
@@ -239,17 +239,15 @@ def parse_exercise_csv(
                     samples=samples)
     text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
     if not text.strip():
-        msg = f"{source} is empty. Export the table again with a header row and data rows."
-        raise LayerError(msg)
+        raise LayerError(key="csv_empty", params={"file": source})
     try:
         table = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
                             keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = (f"{source} is not a readable CSV table ({exc}). Save it as CSV with one header "
-               "row and the same number of columns on every line.")
-        raise LayerError(msg) from exc
+        raise LayerError(key="csv_unreadable", params={
+            "file": source, "detail": clip(exc, 120)}) from exc
     table, ignored = _rename_columns(table, source)
-    records = check_exercises(table, communes, row_word=f"{source} line", first_row=2)
+    records = check_exercises(table, communes, source=source, first_row=2)
     return ExerciseCsv(records, guess.encoding, dict(guess.scores), ignored)
 
 
@@ -325,8 +323,8 @@ def import_exercises(
         try:
             data = path.read_bytes()
         except OSError as err:
-            msg = f"Cannot read {path}: {err.strerror or err}. Check the path."
-            raise LayerError(msg) from None
+            raise LayerError(key="file_unreadable", params={
+                "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
         name = source or path.name
     parsed = parse_exercise_csv(data, communes, encoding=encoding, source=name)
     if replace:
@@ -335,11 +333,9 @@ def import_exercises(
     existing = read_exercises(store)
     clashes = _already_stored(parsed.records, existing)
     if clashes:
-        more = f" … and {len(clashes) - _SHOW} more" if len(clashes) > _SHOW else ""
-        msg = (f"{name}: {len(clashes)} record(s) are already in the project; nothing was "
-               f"imported: {'; '.join(clashes[:_SHOW])}{more}. Remove them from the file, or "
-               "replace all stored records with the file (import in replace mode).")
-        raise LayerError(msg)
+        raise LayerError(key="records_already_stored", params={
+            "file": name, "count": len(clashes), "clashes": "; ".join(clashes[:_SHOW]),
+            "more": more_items(len(clashes), _SHOW)})
     combined = pd.concat([existing, parsed.records], ignore_index=True)
     combined = combined.sort_values(["year", "district_code", "commune_code", "type"],
                                     kind="stable")
@@ -360,9 +356,7 @@ def type_label(key: str, lang: str = "vi") -> str:
 
 def _commune_lookup(communes: pd.DataFrame) -> dict[str, dict[str, str]]:
     if "code" not in communes.columns:
-        msg = ("The commune table has no 'code' column; pass the communes of "
-               "planning.exercises.communes().")
-        raise LayerError(msg)
+        raise LayerError(key="commune_table_no_code")
     codes = _text(communes["code"])
     names = _text(communes["name"]) if "name" in communes.columns else codes
     parents = (_text(communes["parent_code"]) if "parent_code" in communes.columns
@@ -371,32 +365,33 @@ def _commune_lookup(communes: pd.DataFrame) -> dict[str, dict[str, str]]:
             "parent": dict(zip(codes, parents, strict=True))}
 
 
-def _code_problems(codes: pd.Series, labels: list[str],
-                   known: dict[str, dict[str, str]]) -> list[str]:
+def _code_problems(codes: pd.Series, labels: list[Note],
+                   known: dict[str, dict[str, str]]) -> list[Note]:
     problems = []
     example = next(iter(known["name"].items()), None)
-    hint = (f" (codes of the commune layer, e.g. {example[0]} for {example[1]})"
-            if example else "")
+    hint = Note.of("rec_code_hint", code=example[0], name=example[1]) if example else ""
     for label, code in zip(labels, codes, strict=True):
         if not code:
-            problems.append(f"{label}: commune_code is empty")
+            problems.append(Note.of("rec_code_empty", label=label))
         elif code not in known["name"]:
-            problems.append(f"{label}: unknown commune code {code!r}{hint}")
+            problems.append(Note.of("rec_code_unknown", label=label, code=clip(code),
+                                    hint=hint))
     return problems
 
 
-def _years(values: pd.Series, labels: list[str]) -> tuple[pd.Series, list[str]]:
+def _years(values: pd.Series, labels: list[Note]) -> tuple[pd.Series, list[Note]]:
     this_year = date.today().year
     numbers = pd.to_numeric(_text(values), errors="coerce")
     problems = []
     for label, raw, year in zip(labels, values, numbers, strict=True):
         if pd.isna(year) or year != round(year) or not FIRST_YEAR <= year <= this_year:
-            problems.append(f"{label}: year {raw!r} is not a year from {FIRST_YEAR} to "
-                            f"{this_year}")
+            problems.append(Note.of("rec_bad_year", label=label, first=FIRST_YEAR,
+                                    last=this_year,
+                                    value=clip(raw) if isinstance(raw, str) else raw))
     return numbers.fillna(0).round().astype("int64"), problems
 
 
-def _types(values: pd.Series, labels: list[str]) -> tuple[pd.Series, list[str]]:
+def _types(values: pd.Series, labels: list[Note]) -> tuple[pd.Series, list[Note]]:
     lookup: dict[str, str] = {}
     for key, (vi, en) in EXERCISE_TYPES.items():
         short_vi = vi.removeprefix("Diễn tập ")
@@ -408,32 +403,32 @@ def _types(values: pd.Series, labels: list[str]) -> tuple[pd.Series, list[str]]:
         key = lookup.get(normalize_name(value)) if value else None
         if key is None:
             options = ", ".join(EXERCISE_TYPES)
-            what = "is empty" if not value else f"{value!r} is not a known type"
-            problems.append(f"{label}: type {what} (use one of {options}, or their "
-                            "Vietnamese or English labels)")
+            problems.append(Note.of("rec_type_unknown", label=label, value=clip(value),
+                                    options=options) if value
+                            else Note.of("rec_type_empty", label=label, options=options))
         out.append(key or "")
     return pd.Series(out, index=values.index, dtype="str"), problems
 
 
-def _district_problems(codes: pd.Series, districts: pd.Series, labels: list[str],
-                       known: dict[str, dict[str, str]]) -> list[str]:
+def _district_problems(codes: pd.Series, districts: pd.Series, labels: list[Note],
+                       known: dict[str, dict[str, str]]) -> list[Note]:
     problems = []
     for label, code, district in zip(labels, codes, districts, strict=True):
         parent = known["parent"].get(code, "")
         if district and parent and district != parent:
-            problems.append(f"{label}: commune {code} belongs to district {parent}, not "
-                            f"{district!r} (leave district_code empty to fill it)")
+            problems.append(Note.of("rec_wrong_district", label=label, code=code,
+                                    parent=parent, district=clip(district)))
     return problems
 
 
 def _duplicates(codes: pd.Series, years: pd.Series, types: pd.Series,
-                labels: list[str]) -> list[str]:
-    first: dict[tuple[str, int, str], str] = {}
+                labels: list[Note]) -> list[Note]:
+    first: dict[tuple[str, int, str], Note] = {}
     problems = []
     for label, key in zip(labels, zip(codes, years, types, strict=True), strict=True):
         if key in first:
-            problems.append(f"{label}: the same commune, year and type as {first[key]} "
-                            f"({key[0]}, {key[1]}, {key[2]})")
+            problems.append(Note.of("rec_duplicate", label=label, first=first[key],
+                                    code=key[0], year=key[1], type=key[2]))
         first.setdefault(key, label)
     return problems
 
@@ -462,8 +457,7 @@ def _rename_columns(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, lis
                 break
     ignored = [str(c) for c in table.columns if c not in rename]
     if len(set(rename.values())) != len(rename):
-        msg = f"{source}: two columns map to the same exercise column; rename one of them."
-        raise LayerError(msg)
+        raise LayerError(key="csv_columns_clash", params={"file": source})
     return table.rename(columns=rename)[list(rename.values())], ignored
 
 

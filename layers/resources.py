@@ -43,8 +43,8 @@ def resource_dir(name: str) -> Path:
         If ``name`` is unknown, or the folder is neither installed nor in a checkout.
     """
     if name not in PACKAGES:
-        msg = f"No bundled resource folder {name!r}. Use one of: {', '.join(PACKAGES)}."
-        raise LayerError(msg)
+        raise LayerError(key="no_resource_folder", params={"name": name,
+                                                           "names": ", ".join(PACKAGES)})
     try:
         root = resources.files(PACKAGES[name])
     except ModuleNotFoundError:
@@ -54,7 +54,5 @@ def resource_dir(name: str) -> Path:
     checkout = _CHECKOUT / name
     if checkout.is_dir():
         return checkout
-    msg = (f"The bundled {name}/ folder is missing: package {PACKAGES[name]!r} is not "
-           f"installed and {checkout} does not exist. Reinstall KVPT Planner "
-           "(pip install kvpt-planner, or pip install -e . in a checkout).")
-    raise LayerError(msg)
+    raise LayerError(key="resource_folder_missing", params={
+        "name": name, "package": PACKAGES[name], "path": str(checkout)})

@@ -44,13 +44,12 @@ def write_table(frame: pd.DataFrame, out: str | Path, *, layer: str = "result") 
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in TABLE_FORMATS:
-        msg = (f"Cannot write a result to {out.name!r}: use one of "
-               f"{', '.join(TABLE_FORMATS)}, e.g. {out.with_suffix('.csv').name}.")
-        raise LayerError(msg)
+        raise LayerError(key="table_bad_format", params={
+            "file": out.name, "formats": ", ".join(TABLE_FORMATS),
+            "example": out.with_suffix(".csv").name})
     if suffix == ".gpkg" and not (isinstance(frame, gpd.GeoDataFrame) and frame.crs):
-        msg = (f"This result has no geometry, so it cannot go to {out.name!r}; "
-               f"write it as CSV instead: {out.with_suffix('.csv').name}.")
-        raise LayerError(msg)
+        raise LayerError(key="table_no_geometry", params={
+            "file": out.name, "example": out.with_suffix(".csv").name})
     tmp = out.with_name(f".{out.stem}.part{out.suffix}")
     try:
         if suffix == ".csv":

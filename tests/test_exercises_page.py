@@ -106,7 +106,7 @@ def test_data_editor_save_and_bad_edit(demo_project: Path,
                                        "deleted_rows": []}
     at.button(key="ex_save").click().run()
     assert not at.exception
-    assert "row 3: year" in at.error[0].value
+    assert "hàng 3: năm 1800" in at.error[0].value  # issue #8: in the page's language
     assert sha256(demo_project) == before
 
 
@@ -117,7 +117,7 @@ def test_csv_upload(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     at.file_uploader(key="ex_upload").set_value(("bad.csv", bad, "text/csv")).run()
     at.button(key="ex_import").click().run()
     assert not at.exception
-    assert "bad.csv line 2: unknown commune code '123'" in at.error[0].value
+    assert "bad.csv dòng 2: không có xã nào mang mã '123'" in at.error[0].value
     assert sha256(demo_project) == before
     at.file_uploader(key="ex_upload").set_value(("ok.csv", FIXTURE.read_bytes(),
                                                  "text/csv")).run()

@@ -17,6 +17,7 @@ from geo import settings
 from geo.errors import AnalysisInputError
 from layers.errors import LayerError
 from layers.store import LayerRecord, ProjectStore
+from planning.messages import analysis_text
 from planning.project import Project
 from ui.i18n import lang, t
 
@@ -143,9 +144,16 @@ def cached(proj: Project, analysis: Callable[..., Any], *args: object, **kwargs:
 
 
 def error_text(err: Exception) -> str:
-    """Return the text of an expected error in the interface language."""
+    """Return the text of an expected error in the interface language.
+
+    A :class:`~layers.errors.LayerError` (a planning error included) and a
+    :class:`~geo.errors.AnalysisInputError` come from their catalogues; any other error
+    is shown as its text.
+    """
     if isinstance(err, LayerError):
         return err.text(lang())
+    if isinstance(err, AnalysisInputError):
+        return analysis_text(err, lang())
     return str(err)
 
 

@@ -34,7 +34,8 @@ Every change (:meth:`ProjectStore.add_layers`, :meth:`ProjectStore.restore`,
 all-or-nothing: it is made on a copy of the file
 in the same folder, the copy is checked, and only then moved over the store with
 :func:`os.replace`. If anything fails, including an interrupt, the store file
-is byte-for-byte unchanged and the copy is removed. Reading never writes.
+is byte-for-byte unchanged and the copy is removed. Reading never writes. Each change also
+keeps one GeoPackage view per current layer, named after it (:mod:`layers.store_views`).
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
+from layers import store_views
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, get_kind
+from layers.messages import clip
 from layers.messages import text as message_text
 from layers.prepare import (  # noqa: F401 - NewLayer and slugify are public here too
     _RESERVED_PREFIXES,
@@ -519,6 +522,17 @@ class ProjectStore:
             with contextlib.closing(sqlite3.connect(tmp)) as con, con:
                 con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE name = ?", (clean,))
 
+    def layer_views(self) -> dict[str, str]:
+        """Return ``{layer name: view name}``: the GeoPackage view showing each current layer.
+
+        Every change keeps the views (:mod:`layers.store_views`); a store written before
+        them gets them here, in a change of its own (all or nothing).
+        """
+        if store_views.views_stale(self.path, _registry(self.path)):
+            with self._transaction():
+                pass
+        return store_views.view_names(self.path, _registry(self.path))
+
     def read_records(self, table: str) -> pd.DataFrame:
         """Read a table of plain records (no geometry) written by :meth:`write_records`.
 
@@ -577,9 +591,8 @@ class ProjectStore:
                                                        "DESCRIPTION": f"KVPT records: {table}"})
             except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
                     ValueError) as e:
-                msg = (f"The {table} records could not be written ({e}); nothing was saved. "
-                       "Give each column one value type (text or numbers).")
-                raise LayerError(msg) from e
+                raise LayerError(key="records_write_failed", params={
+                    "table": table, "detail": _detail(e, tmp)}) from e
             with contextlib.closing(_connect_ro(tmp)) as con:
                 count = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
             if count != len(frame):
@@ -603,12 +616,11 @@ class ProjectStore:
             shutil.copy2(self.path, tmp)
             _migrate(tmp)
             yield tmp
+            store_views.sync_views(tmp, _registry(tmp))  # the layer views follow every change
             _verify(tmp)
             _fsync(tmp)
             if _signature(self.path) != before:
-                msg = (f"The project store {self.path} was changed by someone else while "
-                       "this change was being made; nothing was saved. Try again.")
-                raise LayerError(msg)
+                raise LayerError(key="store_changed", params={"file": self.path.name})
             os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
         finally:
@@ -630,17 +642,14 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
 def _check_store(path: Path) -> None:
     """Raise LayerError unless ``path`` is a KVPT store this code can read."""
     if not path.exists():
-        msg = f"No project store at {path}. Create it with `kvpt init {path}`."
-        raise LayerError(msg)
+        raise LayerError(key="store_missing", params={"file": path.name, "path": str(path)})
     if not path.is_file():
-        msg = f"{path} is a folder, not a project store file (*.gpkg)."
-        raise LayerError(msg)
+        raise LayerError(key="store_is_folder", params={"file": path.name})
     with path.open("rb") as f:
         magic = f.read(len(_SQLITE_MAGIC))
-    not_gpkg = (f"{path} is not a GeoPackage, so it is not a KVPT project store. Create a "
-                f"store with `kvpt init NEW.gpkg` and import the file into it.")
+    not_gpkg = LayerError(key="store_not_gpkg", params={"file": path.name})
     if magic != _SQLITE_MAGIC:
-        raise LayerError(not_gpkg)
+        raise not_gpkg
     try:
         with contextlib.closing(_connect_ro(path)) as con:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
@@ -652,23 +661,20 @@ def _check_store(path: Path) -> None:
                                   "WHERE key = 'schema_version'").fetchone()
                 version = row[0] if row else None
     except sqlite3.DatabaseError as e:
-        msg = f"{path} cannot be read as a GeoPackage ({e}); it may be damaged."
-        raise LayerError(msg) from e
+        raise LayerError(key="store_damaged", params={"file": path.name,
+                                                      "detail": _detail(e, path)}) from e
     if app_id != _GPKG_APPLICATION_ID or "gpkg_contents" not in tables:
-        raise LayerError(not_gpkg)
+        raise not_gpkg
     if REGISTRY_TABLE not in tables or version is None:
-        msg = (f"{path} is a GeoPackage but not a KVPT project store (it has no "
-               f"{REGISTRY_TABLE} registry). Create a store with `kvpt init NEW.gpkg` and "
-               "import this file's layers into it.")
-        raise LayerError(msg)
+        raise LayerError(key="store_plain_gpkg", params={"file": path.name,
+                                                         "registry": REGISTRY_TABLE})
     try:
         version_num = int(version)
     except ValueError:
         version_num = -1
     if not 1 <= version_num <= SCHEMA_VERSION:
-        msg = (f"{path} has store schema version {version!r}, but this KVPT Planner reads "
-               f"versions 1 to {SCHEMA_VERSION}. Update KVPT Planner to open it.")
-        raise LayerError(msg)
+        raise LayerError(key="store_newer", params={"file": path.name, "version": version,
+                                                    "latest": SCHEMA_VERSION})
 
 
 def _registry(path: Path) -> list[LayerRecord]:
@@ -762,9 +768,8 @@ def _store_layers(path: Path, layers: Sequence[_Prepared]) -> list[LayerRecord]:
                          description=layer.kind)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
                 ValueError) as e:
-            msg = (f"Layer {layer.name!r} could not be written ({e}); nothing was imported. "
-                   "Check its columns (one value type per column).")
-            raise LayerError(msg) from e
+            raise LayerError(key="layer_write_failed", params={
+                "name": layer.name, "detail": _detail(e, path)}) from e
         records.append(LayerRecord(layer.name, layer.kind, version, table, layer.source_file,
                                    layer.checksum, layer.source_crs, layer.encoding,
                                    len(layer.gdf), now, layer.note, True))
@@ -902,20 +907,21 @@ def _verify(path: Path) -> None:
 
 def _check_new_store_path(path: Path) -> None:
     if path.suffix.lower() != ".gpkg":
-        msg = f"A project store is a GeoPackage: give a path ending in .gpkg, not {path.name!r}."
-        raise LayerError(msg)
+        raise LayerError(key="store_bad_suffix", params={"file": path.name})
     if path.exists():
         try:
             _check_store(path)
         except LayerError:
-            msg = (f"{path} already exists. Choose a new file name for the project store "
-                   "or remove that file first.")
-            raise LayerError(msg) from None
-        msg = f"{path} is already a KVPT project store; open it instead of creating it again."
-        raise LayerError(msg)
+            raise LayerError(key="store_exists", params={"file": path.name}) from None
+        raise LayerError(key="store_already", params={"file": path.name})
     if not path.parent.is_dir():
-        msg = f"The folder {path.parent} does not exist; create it first."
-        raise LayerError(msg)
+        raise LayerError(key="no_folder", params={"folder": path.parent.name,
+                                                  "path": str(path.parent)})
+
+
+def _detail(err: Exception, path: Path) -> str:
+    """Return a library's error text, short, naming ``path`` by its base name only."""
+    return clip(str(err).replace(str(path), path.name), 200)
 
 
 def _new_table_name(name: str, version: int, taken: set[str]) -> str:

@@ -13,8 +13,8 @@ import sys
 
 from cli.common import app
 
-GROUPS: tuple[str, ...] = ("store", "appraisal", "posture", "network", "relocation",
-                           "exercises")
+GROUPS: tuple[str, ...] = ("store", "qgis", "appraisal", "posture", "network", "relocation",
+                           "exercises", "prints")
 """Modules of commands, in the order ``kvpt --help`` lists them."""
 
 for _group in GROUPS:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from geo import network, relocation, settings
+from geo.errors import AnalysisInputError
 from planning import inputs
 from planning.errors import PlanningError
 from planning.params import parse_cuts
@@ -193,13 +194,28 @@ def _plan(project: Project, data: dict, options: dict, cut: tuple[str, ...],
         plan, solved_with = _PLANS[key]
         if plan.optimal or solved_with >= limit:
             return plan
-    plan = relocation.relocate(data["enterprises"], data["sites"], data["border"],
-                               data["graph"], data["hazards"], cut=cut, time_limit_s=limit,
-                               **options)
+    try:
+        plan = _solve(data, options, cut, limit)
+    except AnalysisInputError as err:  # no plan at all within a caller's short limit
+        full = settings.relocation_time_limit_s
+        if limit >= full or not _timed_out(err):
+            raise
+        plan, limit = _solve(data, options, cut, full), full
     _PLANS[key] = (plan, limit)
     while len(_PLANS) > PLAN_CACHE_SIZE:
         _PLANS.popitem(last=False)
     return plan
+
+
+def _solve(data: dict, options: dict, cut: tuple[str, ...], limit: float
+           ) -> relocation.RelocationPlan:
+    return relocation.relocate(data["enterprises"], data["sites"], data["border"],
+                               data["graph"], data["hazards"], cut=cut, time_limit_s=limit,
+                               **options)
+
+
+def _timed_out(err: AnalysisInputError) -> bool:
+    return any(getattr(p, "key", None) == "solver_time_limit" for p in err.problems)
 
 
 def _settings_key() -> tuple:

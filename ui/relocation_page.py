@@ -32,10 +32,10 @@ REASON_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 CLICK_M = 500.0  # a click on the map picks the road segment within this distance (metres)
+# Solver seconds (per stage) for the first plan B after a cut: the page shows the best plan
+# found by then, with how far from the best it can be, then solves to the proven optimum.
+# (Comments, not a docstring: Streamlit's magic would draw a bare string on the page.)
 PLAN_B_FIRST_S = 0.5
-"""Solver seconds (per stage) for the first plan B after a cut: the page shows the best
-plan found by then with how far from the best it can be, then solves to the proven
-optimum and shows that."""
 
 _CUT_KEY = "reloc_cut"
 _PENDING_KEY = "reloc_pending_cut"
@@ -174,8 +174,10 @@ def _summary(result: Result, *, refining: bool = False) -> None:
                        f"{plan_b.total_travel_min:,.0f}",
                        delta=f"{plan_b.total_travel_min - plan_a.total_travel_min:+,.0f}",
                        delta_color="inverse")
+        slot = st.empty()  # always there, so the quick and the optimal run draw alike
         if not plan_b.optimal:
-            _near_optimal(plan_b.gap, refining)
+            with slot:
+                _near_optimal(plan_b.gap, refining)
 
 
 def _near_optimal(gap: float, refining: bool) -> None:

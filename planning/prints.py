@@ -1,0 +1,380 @@
+"""Inputs of a printed map sheet: the layers, the area shown and the project's print settings.
+
+Every front end (``kvpt print``, the Map page's print panel, later the atlas and the
+briefings) asks here which layers to draw, which area an ``--extent`` names, and the
+issuing unit and classification marking stored in the project. The sheet itself is drawn
+by :mod:`maps.print_layout`.
+
+* **extent**: a district, commune or province of the project (the admin units of
+  :func:`planning.inputs.admin_units`), named with or without its prefix ("Huyện",
+  "Thành phố", "TP", "Xã", …) and diacritics, or by its id ``"<layer>:<row>"``; or
+  ``minx,miny,maxx,maxy`` in degrees (EPSG:4326);
+* **settings**: the project's records table ``settings`` (``key``, ``value``), keys
+  :data:`SETTING_KEYS`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from layers import messages as layers_messages
+from layers.errors import LayerError
+from planning import inputs
+from planning.errors import PlanningError
+from planning.messages import Message
+from planning.project import Project
+
+SETTINGS_TABLE = "settings"
+"""Records table of the project settings (``kvpt_rec_settings``): columns key, value."""
+
+SETTING_KEYS: tuple[str, ...] = ("issuing_unit", "classification")
+"""Print settings a project keeps: the issuing unit and the classification marking."""
+
+LEVEL_ORDER: tuple[str, ...] = ("province", "district", "commune")
+"""When a name fits units of several levels, the larger unit is taken."""
+
+PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("thanh", "pho"), ("thi", "xa"), ("thi", "tran"), ("huyen",), ("quan",), ("xa",),
+    ("phuong",), ("tinh",), ("tp",), ("tx",), ("tt",))
+"""Leading words of unit names (folded) left out when names are compared."""
+
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "tp": ("thanh", "pho"), "tx": ("thi", "xa"), "tt": ("thi", "tran")}
+"""Short prefixes, read as the words they stand for (``"TP Lạng Sơn"``)."""
+
+CLOSE_MATCHES = 5
+"""Close names listed when an extent is unknown."""
+
+PRINT_MESSAGES: dict[str, tuple[str, str]] = {
+    "unknown_extent": (
+        "Không có huyện, xã nào tên {text!r}. Tên gần giống: {close}. Hoặc nhập khung "
+        "tọa độ minx,miny,maxx,maxy (độ, EPSG:4326).",
+        "no district or commune named {text!r}; close matches: {close}. Or give the area as "
+        "minx,miny,maxx,maxy in degrees (EPSG:4326), e.g. 106.2,21.6,106.8,22.1."),
+    "ambiguous_extent": (
+        "Tên {text!r} là của nhiều đơn vị: {units}. Chọn một đơn vị theo mã '<lớp>:<hàng>'.",
+        "{text!r} names several units: {units}; give one as '<layer>:<row>'."),
+    "bad_bounds": (
+        "Khung {text!r} không hợp lệ: cần minx,miny,maxx,maxy bằng độ (EPSG:4326), minx < "
+        "maxx, miny < maxy, kinh độ trong -180…180, vĩ độ trong -90…90.",
+        "--extent {text!r} is not a valid box: give minx,miny,maxx,maxy in degrees "
+        "(EPSG:4326) with minx < maxx, miny < maxy, longitudes in -180..180 and latitudes "
+        "in -90..90, e.g. 106.2,21.6,106.8,22.1."),
+    "no_admin_units": (
+        "Dự án chưa có đơn vị hành chính nên không tìm được {text!r}; nhập khung tọa độ "
+        "minx,miny,maxx,maxy (độ).",
+        "the project has no admin units to look {text!r} up in; give the area as "
+        "minx,miny,maxx,maxy in degrees (EPSG:4326)."),
+    "no_layers_to_print": (
+        "Dự án chưa có lớp nào để in.",
+        "the project has no layer to print: import one with `kvpt import P.gpkg FILE`."),
+}
+"""Key → (Vietnamese, English) of the messages of this module."""
+
+
+class _PrintMessage(Message):
+    """A message of :data:`PRINT_MESSAGES`."""
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``"vi"`` or ``"en"``)."""
+        vi, en = PRINT_MESSAGES[self.key]
+        return layers_messages.format_message(vi if lang == "vi" else en, self.params, lang)
+
+
+class PrintError(PlanningError):
+    """Bad input to a print (an unknown extent, a malformed box…), in either language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.message = _PrintMessage(key, dict(params))
+        LayerError.__init__(self, self.message.text("en"))
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The area a sheet shows.
+
+    Attributes
+    ----------
+    label : str
+        The unit's name, or the box as typed (normalised).
+    bounds : tuple of float
+        ``(minx, miny, maxx, maxy)`` in degrees (EPSG:4326).
+    area : shapely.Geometry, optional
+        The unit's outline (EPSG:4326); ``None`` for a box.
+    unit : str, optional
+        The unit's id ``"<layer>:<row>"``.
+    level : str, optional
+        The unit's level (``province``, ``district`` or ``commune``).
+    """
+
+    label: str
+    bounds: tuple[float, float, float, float]
+    area: shapely.Geometry | None = None
+    unit: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class PrintInputs:
+    """What a sheet of a project needs from the project.
+
+    Attributes
+    ----------
+    layers : list of str
+        Layers to draw, in the project's order.
+    extent : Extent, optional
+        The area shown; ``None``: the whole project.
+    issuing_unit, classification : str, optional
+        From the project settings (the classification as overridden by the caller).
+    """
+
+    layers: list[str]
+    extent: Extent | None
+    issuing_unit: str | None
+    classification: str | None
+
+    def sheet_options(self, subtitle: str | None = None) -> dict[str, Any]:
+        """Return keyword arguments of :class:`maps.print_layout.SheetSpec` from the inputs.
+
+        ``subtitle``: the caller's; by default the extent's label (e.g. the district).
+        """
+        extent = self.extent
+        return {"subtitle": subtitle if subtitle is not None else
+                (extent.label if extent is not None else None),
+                "classification": self.classification, "issuing_unit": self.issuing_unit,
+                "extent": extent.bounds if extent is not None else None,
+                "area": extent.area if extent is not None else None}
+
+
+def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
+                 extent: str | None = None, classification: str | None = None
+                 ) -> PrintInputs:
+    """Return the inputs of a sheet: layers checked, extent found, settings read.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    layers : sequence of str, optional
+        Layers to draw (default: every layer).
+    extent : str, optional
+        A unit's name or id, or ``minx,miny,maxx,maxy`` (see :func:`find_extent`).
+    classification : str, optional
+        Marking instead of the project's (``""``: none).
+
+    Raises
+    ------
+    PlanningError
+        If a layer is not in the project, the project has no layer, or the extent is
+        unknown or malformed.
+    """
+    names = project.names()
+    if not names:
+        raise PrintError("no_layers_to_print")
+    if layers:
+        unknown = [n for n in layers if n not in names]
+        if unknown:
+            raise PlanningError("unknown_layer", name=unknown[0], names=", ".join(names))
+        names = [n for n in names if n in set(layers)]
+    found = None if extent is None or not extent.strip() else find_extent(project, extent)
+    stored = read_settings(project)
+    marking = stored["classification"] if classification is None else classification
+    return PrintInputs(names, found, stored["issuing_unit"] or None,
+                       (marking.strip() or None) if marking else None)
+
+
+def find_extent(project: Project, text: str) -> Extent:
+    """Return the area named by ``text``.
+
+    Parameters
+    ----------
+    project : Project
+        The project whose admin units are looked in.
+    text : str
+        ``minx,miny,maxx,maxy`` in degrees; or a unit's id ``"<layer>:<row>"``; or its
+        name, compared as typed (but for case), then folded (no case, diacritics or
+        punctuation) whole ("TP", "TX", "TT" read as "Thành phố", "Thị xã", "Thị
+        trấn"), then folded without its prefix ("Huyện", "Thành phố", "TP", "Xã",
+        "Phường", "Thị trấn", …).
+        When units of several levels fit, the larger is taken (province, district,
+        commune).
+
+    Raises
+    ------
+    PlanningError
+        If the box is malformed, no unit fits (the message lists close names) or
+        several units of one level fit.
+    """
+    bounds = parse_bounds(text)
+    if bounds is not None:
+        label = ", ".join(f"{v:g}" for v in bounds)
+        return Extent(label, bounds)
+    units = inputs.admin_units(project)
+    if not len(units):
+        raise PrintError("no_admin_units", text=text)
+    if text in units.index:
+        return _unit_extent(units.loc[[text]])
+    names = units["name"].fillna("").astype(str)
+    for fold in (_exact, _canonical, _stripped):
+        key = fold(text)
+        hits = units[(names.map(fold) == key).to_numpy()] if key else units.iloc[:0]
+        if len(hits):
+            return _unit_extent(_one_level(hits, text, units))
+    close = difflib.get_close_matches(_stripped(text), list(dict.fromkeys(
+        names.map(_stripped))), n=CLOSE_MATCHES, cutoff=0.6)
+    shown = [names[names.map(_stripped) == c].iloc[0] for c in close]
+    raise PrintError("unknown_extent", text=text, close=", ".join(shown) or "-")
+
+
+def parse_bounds(text: str) -> tuple[float, float, float, float] | None:
+    """Parse ``minx,miny,maxx,maxy`` (degrees); ``None`` when ``text`` is not four numbers.
+
+    Raises
+    ------
+    PlanningError
+        If it is four numbers but not a box in degrees.
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) != 4:
+        return None
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        return None
+    minx, miny, maxx, maxy = values
+    if not all(math.isfinite(v) for v in values) or not (minx < maxx and miny < maxy) or \
+            not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
+        raise PrintError("bad_bounds", text=text)
+    return minx, miny, maxx, maxy
+
+
+def area_choices(project: Project, levels: Iterable[str] = ("district", "commune")
+                 ) -> dict[str, str]:
+    """Return the units of ``levels`` for a picker: label → what :func:`find_extent` takes.
+
+    Larger units first, then by name (compared without diacritics). A name that several
+    units share is labelled with the unit's parent (``"Xã Chi Lăng – Huyện Tràng Định"``)
+    and looked up by the unit's id.
+    """
+    units = inputs.admin_units(project)
+    parents = dict(zip(units["code"], units["name"], strict=True))
+    out: dict[str, str] = {}
+    for level in levels:
+        part = units[(units["level"] == level) & units["name"].notna()]
+        part = part[part["name"].astype(str).str.strip() != ""]
+        shared = part["name"].duplicated(keep=False)
+        rows = sorted(zip(part.index, part["name"].astype(str), shared, part["parent_code"],
+                          strict=True), key=lambda r: (_canonical(r[1]), r[0]))
+        for ident, name, twin, parent in rows:
+            if not twin:
+                out[name] = name
+            else:
+                out[f"{name} – {parents.get(parent, ident)}"] = ident
+    return out
+
+
+def read_settings(project: Project) -> dict[str, str]:
+    """Return the project's print settings, every key of :data:`SETTING_KEYS` (``""``: unset)."""
+    frame = project.reader.read_records(SETTINGS_TABLE)
+    found = {key: "" for key in SETTING_KEYS}
+    if {"key", "value"} <= set(frame.columns):
+        for key, value in zip(frame["key"], frame["value"], strict=True):
+            if key in found and isinstance(value, str):
+                found[key] = value.strip()
+    return found
+
+
+def save_settings(project: Project, values: dict[str, str | None], *, store: Any = None
+                  ) -> dict[str, str]:
+    """Set print settings (``None``: unchanged, ``""``: unset); return them all.
+
+    Other rows of the settings table are kept. ``store``: where to write (default: the
+    project's reader, a :class:`layers.store.ProjectStore`).
+
+    Raises
+    ------
+    LayerError
+        If a key is not one of :data:`SETTING_KEYS`.
+    """
+    unknown = [k for k in values if k not in SETTING_KEYS]
+    if unknown:
+        msg = f"Unknown setting {unknown[0]!r}: use one of {', '.join(SETTING_KEYS)}."
+        raise LayerError(msg)
+    target = project.reader if store is None else store
+    frame = target.read_records(SETTINGS_TABLE)
+    rows = {} if not {"key", "value"} <= set(frame.columns) else {
+        str(k): "" if pd.isna(v) else str(v) for k, v in zip(frame["key"], frame["value"],
+                                                            strict=True)}
+    rows.update({k: v.strip() for k, v in values.items() if v is not None})
+    target.write_records(SETTINGS_TABLE, pd.DataFrame(
+        {"key": list(rows), "value": list(rows.values())}, dtype=object))
+    return {key: rows.get(key, "") for key in SETTING_KEYS}
+
+
+def _unit_extent(rows: gpd.GeoDataFrame) -> Extent:
+    row = rows.iloc[0]
+    geom = row.geometry
+    minx, miny, maxx, maxy = (float(v) for v in shapely.bounds(geom))
+    return Extent(str(row["name"]), (minx, miny, maxx, maxy), geom, str(rows.index[0]),
+                  str(row["level"]))
+
+
+def _one_level(hits: gpd.GeoDataFrame, text: str, units: gpd.GeoDataFrame
+               ) -> gpd.GeoDataFrame:
+    """Return the hits of the largest level; raise when that level has several.
+
+    The message names each unit with its parent (``units`` by code) and its id.
+    """
+    parents = dict(zip(units["code"], units["name"], strict=True))
+    for level in LEVEL_ORDER:
+        same = hits[hits["level"] == level]
+        if len(same) == 1:
+            return same
+        if len(same) > 1:
+            named = [f"{row['name']}" + (f" – {parents[row['parent_code']]}"
+                                         if row["parent_code"] in parents else "")
+                     + f" ({ident})" for ident, row in same.iterrows()]
+            raise PrintError("ambiguous_extent", text=text, units="; ".join(named))
+    return hits.iloc[[0]]
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.findall(r"[0-9a-z]+", text)
+
+
+def _exact(text: str) -> str:
+    """Return ``text`` as typed, but for case, spacing and Unicode normal form."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+
+
+def _canonical(text: str) -> str:
+    """Return ``text`` without case, diacritics or punctuation, its prefix spelt out.
+
+    ``"Huyện Tràng Định"`` → ``"huyentrangdinh"``; ``"TP. Lạng Sơn"`` →
+    ``"thanhpholangson"``.
+    """
+    words = _words(text)
+    if words and words[0] in ABBREVIATIONS and len(words) > 1:
+        words = [*ABBREVIATIONS[words[0]], *words[1:]]
+    return "".join(words)
+
+
+def _stripped(text: str) -> str:
+    """Return ``text`` folded without its prefix: ``"TP. Lạng Sơn"`` → ``"langson"``."""
+    words = _words(text)
+    for prefix in PREFIXES:
+        if tuple(words[:len(prefix)]) == prefix and len(words) > len(prefix):
+            return "".join(words[len(prefix):])
+    return "".join(words)

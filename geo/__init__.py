@@ -4,9 +4,11 @@ from . import appraisal as appraisal
 from . import assets as assets
 from . import chokepoints as chokepoints
 from . import completeness as completeness
+from . import coordinates as coordinates
 from . import depth as depth
 from . import exercises as exercises
 from . import hazards as hazards
+from . import measure as measure
 from . import nearest as nearest
 from . import network as network
 from . import relocation as relocation

@@ -2,10 +2,12 @@
 
 A default Folium page loads Leaflet, jQuery, Bootstrap and fonts from the
 internet and stays blank on a network without it. :func:`use_local_assets`
-replaces every asset of a map by the copy vendored in ``static/leaflet/``:
-either as links under :data:`STATIC_URL` (served by Streamlit's static file
-serving, for the app) or inlined into the page (for an HTML file that works
-alone from disk or e-mail, see :func:`standalone_html`).
+replaces every asset of a map by the copy vendored in ``static/`` (Leaflet in
+``static/leaflet/``; a plugin's own assets, such as Leaflet.draw in
+``static/leaflet-draw/``, only in maps that hold the plugin): either as links
+under :data:`STATIC_URL` (served by Streamlit's static file serving, for the
+app) or inlined into the page (for an HTML file that works alone from disk or
+e-mail, see :func:`standalone_html`).
 """
 
 from __future__ import annotations
@@ -35,11 +37,16 @@ iframe and gives 404.
 MODES = ("static", "inline")
 """Values of ``mode`` for :func:`use_local_assets`."""
 
-LOCAL_JS: dict[str, str] = {"leaflet": "leaflet/leaflet.js"}
+LOCAL_JS: dict[str, str] = {"leaflet": "leaflet/leaflet.js",
+                            "leaflet_draw_js": "leaflet-draw/leaflet.draw.js"}
 """Vendored scripts by Folium asset name, relative to :data:`STATIC_DIR`."""
 
-LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet/leaflet.css"}
+LOCAL_CSS: dict[str, str] = {"leaflet_css": "leaflet/leaflet.css",
+                             "leaflet_draw_css": "leaflet-draw/leaflet.draw.css"}
 """Vendored stylesheets by Folium asset name, relative to :data:`STATIC_DIR`."""
+
+_CORE_JS, _CORE_CSS = ("leaflet",), ("leaflet_css",)  # what the map itself loads
+_NAMES_ATTR = "_kvpt_local_assets"  # an element's vendored assets, kept across calls
 
 _INLINE_NAME = "kvpt_inline_assets"
 _URL = r"(?:https?:)?//[^\s\"'<>()]+"
@@ -50,15 +57,18 @@ _CSS_URL_RE = re.compile(r"url\(\s*([\"']?)(" + _URL + r")\1\s*\)", re.IGNORECAS
 _IMPORT_RE = re.compile(r"@import\s+([\"'])(" + _URL + r")\1", re.IGNORECASE)
 _LINK_TAGS = {"a", "area"}
 _SOURCE_MAP_RE = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
-_CSS_IMAGE_RE = re.compile(r"url\(\s*([\"']?)(images/[\w.-]+\.png)\1\s*\)")
+_CSS_IMAGE_RE = re.compile(r"url\(\s*([\"']?)(images/[\w.-]+\.(png|svg))\1\s*\)")
+_IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def use_local_assets(m: folium.Map, *, mode: str = "static") -> folium.Map:
     """Make ``m`` load its scripts and stylesheets from the vendored copies.
 
     Folium's default assets (Leaflet, jQuery, Bootstrap, Font Awesome, …) are
-    replaced entirely by vendored Leaflet; the maps of this project use only
-    core Leaflet. Call it after every element has been added to the map.
+    replaced entirely by vendored Leaflet; a plugin element's assets by their
+    vendored copies (:data:`LOCAL_JS`, :data:`LOCAL_CSS`), loaded only when the
+    map holds the plugin. Call it after every element has been added to the map
+    (again after adding more: a second call, in either mode, keeps them).
 
     Parameters
     ----------
@@ -88,21 +98,21 @@ def use_local_assets(m: folium.Map, *, mode: str = "static") -> folium.Map:
     figure = m.get_root()
     elements = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]
     _check_vendored(elements)
+    used_js, used_css = list(_CORE_JS), list(_CORE_CSS)
     for element in elements:
-        for name, _ in [*element.default_js, *element.default_css]:
+        js, css = _asset_names(element, m)
+        for name in {*js, *css, *(n for n, _ in [*element.default_js, *element.default_css])}:
             figure.header._children.pop(name, None)
-        js = [(n, u) for n, u in element.default_js if n in LOCAL_JS]
-        css = [(n, u) for n, u in element.default_css if n in LOCAL_CSS]
-        if element is m:
-            js, css = list(LOCAL_JS.items()), list(LOCAL_CSS.items())
+        used_js += [n for n in js if n not in used_js]
+        used_css += [n for n in css if n not in used_css]
         if mode == "static":
-            element.default_js = [(n, _static_url(LOCAL_JS[n])) for n, _ in js]
-            element.default_css = [(n, _static_url(LOCAL_CSS[n])) for n, _ in css]
+            element.default_js = [(n, _static_url(LOCAL_JS[n])) for n in js]
+            element.default_css = [(n, _static_url(LOCAL_CSS[n])) for n in css]
         else:
             element.default_js, element.default_css = [], []
     figure.header._children.pop(_INLINE_NAME, None)
     if mode == "inline":
-        _add_inline_assets(figure)
+        _add_inline_assets(figure, used_js, used_css)
     return m
 
 
@@ -179,14 +189,26 @@ def _check_vendored(elements: list[JSCSSMixin]) -> None:
         raise ValueError(msg)
 
 
+def _asset_names(element: JSCSSMixin, m: folium.Map) -> tuple[list[str], list[str]]:
+    """Return the vendored scripts and stylesheets ``element`` needs, by asset name."""
+    if element is m:
+        return list(_CORE_JS), list(_CORE_CSS)
+    names = getattr(element, _NAMES_ATTR, None)
+    if names is None:
+        names = ([n for n, _ in element.default_js if n in LOCAL_JS],
+                 [n for n, _ in element.default_css if n in LOCAL_CSS])
+        setattr(element, _NAMES_ATTR, names)
+    return names
+
+
 def _static_url(relative: str) -> str:
     return f"{STATIC_URL}/{relative}"
 
 
-def _add_inline_assets(figure: Figure) -> None:
-    """Put the vendored script and stylesheet text first in the page's header."""
-    parts = [f"<style>\n{_inline_css(path)}\n</style>" for path in LOCAL_CSS.values()]
-    parts += [f"<script>\n{_inline_js(path)}\n</script>" for path in LOCAL_JS.values()]
+def _add_inline_assets(figure: Figure, js: list[str], css: list[str]) -> None:
+    """Put the text of the vendored scripts and stylesheets named first in the header."""
+    parts = [f"<style>\n{_inline_css(LOCAL_CSS[name])}\n</style>" for name in css]
+    parts += [f"<script>\n{_inline_js(LOCAL_JS[name])}\n</script>" for name in js]
     figure.header.add_child(_RawElement("\n".join(parts)), name=_INLINE_NAME, index=0)
 
 
@@ -215,7 +237,7 @@ def _inline_css(relative: str) -> str:
 
     def to_data_uri(match: re.Match[str]) -> str:
         data = base64.b64encode((path.parent / match.group(2)).read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
+        return f"url(data:{_IMAGE_TYPES[match.group(3)]};base64,{data})"
 
     return _CSS_IMAGE_RE.sub(to_data_uri, text).replace("</style", "<\\/style")
 

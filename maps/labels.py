@@ -276,8 +276,10 @@ class Labels(MacroElement):
                 });
                 declutter(drawn);
             }
-            map.on("moveend overlayadd overlayremove", update);
-            map.whenReady(update);
+            map.whenReady(function () {  // a map may load after this script (fitted view)
+                map.on("moveend overlayadd overlayremove", update);
+                update();
+            });
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

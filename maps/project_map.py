@@ -11,17 +11,19 @@ are labelled by zoom (:mod:`maps.labels`). A layer control, a legend, a metric
 scale bar, the data's attribution (no Leaflet flag) and an optional title
 complete the map, which opens fitted to the data (or to ``focus``) and clear of
 the legend and the title.
+
+The page carries the features as drawn, not as stored: outlines simplified below a
+screen pixel and coordinates rounded to about a metre, with only the attributes that
+popups and tooltips show (:mod:`maps.display`). Labels, bounds, areas and levels are
+computed from the stored geometry.
 """
 
 from __future__ import annotations
 
 import colorsys
-import datetime as dt
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -37,6 +39,7 @@ from pyproj import CRS
 from geo import settings as geo_settings
 from layers.errors import LayerError
 from layers.kinds import LINE, POINT, POLYGON, Kind, Style, base_geometry_types, get_kind
+from maps.display import FeatureLayer, display_crs, feature_collection, json_values
 from maps.labels import Labels, LabelSet, admin_level, label_points
 from maps.legend import FICTIONAL_MARK, Legend, LegendEntry
 from maps.offline import use_local_assets
@@ -49,9 +52,6 @@ BASEMAP_GROUP = {"vi": "Nền bản đồ (dữ liệu thật)", "en": "Basemap 
 
 MAX_POPUP_FIELDS = 15
 """At most this many attributes are listed in a feature's popup."""
-
-COORD_DECIMALS = 6
-"""Decimals kept of each coordinate in the page (about 0.1 m)."""
 
 CONTROL_EXPANDED_MAX = 8
 """The layer control starts open up to this many entries, folded above."""
@@ -187,6 +187,7 @@ def build_map(
     base = [_prepare(layer) for layer in basemap]
     metric = _metric_crs([*data, *base])
     _set_levels([*data, *base], metric)
+    display = _display_crs([*data, *base])
     _distinguish(data)
     _distinguish(base)
     main = [p for p in data if p.kind.group != "reference"]
@@ -202,11 +203,11 @@ def build_map(
     if base:
         group = folium.FeatureGroup(name=escape(BASEMAP_GROUP[lang]), show=True)
         for prepared in base:
-            _geojson(prepared, lang=lang, muted=True).add_to(group)
+            _geojson(prepared, lang=lang, muted=True, metric=display).add_to(group)
         group.add_to(m)
     layer_names = {}
     for prepared in data:
-        gj = _geojson(prepared, lang=lang, muted=False)
+        gj = _geojson(prepared, lang=lang, muted=False, metric=display)
         gj.add_to(m)
         layer_names[id(prepared)] = gj.get_name()
     folium.LayerControl(collapsed=len(data) + bool(base) > CONTROL_EXPANDED_MAX).add_to(m)
@@ -219,7 +220,10 @@ def build_map(
         m.get_root().title = escape(title)
         _TitleBox(title).add_to(m)
     if bounds:
-        _FitView(bounds).add_to(m)  # last: measures the legend, the control and the title
+        # the map loads when _FitView sets its view: the layers are then drawn once, at
+        # the fitted view, rather than at a first view and again at the fitted one
+        m.options["center"] = None
+        _FitView(bounds, center, zoom).add_to(m)  # last: measures the controls and title
     return use_local_assets(m, mode=assets)
 
 
@@ -257,7 +261,8 @@ def _prepare(layer: MapLayer) -> _Prepared:
     if gdf.crs != "EPSG:4326":
         gdf = gdf.to_crs("EPSG:4326")
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    shapes = tuple(s for s in (POLYGON, LINE, POINT) if s in base_geometry_types(gdf.geometry))
+    found = base_geometry_types(gdf.geometry)  # once: it looks at every feature
+    shapes = tuple(s for s in (POLYGON, LINE, POINT) if s in found)
     return _Prepared(layer, kind, gdf, shapes, _is_fictional(gdf))
 
 
@@ -272,6 +277,14 @@ def _metric_crs(prepared: Sequence[_Prepared]) -> CRS | str:
         if len(p.gdf):
             return p.gdf.estimate_utm_crs()
     return "EPSG:3405"
+
+
+def _display_crs(prepared: Sequence[_Prepared]) -> str | None:
+    """Return the metric CRS in which outlines are simplified for display (UTM zone)."""
+    box = _bounds(prepared)
+    if box is None:
+        return None
+    return display_crs((box[0][1] + box[1][1]) / 2, (box[0][0] + box[1][0]) / 2)
 
 
 def _set_levels(prepared: Sequence[_Prepared], metric: CRS | str) -> None:
@@ -456,19 +469,27 @@ def _bounds(prepared: Sequence[_Prepared]) -> list[list[float]] | None:
             [float(b[:, 3].max()), float(b[:, 2].max())]]
 
 
-def _geojson(prepared: _Prepared, *, lang: str, muted: bool) -> folium.GeoJson:
-    """Return the styled GeoJson overlay of one layer."""
+def _geojson(prepared: _Prepared, *, lang: str, muted: bool, metric: CRS | str | None
+             ) -> folium.GeoJson:
+    """Return the styled GeoJson overlay of one layer.
+
+    Its features are sent as drawn (:mod:`maps.display`): simplified for display and
+    rounded, not as stored.
+    """
+    polygons_only = prepared.shapes == (POLYGON,)
     fields = _popup_fields(prepared, lang=lang)
     names = [f for f, _ in fields]
     tooltip_field = "name" if "name" in prepared.gdf.columns else None
     keep = names + ([tooltip_field] if tooltip_field and tooltip_field not in names else [])
-    collection = _feature_collection(prepared.gdf, keep)
+    if muted and polygons_only:
+        keep = []  # no popup or tooltip: no attribute sent
+    collection = feature_collection(prepared.gdf, keep, metric=metric,
+                                    coverage=prepared.kind.key == "admin_unit")
     style = prepared.drawn_style
     marker = None
     if POINT in prepared.shapes:
         marker = folium.CircleMarker(radius=_mute_radius(style.radius) if muted else style.radius)
-    polygons_only = prepared.shapes == (POLYGON,)
-    gj = folium.GeoJson(
+    gj = FeatureLayer(
         collection,
         name=escape(prepared.layer.name),
         show=prepared.layer.show,
@@ -515,64 +536,10 @@ def _popup_fields(prepared: _Prepared, *, lang: str) -> list[tuple[str, str]]:
         if not isinstance(column, str) or column in _RESERVED:
             continue
         values = gdf[column]
-        if values.isna().all() or _json_values(values) is None:
+        if values.isna().all() or json_values(values) is None:
             continue
         fields.append((column, labels.get(column, column)))
     return fields
-
-
-def _feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
-    """Return a GeoJSON FeatureCollection with rounded coordinates and JSON-safe properties."""
-    geoms = shapely.transform(
-        np.asarray(gdf.geometry.values), lambda c: np.round(c, COORD_DECIMALS)
-    )
-    props = {c: _json_values(gdf[c]) or [None] * len(gdf) for c in columns}
-    ids = gdf.index if gdf.index.is_unique else pd.RangeIndex(len(gdf))
-    features = []
-    for i, (geom, fid) in enumerate(zip(geoms, ids, strict=True)):
-        fid = _json_value(fid) if pd.api.types.is_scalar(fid) else None
-        features.append({
-            "type": "Feature",
-            "id": fid if isinstance(fid, (str, int)) and not isinstance(fid, bool) else i,
-            "properties": {c: props[c][i] for c in columns},
-            "geometry": shapely.geometry.mapping(geom),
-        })
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _json_values(values: pd.Series) -> list[Any] | None:
-    """Return the values as JSON data, or None if one of them is not (the column is dropped)."""
-    try:
-        return [_json_value(v) for v in values]
-    except TypeError:
-        return None
-
-
-def _json_value(value: Any) -> Any:
-    """Return ``value`` as a JSON value: NaN/NaT/NA → None, dates → ISO strings.
-
-    Raises
-    ------
-    TypeError
-        If the value has no JSON form (lists, bytes, geometries, …).
-    """
-    if isinstance(value, (str, bool)) or value is None:
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if pd.api.types.is_scalar(value) and pd.isna(value):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating, Decimal)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, (dt.date, dt.time, pd.Timestamp)):
-        return value.isoformat()
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).isoformat()
-    msg = f"{type(value).__name__} has no JSON form"
-    raise TypeError(msg)
 
 
 def _style_function(
@@ -804,6 +771,8 @@ class _Controls(MacroElement):
 class _FitView(MacroElement):
     """Open the map on ``bounds``, clear of the legend, the layer control and the title.
 
+    The map is built with no view (``center: null``), so that it loads, and draws its
+    layers, only when this script sets the view (``center`` and ``zoom`` if it fails).
     The controls' sizes are known only in the browser: the script measures them and fits
     the bounds into the rest of the map (the right-hand column holds the legend and the
     layer control). The legend is folded when, open, its column would take more than
@@ -815,6 +784,7 @@ class _FitView(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+          try {
             var root = map.getContainer(), gap = {{ this.gap }};
             function box(selector) {
                 var el = root.querySelector(selector);
@@ -867,15 +837,22 @@ class _FitView(MacroElement):
             options.maxZoom = {{ this.max_zoom }};
             options.animate = false;
             map.fitBounds({{ this.bounds|tojson }}, options);
+          } catch (err) {  // never leave the map without a view (it would stay blank)
+            map.setView({{ this.center|tojson }}, {{ this.zoom }}, {animate: false});
+            throw err;
+          }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: list[list[float]]) -> None:
+    def __init__(self, bounds: list[list[float]], center: Sequence[float] = (0.0, 0.0),
+                 zoom: int = 8) -> None:
         super().__init__()
         self._name = "FitView"
         self.bounds = bounds
+        self.center = list(center)
+        self.zoom = zoom
         self.gap = FIT_GAP_PX
         self.max_zoom = FIT_MAX_ZOOM
         self.max_share = LEGEND_MAX_SHARE

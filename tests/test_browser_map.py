@@ -216,3 +216,30 @@ def province_box() -> list[float]:
 def to_box(rect: dict) -> dict:
     return {"left": rect["x"], "top": rect["y"], "right": rect["x"] + rect["width"],
             "bottom": rect["y"] + rect["height"]}
+
+
+def test_layers_drawn_once_at_the_fitted_view(browser: Browser, tmp_path: Path) -> None:
+    """The map loads at its fitted view: each path is drawn once (issue #8)."""
+    hidden = MapLayer("Điểm ẩn", "place", places(), show=False)
+    m = build_map([*layers(), hidden], title="Bản đồ")
+    html = standalone_html(m).replace(  # count Leaflet's path updates, once it is loaded
+        "</head>", "<script>window.kvptDraws = 0; const u = L.SVG.prototype._updatePoly; "
+        "L.SVG.prototype._updatePoly = function (...a) { window.kvptDraws++; "
+        "return u.apply(this, a); };</script></head>", 1)
+    (tmp_path / "map.html").write_text(html, encoding="utf-8")
+    with serve_dir(tmp_path) as base, open_page(browser) as (page, _):
+        page.goto(f"{base}/map.html")
+        wait_for_leaflet(page)
+        polys = page.locator(".leaflet-overlay-pane svg path").count() - \
+            len(fictional_bases())  # circle markers are not polygons
+        assert page.evaluate("window.kvptDraws") == polys  # once each, not twice
+        assert page.evaluate(f"{MAP_JS}.getZoom()") > 8  # fitted, not the first guess
+        # a layer hidden at opening stays hidden until checked
+        assert page.locator(".leaflet-overlay-pane svg path").count() == \
+            feature_count(layers())
+        page.locator(".leaflet-control-layers").hover()
+        page.get_by_label("Điểm ẩn").check()
+        assert page.locator(".leaflet-overlay-pane svg path").count() == \
+            feature_count(layers()) + len(places())
+        assert page.locator(".kvpt-title").is_visible()
+        assert page_errors(page) == []

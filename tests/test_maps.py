@@ -16,6 +16,7 @@ import shapely
 
 from layers.errors import LayerError
 from layers.kinds import KINDS, apply_mapping
+from maps.display import COORD_DECIMALS, DISPLAY_TOLERANCE_M
 from maps.legend import FICTIONAL_MARK, LEGEND_TITLE, LegendEntry, legend_html
 from maps.offline import (
     STATIC_DIR,
@@ -241,9 +242,47 @@ def test_features_and_coordinates_rounded() -> None:
     got = payloads(html)
     assert [len(c["features"]) for c in got] == [len(x.gdf) for x in layers]
     xy = np.vstack([coords(c) for c in got])
-    assert np.array_equal(xy, np.round(xy, 6))
-    original = shapely.get_coordinates(communes().geometry.values)
-    assert np.allclose(coords(got[0]), original, atol=5.1e-7)
+    assert np.array_equal(xy, np.round(xy, COORD_DECIMALS))
+    # drawn within the display tolerance (plus rounding) of the stored outlines (issue #8)
+    drawn = gpd.GeoSeries([shapely.geometry.shape(f["geometry"]) for f in got[0]["features"]],
+                          crs=4326).to_crs(3405)
+    stored = communes().to_crs(3405).geometry
+    gap = drawn.hausdorff_distance(stored, align=False)
+    assert (gap <= DISPLAY_TOLERANCE_M + 1.0).all()
+    assert np.array_equal(coords(got[2]), np.round(shapely.get_coordinates(
+        fictional_bases().geometry.values), COORD_DECIMALS))  # points: only rounded
+
+
+def test_features_go_into_the_page_as_compact_json_untouched() -> None:
+    gdf = communes()
+    gdf.loc[gdf.index[0], "name"] = "{{ 7 * 7 }} <b>Xã</b> & 'x'"  # not template code
+    html = build_map([MapLayer("Xã", "admin_unit", gdf)]).get_root().render()
+    [collection] = payloads(html)
+    assert collection["features"][0]["properties"]["name"] == gdf["name"].iloc[0]
+    start = html.index("_add(") + len("_add(")
+    raw = html[start:html.index(");", start)]
+    assert ", " not in raw and '": ' not in raw and "<b>" not in raw  # compact, HTML-safe
+
+
+def test_dense_outlines_are_simplified_and_shared_borders_stay_shared() -> None:
+    # two units sharing a wiggly border with a vertex every 0.5 m (issue #8)
+    x = np.arange(0.0, 2000.5, 0.5)
+    wiggle = np.column_stack([x, 0.3 * np.sin(x / 7.0)])
+    west = shapely.Polygon([*wiggle, (2000, 1000), (0, 1000)])
+    east = shapely.Polygon([*wiggle, (2000, -1000), (0, -1000)])
+    units = gpd.GeoDataFrame({"name": ["Xã A", "Xã B"]}, geometry=[west, east],
+                             crs=3405).to_crs(4326)
+    [collection] = payloads(build_map([MapLayer("Xã", "admin_unit", units)]).get_root()
+                            .render())
+    drawn = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
+    sent = shapely.get_num_coordinates(drawn).sum()
+    assert sent < shapely.get_num_coordinates(units.geometry.values).sum() / 10
+    gap = gpd.GeoSeries(drawn, crs=4326).to_crs(3405).hausdorff_distance(
+        units.to_crs(3405).geometry, align=False)
+    assert (gap <= DISPLAY_TOLERANCE_M + 1.0).all()
+    shared = shapely.intersection(drawn[0].boundary, drawn[1].boundary)
+    assert shapely.length(shapely.line_merge(shared)) > 0.017  # one line, the whole border
+    assert not shapely.intersection(*drawn).area  # no overlap, no sliver
 
 
 def test_layers_drawn_areas_then_lines_then_points() -> None:
@@ -298,8 +337,10 @@ def test_vn2000_layer_is_reprojected() -> None:
     assert projected.total_bounds[0] > 1000  # metres, not degrees
     html = build_map([MapLayer("Xã (VN-2000)", "admin_unit", projected)]).get_root().render()
     [collection] = payloads(html)
-    assert np.allclose(coords(collection), shapely.get_coordinates(gdf.geometry.values),
-                       atol=2e-6)
+    drawn = gpd.GeoSeries([shapely.geometry.shape(f["geometry"])
+                           for f in collection["features"]], crs=4326)
+    gap = drawn.to_crs(3405).hausdorff_distance(projected.geometry, align=False)
+    assert (gap <= DISPLAY_TOLERANCE_M + 1.0).all()  # simplified and rounded, not moved
     b = gdf.total_bounds
     assert np.allclose(fit_bounds(html), [[b[1], b[0]], [b[3], b[2]]], atol=1e-6)
 

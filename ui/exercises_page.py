@@ -210,7 +210,7 @@ def _plan_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
     if len(marked):
         label = tr("Xã diễn tập trong năm", "Communes exercising that year")
         layers.append(MapLayer(label, "admin_unit", marked, style=PLANNED_STYLE, legend=label))
-    return build_map(layers, lang=lang())
+    return build_map(layers, lang=lang(), focus=marked)  # opens on the year's communes
 
 
 # --- targets ---------------------------------------------------------------------------------

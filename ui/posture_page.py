@@ -119,7 +119,9 @@ def _completeness_tab(proj: Project) -> None:
     kind, count = _most_missing(with_reqs)
     c2.metric(f"{tr('Thiếu nhiều nhất', 'Most often missing')}: {kind or '–'}",
               tr(f"{count} đơn vị", f"{count} units"))
-    _map(_choropleth(part) + _kind_layers(result.extra["assets"]), "posture_completeness_map")
+    incomplete = with_reqs[~with_reqs["complete"].astype(bool)]
+    _map(_choropleth(part) + _kind_layers(result.extra["assets"]), "posture_completeness_map",
+         focus=incomplete if len(incomplete) else part)  # the units lacking components
     show_table(shown, key="posture_completeness_table")
     _download(shown, "posture_completeness.csv", "posture_completeness_csv")
 
@@ -151,7 +153,7 @@ def _depth_tab(proj: Project) -> None:
         label = tr("Ngoài địa bàn tỉnh", "Outside the province")
         layers.append(MapLayer(label, "combat_base", table[outside], style=EXPOSED_STYLE,
                                legend=label))
-    _map(layers, "posture_depth_map")
+    _map(layers, "posture_depth_map", focus=table)  # the assets of the table
     st.subheader(tr("Số lượng theo loại và dải chiều sâu (km)",
                     "Count per kind and depth band (km)"))
     crosstab = result.tables["crosstab"]
@@ -183,7 +185,7 @@ def _support_tab(proj: Project) -> None:
     m1.metric(tr("Nhóm hỗ trợ", "Groups"), table["component"].nunique())
     m2.metric(tr("Vị trí cô lập", "Isolated positions"), int(table["isolated"].sum()))
     m3.metric(tr("Liên kết yếu (cầu nối)", "Weak links (bridges)"), len(weakest))
-    _map(_support_layers(table, result.tables["links"]), "posture_support_map")
+    _map(_support_layers(table, result.tables["links"]), "posture_support_map", focus=table)
     st.subheader(tr("Liên kết yếu nhất", "Weakest links"))
     show_table(weakest, key="posture_weakest_table")
     show_table(table, key="posture_support_table")
@@ -201,7 +203,7 @@ def _nearest_tab(proj: Project) -> None:
     _warnings(result.warnings)
     table = result.main
     _map(_nearest_layers(table, by_road=road) + _kind_layers(result.extra["bases"]),
-         "posture_nearest_map")
+         "posture_nearest_map", focus=table)
     show_table(table, key="posture_nearest_table")
     _download(table, "posture_nearest.csv", "posture_nearest_csv")
 
@@ -230,7 +232,10 @@ def _hazards_tab(proj: Project) -> None:
         layers.append(MapLayer(label, "infrastructure",
                                parts[["name", "zones", "hazard_length_m", "geometry"]],
                                style=ROAD_HAZARD_STYLE, legend=label))
-    _map(layers, "posture_hazards_map")
+    exposed = pd.concat([features.loc[hit].geometry, parts.geometry]) if len(parts) \
+        else features.loc[hit].geometry
+    _map(layers, "posture_hazards_map",  # what lies in a zone, else the zones
+         focus=exposed if len(exposed) else result.extra["zones"])
     show_table(pairs, key="posture_hazards_table")
     _download(pairs, "posture_hazards.csv", "posture_hazards_csv")
     if len(parts):
@@ -324,8 +329,9 @@ def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLaye
             for kind, group in assets.groupby("kind", sort=False)]
 
 
-def _map(layers: list[MapLayer], key: str) -> None:
-    m = build_map(layers, basemap=basemap_layers(), lang=lang())
+def _map(layers: list[MapLayer], key: str, *, focus: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
+    """Draw a tab's map, opened on ``focus`` (what the tab's table is about)."""
+    m = build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus)
     st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
 
 

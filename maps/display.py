@@ -1,0 +1,249 @@
+"""What the web map sends to the browser: features as drawn, not as stored.
+
+**The displayed geometry differs from the stored one, on the web map only.** Lines and
+outlines are simplified in a metric CRS with a tolerance of :data:`DISPLAY_TOLERANCE_M`
+(administrative units as a coverage, so that borders shared by two units stay one line),
+then coordinates are rounded to :data:`COORD_DECIMALS`. Both changes stay well below a
+screen pixel at the zooms a planner uses (a pixel is about 4.4 m at zoom 15, the closest
+:func:`maps.project_map.build_map` opens on data, and 2.2 m at zoom 16, at 22° N). Every
+analysis, label position, area, bound, export of data, printed map and QGIS project uses
+the stored geometry; only the GeoJSON embedded in a web map page is built here.
+
+Only the attributes a popup or a tooltip shows are sent, and :class:`FeatureLayer` puts
+the features into the page as compact JSON, without the second template pass folium
+gives an element's script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element
+from folium.map import Layer
+from jinja2.utils import htmlsafe_json_dumps
+from pyproj import CRS
+
+COORD_DECIMALS = 5
+"""Decimals kept of each coordinate in the page (at most 0.56 m of latitude)."""
+
+DISPLAY_TOLERANCE_M = 1.0
+"""Simplification tolerance (metres, in the metric CRS) of the lines and outlines drawn:
+a fifth of a pixel at zoom 15, under half a pixel at zoom 16 (at zoom 18, Leaflet's
+deepest, a dense outline may be a pixel or two off). For a coverage of administrative
+units (Visvalingam–Whyatt, :func:`shapely.coverage_simplify`) the corners removed are
+triangles of less than about this squared (1 m²)."""
+
+SPARSE_SPACING_M = 20.0
+"""A layer whose vertices are on average this far apart (metres) or more is not
+simplified: at :data:`DISPLAY_TOLERANCE_M` that would remove next to nothing (0.2 % of
+the vertices of the demo's outlines, which have one every 100 m or so)."""
+
+_POINT_TYPES = (0, 4)  # shapely type ids of Point and MultiPoint: nothing to simplify
+_POLYGON_TYPES = (3, 6)
+
+
+def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
+                       metric: CRS | str | None = None, coverage: bool = False) -> dict:
+    """Return the GeoJSON FeatureCollection of ``gdf`` as the web map draws it.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Features in EPSG:4326, no missing or empty geometry.
+    columns : sequence of str
+        Attributes sent (those a popup or tooltip shows), as JSON-safe values.
+    metric : CRS or str, optional
+        Metric CRS of the simplification (:func:`display_geometries`); none without it.
+    coverage : bool
+        Whether the polygons form a coverage (administrative units).
+
+    Returns
+    -------
+    dict
+        The collection; a feature's ``id`` is its index label when the index is unique
+        and of strings or integers, else its position.
+    """
+    geoms = display_geometries(gdf, metric, coverage=coverage)
+    props = {c: json_values(gdf[c]) or [None] * len(gdf) for c in columns}
+    ids = gdf.index if gdf.index.is_unique else pd.RangeIndex(len(gdf))
+    features = []
+    for i, (geom, fid) in enumerate(zip(geoms, ids, strict=True)):
+        fid = json_value(fid) if pd.api.types.is_scalar(fid) else None
+        features.append({
+            "type": "Feature",
+            "id": fid if isinstance(fid, (str, int)) and not isinstance(fid, bool) else i,
+            "properties": {c: props[c][i] for c in columns},
+            "geometry": shapely.geometry.mapping(geom),
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def display_geometries(gdf: gpd.GeoDataFrame, metric: CRS | str | None, *,
+                       coverage: bool = False) -> np.ndarray:
+    """Return the geometries of ``gdf`` (EPSG:4326) simplified for display and rounded.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Features in EPSG:4326.
+    metric : CRS or str or None
+        Metric CRS (e.g. :func:`display_crs`) in which lines and outlines are simplified
+        by :data:`DISPLAY_TOLERANCE_M`; ``None``: only rounded.
+    coverage : bool
+        Simplify polygons as a coverage (shared edges simplified once, alike on both
+        sides), falling back to one polygon at a time if GEOS refuses them.
+
+    Returns
+    -------
+    ndarray of shapely geometries
+        In EPSG:4326, coordinates rounded to :data:`COORD_DECIMALS`. A layer whose
+        vertices are on average :data:`SPARSE_SPACING_M` apart or more is only rounded.
+        Never used for analyses or exports (see the module's note).
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if metric is not None and len(geoms):
+        shaped = ~np.isin(shapely.get_type_id(geoms), _POINT_TYPES)
+        simplified = _simplified(gdf.geometry[shaped], metric, coverage=coverage) \
+            if shaped.any() else None
+        if simplified is not None:
+            geoms = geoms.copy()
+            geoms[shaped] = simplified
+    return shapely.transform(geoms, lambda c: np.round(c, COORD_DECIMALS))
+
+
+def display_crs(lon: float, lat: float) -> str:
+    """Return the WGS 84 / UTM zone of a point, the metric CRS of display simplification.
+
+    A plain projection (no datum shift), so a round trip is quick; for analyses the
+    project's metric CRS (:data:`geo.settings.metric_crs`) is used instead.
+    """
+    zone = min(max(int((lon + 180.0) // 6.0) + 1, 1), 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def _simplified(geoms: gpd.GeoSeries, metric: CRS | str, *, coverage: bool
+                ) -> np.ndarray | None:
+    """Return lines and outlines simplified in ``metric``, back in EPSG:4326.
+
+    ``None`` when their vertices are too far apart for the tolerance to matter.
+    """
+    if _sparse(geoms):
+        return None
+    projected = np.asarray(geoms.to_crs(metric).values, dtype=object)
+    out = None
+    if coverage and np.isin(shapely.get_type_id(projected), _POLYGON_TYPES).all():
+        try:
+            out = shapely.coverage_simplify(projected, DISPLAY_TOLERANCE_M)
+        except shapely.errors.GEOSException:
+            out = None  # not a coverage GEOS can read: one polygon at a time
+    if out is None:
+        out = shapely.simplify(projected, DISPLAY_TOLERANCE_M, preserve_topology=True)
+    return np.asarray(gpd.GeoSeries(out, crs=metric).to_crs("EPSG:4326").values, dtype=object)
+
+
+def _sparse(geoms: gpd.GeoSeries) -> bool:
+    """Whether the vertices of ``geoms`` (EPSG:4326) are on average far apart.
+
+    A quick screen before any projection, not a measurement: degrees of length are
+    turned into metres at most 111,320 m a degree and at least that times the cosine of
+    the latitude, and the shorter reading decides, so a doubtful layer is simplified.
+    """
+    values = geoms.values
+    count = int(shapely.get_num_coordinates(values).sum())
+    if not count:
+        return True
+    _, south, _, north = geoms.total_bounds
+    shrink = math.cos(math.radians(min(max(abs(south), abs(north)), 89.0)))
+    return shapely.length(values).sum() * 111_320.0 * shrink / count >= SPARSE_SPACING_M
+
+
+def json_values(values: pd.Series) -> list[Any] | None:
+    """Return the values as JSON data, or None if one of them is not (the column is dropped)."""
+    try:
+        return [json_value(v) for v in values]
+    except TypeError:
+        return None
+
+
+def json_value(value: Any) -> Any:
+    """Return ``value`` as a JSON value: NaN/NaT/NA → None, dates → ISO strings.
+
+    Raises
+    ------
+    TypeError
+        If the value has no JSON form (lists, bytes, geometries, …).
+    """
+    if isinstance(value, (str, bool)) or value is None:
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating, Decimal)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (dt.date, dt.time, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).isoformat()
+    msg = f"{type(value).__name__} has no JSON form"
+    raise TypeError(msg)
+
+
+class _EmbedAfter(Layer):
+    """The step of :class:`FeatureLayer` that folium's ``GeoJson.render`` runs last.
+
+    It renders the script around a placeholder, then puts the features in its place.
+    """
+
+    def render(self, **kwargs: object) -> None:
+        """Render the layer with its features in the page as compact JSON."""
+        data, mark = self.data, f"kvpt-features-{self.get_name()}"
+        self.data = mark  # what folium's template embeds (and reads again as a template)
+        try:
+            super().render(**kwargs)
+        finally:
+            self.data = data
+        script, name = self.get_root().script, self.get_name()
+        text = script._children[name].render()
+        placeholder = json.dumps(mark)
+        if placeholder in text:
+            features = str(htmlsafe_json_dumps(data, dumps=json.dumps, separators=(",", ":"),
+                                               sort_keys=True))
+            script._children[name] = _Text(text.replace(placeholder, features, 1))
+
+
+class FeatureLayer(folium.GeoJson, _EmbedAfter):
+    """A ``folium.GeoJson`` that puts its features into the page as they are.
+
+    Folium renders an element's script, then reads that text again as a Jinja template
+    (branca's ``MacroElement.render``); with every coordinate inside, that pass took more
+    time than the rest of the map and would read a ``{{`` in an attribute as template
+    code. Here the features skip it, as compact JSON (no blanks). Otherwise the same
+    as ``folium.GeoJson`` (styles, highlight, markers, layer control); the class order
+    puts :class:`_EmbedAfter` between ``GeoJson`` and folium's ``Layer``.
+    """
+
+
+class _Text(Element):
+    """A piece of page text rendered as it is (not as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """Return the text unchanged."""
+        return self.text

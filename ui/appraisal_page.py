@@ -12,6 +12,7 @@ from layers.tables import table_csv_bytes
 from maps.appraisal_map import appraisal_map
 from planning import appraisal
 from planning.appraisal import PROPOSAL_KIND
+from ui.brief_buttons import appraisal_brief
 from ui.i18n import lang, t
 from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
 from ui.tables import show_table
@@ -64,6 +65,7 @@ def page() -> None:
     show_table(pairs, key="appraisal_pairs")
     st.download_button(t("download_csv"), table_csv_bytes(result.main),
                        file_name=f"appraisal_{name}.csv", mime="text/csv", key="download_csv")
+    appraisal_brief(proj, name, result)
 
 
 page()

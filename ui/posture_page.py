@@ -15,6 +15,7 @@ from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
 from planning import inputs, posture
 from planning.project import Project
+from ui.brief_buttons import posture_brief
 from ui.i18n import lang, t, tr
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
@@ -75,6 +76,7 @@ def page() -> None:
                    "page."))
         _warnings(proj.take_notes())
         return
+    _brief(proj)
     # lazy tabs: only the open one runs (each draws a map)
     tabs = st.tabs([tr(*TAB_TEXTS[name]) for name in TAB_TEXTS], key=f"posture_tab_{lang()}",
                    on_change="rerun")
@@ -87,6 +89,15 @@ def page() -> None:
                 draw(proj)
             except EXPECTED_ERRORS as err:
                 st.error(error_text(err))
+
+
+def _brief(proj: Project) -> None:
+    """Draw the posture brief, with the bands and support limit the tabs show now."""
+    state = st.session_state
+    by_road = bool(state.get("posture_support_mode", False))
+    posture_brief(proj, bands=state.get("posture_bands"),
+                  within_min=state.get("posture_within_min") if by_road else None,
+                  within_km=None if by_road else state.get("posture_within_km"))
 
 
 # --- tabs ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from maps.compare_map import compare_maps, relocation_map
 from maps.map_pair import synced_pair_html
 from planning import relocation
 from planning.results import Result
+from ui.brief_buttons import relocation_brief
 from ui.i18n import lang, t, tr
 from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
 from ui.tables import show_table
@@ -85,6 +86,7 @@ def page() -> None:
     _summary(result, refining=refine is not None)
     _maps(result, segments)
     _tables(result, ent_layer)
+    relocation_brief(proj, options, cut if result.extra["plan_b"] is not None else [])
     if refine is not None:
         _refine(proj, result, options, refine)
 

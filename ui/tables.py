@@ -3,7 +3,8 @@
 Every page shows a result table through :func:`show_table`, so a column reads the same on
 every page. Headers come from :data:`COLUMN_LABELS` (a column not listed keeps its name;
 ``n_<kind>`` / ``has_<kind>`` use the kind's label), values from :data:`VALUE_LABELS` and
-the layer kinds. Numbers are rounded by what they measure (:func:`rounding`): minutes to
+the layer kinds (the vocabulary lives in :mod:`planning.table_labels`, shared with the
+briefing PDFs). Numbers are rounded by what they measure (:func:`rounding`): minutes to
 0.1, km to 0.01, metres and m² to whole numbers, percentages to 0.1. Downloads keep the
 stable column names and full precision (:func:`layers.tables.table_csv_bytes`).
 """
@@ -15,203 +16,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from layers.kinds import KINDS
+from planning import table_labels
+from planning.table_labels import COLUMN_LABELS as COLUMN_LABELS
+from planning.table_labels import TRANSLATED_COLUMNS as TRANSLATED_COLUMNS
+from planning.table_labels import VALUE_LABELS as VALUE_LABELS
+from planning.table_labels import rounding as rounding
 from ui.i18n import lang
-
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    # ids, names, codes
-    "index": ("STT", "Row"), "unit": ("Mã hiệu đơn vị", "Unit id"),
-    "asset": ("Mã hiệu đối tượng", "Asset id"),
-    "position": ("Mã hiệu vị trí", "Position id"), "commune": ("Mã hiệu xã", "Commune id"),
-    "feature": ("Mã hiệu đối tượng", "Feature id"), "road": ("Mã hiệu đường", "Road id"),
-    "layer": ("Lớp", "Layer"), "kind": ("Loại", "Kind"), "name": ("Tên", "Name"),
-    "code": ("Mã", "Code"), "level": ("Cấp", "Level"), "parent_code": ("Mã cấp trên",
-                                                                      "Parent code"),
-    # posture
-    "n_required": ("Số thành phần yêu cầu", "Required"),
-    "n_missing": ("Số thành phần thiếu", "Missing (count)"),
-    "missing": ("Thành phần thiếu", "Missing"), "complete": ("Đủ thành phần", "Complete"),
-    "completeness_pct": ("Mức đủ (%)", "Completeness (%)"),
-    "depth_km": ("Chiều sâu (km)", "Depth (km)"), "band": ("Dải (km)", "Band (km)"),
-    "outside_province": ("Ngoài địa bàn tỉnh", "Outside the province"),
-    "component": ("Nhóm", "Group"), "component_size": ("Số vị trí trong nhóm", "Group size"),
-    "degree": ("Số liên kết", "Links"), "isolated": ("Cô lập", "Isolated"),
-    "a": ("Vị trí A", "Position A"), "b": ("Vị trí B", "Position B"),
-    "a_code": ("Mã A", "Code A"), "b_code": ("Mã B", "Code B"),
-    "a_name": ("Tên A", "Name A"), "b_name": ("Tên B", "Name B"),
-    "distance_m": ("Khoảng cách (m)", "Distance (m)"), "time_min": ("Thời gian (phút)",
-                                                                    "Time (min)"),
-    "by_distance": ("Gần theo đường thẳng", "Close in a line"),
-    "by_road": ("Gần theo đường bộ", "Close by road"), "bridge": ("Cầu nối (liên kết yếu)",
-                                                                 "Bridge (weak link)"),
-    "base": ("Căn cứ gần nhất", "Nearest base"), "base_code": ("Mã căn cứ", "Base code"),
-    "base_name": ("Tên căn cứ", "Base name"),
-    "road_base": ("Căn cứ nhanh nhất (đường bộ)", "Fastest base (road)"),
-    "road_base_code": ("Mã căn cứ (đường bộ)", "Base code (road)"),
-    "road_base_name": ("Tên căn cứ (đường bộ)", "Base name (road)"),
-    "road_time_min": ("Thời gian đường bộ (phút)", "Road time (min)"),
-    "geometry_type": ("Dạng hình", "Geometry"), "zone": ("Vùng", "Zone"),
-    "zone_code": ("Mã vùng", "Zone code"), "zone_name": ("Tên vùng", "Zone name"),
-    "hazard": ("Loại thiên tai", "Hazard"), "overlap_m2": ("Diện tích chồng lấn (m²)",
-                                                           "Overlap (m²)"),
-    "overlap_m": ("Chiều dài chồng lấn (m)", "Overlap (m)"),
-    "overlap_pct": ("Tỷ lệ trong vùng (%)", "Share inside (%)"),
-    "hazard_length_m": ("Chiều dài trong vùng (m)", "Length in zones (m)"),
-    "hazard_pct": ("Tỷ lệ trong vùng (%)", "Share in zones (%)"),
-    "zones": ("Các vùng", "Zones"), "hazards": ("Loại thiên tai", "Hazards"),
-    "in_hazard": ("Trong vùng thiên tai", "In a hazard zone"),
-    # network
-    "segment_id": ("Mã đoạn", "Segment id"), "road_name": ("Tên đường", "Road name"),
-    "class": ("Cấp đường", "Road class"), "speed_kmh": ("Tốc độ (km/h)", "Speed (km/h)"),
-    "length_m": ("Chiều dài (m)", "Length (m)"), "travel_min": ("Thời gian (phút)",
-                                                                "Travel time (min)"),
-    "connector_m": ("Đoạn ngoài đường (m)", "Off road (m)"),
-    "reachable": ("Tới được", "Reached"), "distance_km": ("Quãng đường (km)", "Distance (km)"),
-    "source": ("Đường gốc", "Source line"), "n_cut": ("Số đối tượng bị cắt rời", "Cut off"),
-    "n_slowed": ("Số đối tượng bị chậm", "Slowed"),
-    "max_increase_pct": ("Tăng thời gian lớn nhất (%)", "Largest increase (%)"),
-    "targets": ("Đối tượng bị ảnh hưởng", "Targets affected"),
-    "target_codes": ("Mã đối tượng", "Target codes"),
-    "target_names": ("Tên đối tượng", "Target names"), "node": ("Nút giao", "Junction"),
-    "from": ("Từ", "From"), "from_code": ("Mã điểm đầu", "From code"),
-    "from_name": ("Tên điểm đầu", "From name"), "to": ("Đến", "To"),
-    "to_code": ("Mã điểm cuối", "To code"), "to_name": ("Tên điểm cuối", "To name"),
-    "n_segments": ("Số đoạn", "Segments"), "segments": ("Các đoạn", "Segment ids"),
-    "offroad_speed_kmh": ("Tốc độ ngoài đường (km/h)", "Off-road speed (km/h)"),
-    # relocation
-    "enterprise": ("Doanh nghiệp", "Enterprise"), "site": ("Địa điểm", "Site"),
-    "site_name": ("Tên địa điểm", "Site name"), "reason": ("Lý do chưa bố trí",
-                                                           "Why unplaced"),
-    "site_depth_km": ("Độ sâu địa điểm (km)", "Site depth (km)"),
-    "workforce": ("Lao động", "Workforce"), "floor_area_m2": ("Diện tích cần (m²)",
-                                                              "Floor area (m²)"),
-    "binding": ("Ràng buộc", "Binding constraints"),
-    "route_hazard_m": ("Tuyến trong vùng thiên tai (m)", "Route in hazard zones (m)"),
-    "route_hazards": ("Vùng thiên tai trên tuyến", "Hazard zones on the route"),
-    "capacity": ("Sức chứa (lao động)", "Capacity (workers)"), "used": ("Đã dùng (lao động)",
-                                                                       "Used (workers)"),
-    "area_capacity": ("Diện tích (m²)", "Area (m²)"), "area_used": ("Diện tích đã dùng (m²)",
-                                                                    "Area used (m²)"),
-    "n_enterprises": ("Số doanh nghiệp", "Enterprises"),
-    "passes_depth": ("Đạt độ sâu", "Passes depth"), "passes_hazard": ("Ngoài vùng thiên tai",
-                                                                      "Passes hazard"),
-    "selected": ("Được chọn", "Selected"), "change": ("Thay đổi", "Change"),
-    "route_cut": ("Tuyến A qua đoạn cắt", "Plan A route was cut"),
-    "site_a": ("Địa điểm (A)", "Site (A)"), "site_b": ("Địa điểm (B)", "Site (B)"),
-    "travel_min_a": ("Thời gian A (phút)", "Time A (min)"),
-    "travel_min_b": ("Thời gian B (phút)", "Time B (min)"),
-    "delta_min": ("Chênh lệch (phút)", "Difference (min)"), "n_used": ("Số tuyến đi qua",
-                                                                       "Routes over it"),
-    "used_by": ("Doanh nghiệp đi qua", "Used by"),
-    # appraisal
-    "proposal": ("Dự án", "Proposal"), "proposal_id": ("Mã hiệu dự án", "Proposal id"),
-    "proposal_code": ("Mã dự án", "Proposal code"),
-    "proposal_name": ("Tên dự án", "Proposal name"), "work": ("Công trình", "Work"),
-    "work_code": ("Mã công trình", "Work code"), "work_name": ("Tên công trình", "Work name"),
-    "work_kind": ("Loại công trình", "Work kind"), "verdict": ("Kết luận", "Verdict"),
-    "zone_overlap_m2": ("Chồng lấn hành lang (m²)", "Zone overlap (m²)"),
-    "zone_width_m": ("Rộng hành lang (m)", "Zone width (m)"),
-    "n_conflict": ("Số xung đột", "Conflicts"),
-    "n_protection_zone": ("Số vi phạm hành lang", "In protection zones"),
-    "n_near": ("Số gần", "Near"), "nearest_work": ("Công trình gần nhất", "Nearest work"),
-    "nearest_distance_m": ("Khoảng cách gần nhất (m)", "Nearest distance (m)"),
-    # exercises and targets
-    "commune_code": ("Mã xã", "Commune code"), "commune_name": ("Tên xã", "Commune"),
-    "district_code": ("Mã huyện", "District code"), "district_name": ("Huyện", "District"),
-    "year": ("Năm", "Year"), "last_exercised": ("Diễn tập lần trước", "Last exercised"),
-    "waited_years": ("Số năm chờ", "Years waited"), "type": ("Loại diễn tập", "Type"),
-    "result": ("Kết quả", "Result"), "note": ("Ghi chú", "Note"),
-    # appraisal summary, exercise plan and targets
-    "n_zone": ("Số hành lang bị vi phạm", "Zones entered"),
-    "nearest_work_code": ("Mã công trình gần nhất", "Nearest work code"),
-    "nearest_work_name": ("Tên công trình gần nhất", "Nearest work name"),
-    "total_overlap_m2": ("Tổng diện tích chồng lấn (m²)", "Total overlap (m²)"),
-    "total_zone_overlap_m2": ("Tổng chồng lấn hành lang (m²)", "Total zone overlap (m²)"),
-    "planned": ("Số xã diễn tập", "Communes planned"), "communes": ("Số xã", "Communes"),
-    "share": ("Tỷ lệ xã", "Share of communes"),
-    "first_time": ("Số xã diễn tập lần đầu", "First time"),
-    "districts_covered": ("Số huyện có xã diễn tập", "Districts covered"),
-    "districts": ("Số huyện", "Districts"), "exercised": ("Xã đã diễn tập", "Exercised"),
-    "exercise_share": ("Tỷ lệ xã diễn tập", "Share exercised"),
-    "exercise_status": ("Đánh giá diễn tập", "Exercise status"),
-    "training_grounds": ("Số thao trường trong huyện", "Training grounds"),
-    "combat_bases": ("Số căn cứ chiến đấu trong huyện", "Combat bases"),
-    "base_completion": ("Tiến độ căn cứ", "Base progress"),
-    "base_status": ("Đánh giá căn cứ", "Base status"), "measure": ("Chỉ tiêu", "Target"),
-    "value": ("Giá trị", "Value"), "achieved": ("Đạt được", "Achieved"),
-    "total": ("Tổng số", "Total"), "target_min": ("Tối thiểu", "Min"),
-    "target_max": ("Tối đa", "Max"), "status": ("Đánh giá", "Status"),
-}
-"""Column → (Vietnamese, English) header."""
-
-VALUE_LABELS: dict[str, tuple[str, str]] = {
-    "conflict": ("xung đột", "conflict"), "protection_zone": ("trong hành lang bảo vệ",
-                                                              "in protection zone"),
-    "near": ("gần", "near"), "clear": ("không ảnh hưởng", "clear"),
-    "province": ("tỉnh", "province"), "district": ("huyện", "district"),
-    "commune": ("xã", "commune"),
-    "national_road": ("quốc lộ", "national road"), "provincial_road": ("tỉnh lộ",
-                                                                       "provincial road"),
-    "district_road": ("đường huyện", "district road"), "other_road": ("đường khác",
-                                                                      "other road"),
-    "connector": ("đoạn nối ngoài đường", "off-road connector"),
-    "no_eligible_site": ("không địa điểm đạt tiêu chí", "no eligible site"),
-    "not_connected": ("không tới được bằng đường bộ", "not connected"),
-    "max_time": ("quá thời gian tối đa", "over the maximum time"),
-    "capacity": ("hết sức chứa", "capacity"), "unplaced": ("không còn bố trí được",
-                                                           "unplaced"),
-    "placed": ("được bố trí", "placed"), "time": ("đổi thời gian", "time"),
-    "depth": ("độ sâu", "depth"), "hazard": ("vùng thiên tai", "hazard"),
-    "point": ("điểm", "point"), "line": ("đường", "line"), "polygon": ("vùng", "polygon"),
-    "flood": ("ngập lụt", "flood"), "landslide": ("sạt lở", "landslide"),
-    "below": ("dưới chỉ tiêu", "below target"), "within": ("đạt", "within target"),
-    "above": ("vượt chỉ tiêu", "above target"), "no_data": ("không có dữ liệu", "no data"),
-}
-"""Value of a text column → (Vietnamese, English); layer kinds come from their labels."""
-
-TRANSLATED_COLUMNS: frozenset[str] = frozenset({
-    "kind", "level", "verdict", "class", "reason", "change", "geometry_type", "hazard",
-    "work_kind", "exercise_status", "base_status", "status"})
-"""Columns whose values are translated (codes such as ``conflict`` → ``xung đột``)."""
-
-_DECIMALS: tuple[tuple[str, int], ...] = (
-    ("_min", 1), ("_km", 2), ("_m2", 0), ("_m", 0), ("_pct", 1), ("_kmh", 0),
-    ("_share", 3))
-
-
-def rounding(column: str) -> int | None:
-    """Return the decimals a column is shown with (``None``: as it is).
-
-    Plan columns ``<measure>_a`` / ``<measure>_b`` round as their measure.
-    """
-    column = column.removesuffix("_a").removesuffix("_b")
-    for suffix, decimals in _DECIMALS:
-        if column.endswith(suffix):
-            return decimals
-    return 2 if column in {"band_km"} else None
 
 
 def header(column: str, language: str | None = None) -> str:
     """Return the header of ``column`` in the interface language."""
-    i = 0 if (language or lang()) == "vi" else 1
-    if column in COLUMN_LABELS:
-        return COLUMN_LABELS[column][i]
-    for prefix, words in (("n_", ("Số", "Number of")), ("has_", ("Có", "Has"))):
-        kind = column.removeprefix(prefix)
-        if column.startswith(prefix) and kind in KINDS:
-            return f"{words[i]} {KINDS[kind].label(language or lang()).lower()}"
-    return column
+    return table_labels.header(column, language or lang())
 
 
 def value_text(value: object, language: str | None = None) -> object:
     """Return a translated value (a kind's label, a verdict…), else the value."""
-    language = language or lang()
-    if not isinstance(value, str):
-        return value
-    if value in KINDS:
-        return KINDS[value].label(language)
-    labels = VALUE_LABELS.get(value)
-    return value if labels is None else labels[0 if language == "vi" else 1]
+    return table_labels.value_text(value, language or lang())
 
 
 def localized(frame: pd.DataFrame, language: str | None = None) -> pd.DataFrame:

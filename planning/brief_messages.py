@@ -1,0 +1,149 @@
+"""Messages and words of the atlas and briefing packs, in Vietnamese and English.
+
+:data:`BRIEF_MESSAGES` holds the errors of :mod:`planning.atlas`, :mod:`planning.briefs`
+and :mod:`planning.opinions` (to be folded into :data:`planning.messages.MESSAGES`);
+:data:`BRIEF_TEXTS` the words those modules write into the pages (titles, captions, lead
+sentences). :class:`BriefError` is a :class:`planning.errors.PlanningError` read from this
+catalogue.
+"""
+
+from __future__ import annotations
+
+from layers import messages as layers_messages
+from layers.errors import LayerError
+from planning.errors import PlanningError
+from planning.messages import Message
+
+BRIEF_MESSAGES: dict[str, tuple[str, str]] = {
+    "atlas_no_units": (
+        "Dự án không có đơn vị hành chính cấp {level} nên không lập được tập bản đồ theo "
+        "cấp này. Các lớp đơn vị hành chính: {names}.",
+        "the project has no admin units of level {level}, so there is no atlas by {level}; "
+        "admin-unit layers: {names} (a 2-tier project has communes only: use --by commune)."),
+    "atlas_where_empty": (
+        "{where!r} không có đơn vị cấp {level} nào.",
+        "{where!r} holds no admin unit of level {level}: name a larger unit with --where "
+        "(e.g. a district for --by commune)."),
+    "opinions_bad_json": (
+        "Tệp ý kiến không đúng dạng: cần một đối tượng JSON {{\"mã dự án\": \"ý kiến\"}} "
+        "({detail}).",
+        "the opinions file must be a JSON object {{\"PROPOSAL_CODE\": \"opinion text\"}} "
+        "({detail})."),
+    "opinions_unknown_code": (
+        "Ý kiến cho {codes} không khớp dự án nào của lớp {layer!r}; các mã dự án: {known}.",
+        "opinions given for {codes}, which are not proposals of layer {layer!r}; proposal "
+        "codes: {known}."),
+    "brief_one_kind": (
+        "Chọn đúng một loại báo cáo: thẩm định, di chuyển hoặc thế trận.",
+        "give exactly one of --appraisal LAYER, --relocation or --posture."),
+    "brief_cut_needs_relocation": (
+        "Chỉ cắt đoạn đường được trong báo cáo di chuyển doanh nghiệp.",
+        "--cut applies to --relocation briefs only."),
+}
+"""Key → (Vietnamese, English) of the errors of the atlas and briefings."""
+
+BRIEF_TEXTS: dict[str, tuple[str, str]] = {
+    # atlas
+    "atlas_title": ("Tập bản đồ khu vực phòng thủ", "Defense area atlas"),
+    "atlas_by_district": ("Theo huyện, thành phố", "By district"),
+    "atlas_by_commune": ("Theo xã, phường, thị trấn", "By commune"),
+    "atlas_within_district": ("Các huyện, thành phố của {where}", "Districts of {where}"),
+    "atlas_within_commune": ("Các xã, phường, thị trấn của {where}", "Communes of {where}"),
+    "atlas_assets": ("Công trình, đối tượng trong {unit} ({count})",
+                     "Assets in {unit} ({count})"),
+    "atlas_no_assets": ("Không có công trình, đối tượng nào trong {unit}.",
+                        "No asset lies in {unit}."),
+    # appraisal
+    "appraisal_title": ("Báo cáo thẩm định dự án", "Appraisal of proposed projects"),
+    "appraisal_overview": ("Tổng hợp kết quả thẩm định", "Appraisal overview"),
+    "appraisal_item": ("Dự án {label}", "Project {label}"),
+    "verdict_line": ("Kết luận: {verdict}", "Verdict: {verdict}"),
+    "works_line": ("Công trình quốc phòng trong phạm vi {search} m: {count}",
+                   "Defense works within {search} m: {count}"),
+    "opinion_head": ("Ý kiến đề xuất", "Proposed opinion"),
+    "works_table": ("Các công trình quốc phòng liên quan", "Defense works concerned"),
+    # relocation
+    "relocation_title": ("Báo cáo di chuyển doanh nghiệp động viên công nghiệp",
+                         "Relocation of designated enterprises"),
+    "relocation_overview": ("Tổng hợp phương án di chuyển", "Relocation overview"),
+    "plan_a": ("Phương án A: mạng đường đầy đủ", "Plan A: intact network"),
+    "plan_b": ("Phương án B: đã cắt đoạn đường", "Plan B: with the cut"),
+    "changes": ("Thay đổi khi cắt đoạn đường", "Changes with the cut"),
+    "plan_total": ("{plan}: bố trí {placed}/{total} doanh nghiệp; tổng thời gian "
+                   "{minutes} phút{proof}",
+                   "{plan}: {placed} of {total} enterprises placed; total travel "
+                   "{minutes} min{proof}"),
+    "not_optimal": (" (chưa chứng minh tối ưu)", " (not proven optimal)"),
+    "cut_line": ("Đoạn đường bị cắt: {segments}", "Segments cut: {segments}"),
+    "no_changes": ("Không doanh nghiệp nào thay đổi.", "No enterprise changes."),
+    "sites_table": ("Địa điểm di chuyển được chọn", "Relocation sites selected"),
+    "enterprises_table": ("Doanh nghiệp và địa điểm", "Enterprises and their sites"),
+    "plans_table": ("So sánh phương án", "Plans compared"),
+    "plan_column": ("Phương án", "Plan"),
+    # posture
+    "posture_title": ("Báo cáo thế trận khu vực phòng thủ", "Defense posture"),
+    "posture_overview": ("Tổng quan thế trận", "Posture overview"),
+    "completeness": ("Thành phần theo đơn vị hành chính", "Completeness per admin unit"),
+    "completeness_line": ("{complete}/{total} đơn vị có yêu cầu đủ thành phần.",
+                          "{complete} of {total} units with requirements are complete."),
+    "depth": ("Chiều sâu tính từ biên giới", "Depth behind the border"),
+    "depth_table": ("Số đối tượng theo loại và dải chiều sâu (km)",
+                    "Assets per kind and depth band (km)"),
+    "depth_records": ("Chiều sâu từng đối tượng", "Depth of every asset"),
+    "support": ("Hỗ trợ lẫn nhau giữa các vị trí", "Mutual support between positions"),
+    "support_line": ("{groups} nhóm, {isolated} vị trí cô lập (liên kết khi cách nhau "
+                     "≤ {limit}).",
+                     "{groups} groups, {isolated} isolated positions (linked within "
+                     "{limit})."),
+    "support_groups": ("Các nhóm vị trí", "Groups of positions"),
+    "support_weak": ("Liên kết yếu (cầu nối), yếu nhất trước", "Weakest links (bridges) first"),
+    "none_found": ("Không có.", "None."),
+    "members": ("Các vị trí", "Positions"),
+    # common
+    "appraisal_section": ("Thẩm định dự án", "Appraisal"),
+    "relocation_section": ("Di chuyển doanh nghiệp", "Relocation"),
+    "settings_title": ("Các thiết lập đã dùng", "Settings used"),
+    "warnings_head": ("Lưu ý về dữ liệu đầu vào", "Notes on the inputs"),
+}
+"""Key → (Vietnamese, English) of the words the atlas and briefings write."""
+
+SETTING_LABELS: dict[str, tuple[str, str]] = {
+    "proposals": ("Lớp dự án đề xuất", "Proposed-projects layer"),
+    "protection_zone_m": ("Chiều rộng hành lang bảo vệ theo loại (m)",
+                          "Protection-zone width per kind (m)"),
+    "search_distance_m": ("Khoảng cách tìm kiếm (m)", "Search distance (m)"),
+    "near_distance_m": ("Khoảng cách 'gần' (m)", "'Near' distance (m)"),
+    "min_depth_km": ("Độ sâu tối thiểu của địa điểm (km)", "Minimum site depth (km)"),
+    "max_travel_min": ("Thời gian di chuyển tối đa (phút)", "Maximum travel time (min)"),
+    "capacity_by": ("Sức chứa tính theo", "Capacity by"),
+    "cut": ("Đoạn đường bị cắt", "Segments cut"),
+    "offroad_speed_kmh": ("Tốc độ ngoài đường (km/h)", "Off-road speed (km/h)"),
+    "posture_requirements": ("Thành phần yêu cầu theo cấp", "Required kinds per level"),
+    "depth_bands_km": ("Giới hạn các dải chiều sâu (km)", "Depth band limits (km)"),
+    "within_km": ("Liên kết khi cách nhau trong (km)", "Linked within (km)"),
+    "within_min": ("Liên kết khi đi đường bộ trong (phút)", "Linked within by road (min)"),
+}
+"""Setting name of :attr:`planning.results.Result.settings` → (Vietnamese, English)."""
+
+
+def words(key: str, lang: str, **params: object) -> str:
+    """Return the text ``key`` of :data:`BRIEF_TEXTS` in ``lang``, formatted with ``params``."""
+    vi, en = BRIEF_TEXTS[key]
+    return (vi if lang == "vi" else en).format(**params)
+
+
+class _BriefMessage(Message):
+    """A message of :data:`BRIEF_MESSAGES`."""
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``"vi"`` or ``"en"``)."""
+        vi, en = BRIEF_MESSAGES[self.key]
+        return layers_messages.format_message(vi if lang == "vi" else en, self.params, lang)
+
+
+class BriefError(PlanningError):
+    """Bad input to an atlas or briefing (no such units, a malformed opinions file…)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.message = _BriefMessage(key, dict(params))
+        LayerError.__init__(self, self.message.text("en"))

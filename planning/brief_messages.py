@@ -1,7 +1,8 @@
 """Messages and words of the atlas and briefing packs, in Vietnamese and English.
 
 :data:`BRIEF_MESSAGES` holds the errors of :mod:`planning.atlas`, :mod:`planning.briefs`
-and :mod:`planning.opinions` (to be folded into :data:`planning.messages.MESSAGES`);
+and :mod:`planning.opinions` (kept in :mod:`planning.messages_sheets`, merged into
+:data:`planning.messages.MESSAGES`);
 :data:`BRIEF_TEXTS` the words those modules write into the pages (titles, captions, lead
 sentences). :class:`BriefError` is a :class:`planning.errors.PlanningError` read from this
 catalogue.
@@ -13,34 +14,7 @@ from layers import messages as layers_messages
 from layers.errors import LayerError
 from planning.errors import PlanningError
 from planning.messages import Message
-
-BRIEF_MESSAGES: dict[str, tuple[str, str]] = {
-    "atlas_no_units": (
-        "Dự án không có đơn vị hành chính cấp {level} nên không lập được tập bản đồ theo "
-        "cấp này. Các lớp đơn vị hành chính: {names}.",
-        "the project has no admin units of level {level}, so there is no atlas by {level}; "
-        "admin-unit layers: {names} (a 2-tier project has communes only: use --by commune)."),
-    "atlas_where_empty": (
-        "{where!r} không có đơn vị cấp {level} nào.",
-        "{where!r} holds no admin unit of level {level}: name a larger unit with --where "
-        "(e.g. a district for --by commune)."),
-    "opinions_bad_json": (
-        "Tệp ý kiến không đúng dạng: cần một đối tượng JSON {{\"mã dự án\": \"ý kiến\"}} "
-        "({detail}).",
-        "the opinions file must be a JSON object {{\"PROPOSAL_CODE\": \"opinion text\"}} "
-        "({detail})."),
-    "opinions_unknown_code": (
-        "Ý kiến cho {codes} không khớp dự án nào của lớp {layer!r}; các mã dự án: {known}.",
-        "opinions given for {codes}, which are not proposals of layer {layer!r}; proposal "
-        "codes: {known}."),
-    "brief_one_kind": (
-        "Chọn đúng một loại báo cáo: thẩm định, di chuyển hoặc thế trận.",
-        "give exactly one of --appraisal LAYER, --relocation or --posture."),
-    "brief_cut_needs_relocation": (
-        "Chỉ cắt đoạn đường được trong báo cáo di chuyển doanh nghiệp.",
-        "--cut applies to --relocation briefs only."),
-}
-"""Key → (Vietnamese, English) of the errors of the atlas and briefings."""
+from planning.messages_sheets import BRIEF_MESSAGES
 
 BRIEF_TEXTS: dict[str, tuple[str, str]] = {
     # atlas

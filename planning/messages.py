@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from geo.errors import AnalysisInputError, Problem, render
 from layers import messages as layers_messages
+from planning import messages_sheets
 from planning.analysis_messages import ANALYSIS, ARGUMENTS, CAPACITY
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -280,3 +281,8 @@ MESSAGES.update({
     "coord_utm_wgs84": ("UTM (WGS 84)", "UTM (WGS 84)"),
     "coord_mgrs": ("MGRS", "MGRS"),
 })
+
+_SHEETS = {**messages_sheets.PRINT_MESSAGES, **messages_sheets.BRIEF_MESSAGES}
+DUPLICATE_KEYS: list[str] = sorted(MESSAGES.keys() & _SHEETS.keys())
+"""Keys of :mod:`planning.messages_sheets` also defined here (a test keeps it empty)."""
+MESSAGES.update(_SHEETS)  # prints, atlases and briefing packs: one catalogue, one lookup

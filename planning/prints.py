@@ -32,6 +32,7 @@ from layers.errors import LayerError
 from planning import inputs
 from planning.errors import PlanningError
 from planning.messages import Message
+from planning.messages_sheets import PRINT_MESSAGES
 from planning.project import Project
 
 SETTINGS_TABLE = "settings"
@@ -55,31 +56,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 CLOSE_MATCHES = 5
 """Close names listed when an extent is unknown."""
 
-PRINT_MESSAGES: dict[str, tuple[str, str]] = {
-    "unknown_extent": (
-        "Không có huyện, xã nào tên {text!r}. Tên gần giống: {close}. Hoặc nhập khung "
-        "tọa độ minx,miny,maxx,maxy (độ, EPSG:4326).",
-        "no district or commune named {text!r}; close matches: {close}. Or give the area as "
-        "minx,miny,maxx,maxy in degrees (EPSG:4326), e.g. 106.2,21.6,106.8,22.1."),
-    "ambiguous_extent": (
-        "Tên {text!r} là của nhiều đơn vị: {units}. Chọn một đơn vị theo mã '<lớp>:<hàng>'.",
-        "{text!r} names several units: {units}; give one as '<layer>:<row>'."),
-    "bad_bounds": (
-        "Khung {text!r} không hợp lệ: cần minx,miny,maxx,maxy bằng độ (EPSG:4326), minx < "
-        "maxx, miny < maxy, kinh độ trong -180…180, vĩ độ trong -90…90.",
-        "--extent {text!r} is not a valid box: give minx,miny,maxx,maxy in degrees "
-        "(EPSG:4326) with minx < maxx, miny < maxy, longitudes in -180..180 and latitudes "
-        "in -90..90, e.g. 106.2,21.6,106.8,22.1."),
-    "no_admin_units": (
-        "Dự án chưa có đơn vị hành chính nên không tìm được {text!r}; nhập khung tọa độ "
-        "minx,miny,maxx,maxy (độ).",
-        "the project has no admin units to look {text!r} up in; give the area as "
-        "minx,miny,maxx,maxy in degrees (EPSG:4326)."),
-    "no_layers_to_print": (
-        "Dự án chưa có lớp nào để in.",
-        "the project has no layer to print: import one with `kvpt import P.gpkg FILE`."),
-}
-"""Key → (Vietnamese, English) of the messages of this module."""
 
 
 class _PrintMessage(Message):

@@ -88,7 +88,7 @@ def assert_vietnamese(text: str, *paths: Path) -> None:
 
 
 def test_layer_catalogue_is_one_lookup_without_duplicates() -> None:
-    assert layer_messages.DUPLICATE_KEYS == []
+    assert layer_messages.DUPLICATE_KEYS == [] and planning_messages.DUPLICATE_KEYS == []
     for key, pair in messages_io.MESSAGES.items():
         assert layer_messages.MESSAGES[key] is pair
     assert set(layer_messages.HINTS) <= set(layer_messages.MESSAGES)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from layers import messages_io
+from layers import messages_input, messages_io, messages_store
 
 LANGS: tuple[str, ...] = ("vi", "en")
 
@@ -427,6 +427,8 @@ DUPLICATE_KEYS: list[str] = sorted((MESSAGES.keys() & messages_io.MESSAGES.keys(
 """Keys defined both here and in :mod:`layers.messages_io` (a test keeps it empty)."""
 MESSAGES.update(messages_io.MESSAGES)
 HINTS.update(messages_io.HINTS)
+MESSAGES.update(messages_input.MESSAGES), HINTS.update(messages_input.HINTS)  # hostile input
+MESSAGES.update(messages_store.MESSAGES), HINTS.update(messages_store.HINTS)  # store
 
 
 def format_message(template: str, params: dict, lang: str) -> str:

@@ -31,24 +31,26 @@ some kinds allow) gets the GeoPackage ``GEOMETRY`` type.
 
 Every change (:meth:`ProjectStore.add_layers`, :meth:`ProjectStore.restore`,
 :meth:`ProjectStore.delete`, :meth:`ProjectStore.rename`, :meth:`ProjectStore.purge`…) is
-all-or-nothing: it is made on a copy of the file
-in the same folder, the copy is checked, and only then moved over the store with
-:func:`os.replace`. If anything fails, including an interrupt, the store file
-is byte-for-byte unchanged and the copy is removed. Reading never writes. Each change also
-keeps one GeoPackage view per current layer, named after it (:mod:`layers.store_views`).
+all-or-nothing: it is one SQLite transaction (:mod:`layers.store_tx`). New data is first
+written by GDAL into a GeoPackage in memory, then copied into the store, registered,
+shown in the views (:mod:`layers.store_views`) and checked inside that transaction
+(:mod:`layers.store_tables`). If anything fails, including an interrupt, the transaction is
+rolled back and the store file is byte-for-byte unchanged; a killed process leaves the
+state before or after its change, and nothing else (no temporary files). Changes of one
+store queue: a writer waits up to :data:`layers.store_tx.write_wait_s` for the one before
+it, then gives up with a clear message, unchanged. Readers never wait for a writer and see
+a change whole or not at all. Reading never changes the data.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,10 +59,9 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
-from layers import store_views
+from layers import store_tables, store_tx, store_views
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, get_kind
-from layers.messages import clip
 from layers.messages import text as message_text
 from layers.prepare import (  # noqa: F401 - NewLayer and slugify are public here too
     _RESERVED_PREFIXES,
@@ -78,98 +79,28 @@ from layers.prepare import (  # noqa: F401 - NewLayer and slugify are public her
     _records_table,
     slugify,
 )
-
-REGISTRY_TABLE = "kvpt_layers"
-"""Name of the registry table (one row per layer version)."""
-
-META_TABLE = "kvpt_meta"
-"""Name of the key/value table holding the store's schema version."""
-
-SCHEMA_VERSION = 2
-"""Version of the store layout written by this code (``kvpt_meta.schema_version``).
-
-1: the first layout. 2: the registry has a ``deleted`` column (tombstone versions). A
-version-1 store is read as is and upgraded in place by its first change."""
-
-_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-_REGISTRY_SQL = f"""
-CREATE TABLE {REGISTRY_TABLE} (
-    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version >= 1),
-    table_name TEXT NOT NULL UNIQUE,
-    source_file TEXT NOT NULL DEFAULT '',
-    checksum TEXT NOT NULL DEFAULT '',
-    source_crs TEXT NOT NULL DEFAULT '',
-    encoding TEXT,
-    feature_count INTEGER NOT NULL,
-    imported_at TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    current INTEGER NOT NULL CHECK (current IN (0, 1)),
-    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
-    UNIQUE (name, version)
-)"""
-
-_RECORD_COLUMNS = ("name", "kind", "version", "table_name", "source_file", "checksum",
-                   "source_crs", "encoding", "feature_count", "imported_at", "note", "current",
-                   "deleted")
-_NOTE_RESTORED = "restored from version {version}"
-_NOTE_DELETED = "deleted"
-_NOTE_RENAMED = "renamed from {name!r}"
-
-
-@dataclass(frozen=True)
-class LayerRecord:
-    """One stored version of a layer (a row of the registry).
-
-    Attributes
-    ----------
-    name : str
-        Display name, unique in the project (Vietnamese allowed).
-    kind : str
-        Key of :data:`layers.kinds.KINDS`.
-    version : int
-        1, 2, ...
-    table : str
-        GeoPackage table holding this version (ASCII slug of the name + ``__v<N>``).
-    source_file : str
-        Name of the file the data came from.
-    checksum : str
-        SHA-256 of the source bytes.
-    source_crs : str
-        CRS of the source before it was reprojected to EPSG:4326.
-    encoding : str or None
-        Text encoding of the source, where it had one.
-    feature_count : int
-        Number of features.
-    imported_at : str
-        ISO 8601 time (UTC) the version was stored.
-    note : str
-        Free note, e.g. ``"restored from version 1"``, ``"deleted"``,
-        ``"renamed from 'Xã'"`` (:func:`note_text` gives it in Vietnamese).
-    current : bool
-        Whether this is the layer's current (latest) version.
-    deleted : bool
-        Whether this version is a tombstone: it records the deletion of the layer and
-        has no data (its ``table`` does not exist, ``feature_count`` is 0).
-    """
-
-    name: str
-    kind: str
-    version: int
-    table: str
-    source_file: str
-    checksum: str
-    source_crs: str
-    encoding: str | None
-    feature_count: int
-    imported_at: str
-    note: str
-    current: bool
-    deleted: bool = False
+from layers.store_registry import (  # noqa: F401 - the constants and LayerRecord are public here
+    _GPKG_APPLICATION_ID,
+    _NOTE_DELETED,
+    _NOTE_RENAMED,
+    _NOTE_RESTORED,
+    _RECORD_COLUMNS,
+    _REGISTRY_SQL,
+    META_TABLE,
+    REGISTRY_TABLE,
+    SCHEMA_VERSION,
+    LayerRecord,
+    _check_change,
+    _check_store,
+    _detail,
+    _find,
+    _live,
+    _registry,
+    _registry_rows,
+    _rename_check,
+    _restore_source,
+    _verify,
+)
 
 
 class ProjectStore:
@@ -184,6 +115,12 @@ class ProjectStore:
     ------
     LayerError
         If ``path`` does not exist or is not a KVPT project store.
+
+    Notes
+    -----
+    Several processes and threads may use one store at once: changes queue (each one
+    SQLite transaction, waiting at most :data:`layers.store_tx.write_wait_s` for the one
+    before it, else ``store_busy``), and readers see a change whole or not at all.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -373,14 +310,19 @@ class ProjectStore:
         Raises
         ------
         LayerError
-            If any layer is invalid (the message lists every problem found). The
-            store is unchanged when this or any other exception is raised.
+            If any layer is invalid (the message lists every problem found), or
+            (``store_busy``) another change of the store kept it longer than
+            :data:`layers.store_tx.write_wait_s`. The store is unchanged when this or any
+            other exception is raised.
         """
         prepared = _prepare_all(layers)
         if not prepared:
             return []
-        with self._transaction() as tmp:
-            return _store_layers(tmp, prepared)
+        with store_tables.Stage() as stage:
+            staged = [_stage_layer(stage, layer) for layer in prepared]  # before queueing
+            with self._change() as con:
+                stage.attach(con)
+                return _store_layers(con, prepared, staged)
 
     def add_layer(self, layer: NewLayer) -> LayerRecord:
         """Store one layer; see :meth:`add_layers`."""
@@ -411,15 +353,12 @@ class ProjectStore:
             If the name or version is unknown, ``version`` is already current, or it
             is a tombstone.
         """
-        old = self.record(name, version)
-        if old.deleted:
-            raise LayerError(key="tombstone_version", params={"name": old.name,
-                                                              "version": version})
-        if old.current:
-            raise LayerError(key="already_current", params={"name": old.name,
-                                                            "version": version})
-        with self._transaction() as tmp:
-            return _copy_version(tmp, old, old.name, _NOTE_RESTORED.format(version=version))
+        _restore_source(_registry(self.path), name, version)  # refuse early, unqueued
+        with self._change() as con:
+            rows = _registry_rows(con)
+            old = _restore_source(rows, name, version)
+            return _copy_version(con, rows, old, old.name,
+                                 _NOTE_RESTORED.format(version=version))
 
     def delete(self, name: str) -> LayerRecord:
         """Delete layer ``name``: add a tombstone version that hides it, all or nothing.
@@ -437,11 +376,10 @@ class ProjectStore:
         LayerError
             If ``name`` is unknown or already deleted.
         """
-        rec = _find(_registry(self.path), name, None)
-        if rec.deleted:
-            raise LayerError(key="already_deleted", params={"name": rec.name})
-        with self._transaction() as tmp:
-            return _add_tombstone(tmp, rec)
+        _live(_registry(self.path), name, deleted=False)
+        with self._change() as con:
+            rows = _registry_rows(con)
+            return _add_tombstone(con, rows, _live(rows, name, deleted=False))
 
     def undelete(self, name: str) -> LayerRecord:
         """Bring back a deleted layer: a new version copying its last version with data.
@@ -456,14 +394,13 @@ class ProjectStore:
         LayerError
             If ``name`` is unknown or not deleted.
         """
-        rows = _registry(self.path)
-        rec = _find(rows, name, None)
-        if not rec.deleted:
-            raise LayerError(key="not_deleted", params={"name": rec.name})
-        last = max((r for r in rows if r.name == rec.name and not r.deleted),
-                   key=lambda r: r.version)
-        with self._transaction() as tmp:
-            return _copy_version(tmp, last, last.name,
+        _live(_registry(self.path), name, deleted=True)
+        with self._change() as con:
+            rows = _registry_rows(con)
+            rec = _live(rows, name, deleted=True)
+            last = max((r for r in rows if r.name == rec.name and not r.deleted),
+                       key=lambda r: r.version)
+            return _copy_version(con, rows, last, last.name,
                                  _NOTE_RESTORED.format(version=last.version))
 
     def rename(self, name: str, new_name: str) -> LayerRecord:
@@ -490,37 +427,32 @@ class ProjectStore:
             If ``name`` is unknown or deleted, or ``new_name`` is empty, the same or
             taken.
         """
-        rows = _registry(self.path)
-        rec = _find(rows, name, None)
-        if rec.deleted:
-            raise LayerError(key="layer_deleted", params={"name": rec.name,
-                                                          "version": rec.version})
-        new = _clean_name(new_name)
-        if not new:
-            raise LayerError(key="name_empty")
-        if new == rec.name:
-            raise LayerError(key="same_name", params={"name": new})
-        if any(r.name == new for r in rows):
-            raise LayerError(key="name_taken", params={"name": new})
-        with self._transaction() as tmp:
-            _rename_rows(tmp, rec.name, new)
-            moved = _find(_registry(tmp), new, rec.version)
-            return _copy_version(tmp, moved, new, _NOTE_RENAMED.format(name=rec.name))
+        _rename_check(_registry(self.path), name, new_name)
+        with self._change() as con:
+            rec, new = _rename_check(_registry_rows(con), name, new_name)
+            _rename_rows(con, rec.name, new)
+            rows = _registry_rows(con)
+            moved = _find(rows, new, rec.version)
+            return _copy_version(con, rows, moved, new, _NOTE_RENAMED.format(name=rec.name))
 
     def purge(self, name: str) -> None:
         """Remove layer ``name`` and all its versions for good (no undo), all or nothing.
+
+        The freed pages of the file are overwritten with zeros (SQLite's
+        ``secure_delete``), so the data cannot be read back from the file either.
 
         Raises
         ------
         LayerError
             If ``name`` is unknown.
         """
-        tables = [r.table for r in self.versions(name) if not r.deleted]
-        clean = _find(_registry(self.path), name, None).name
-        with self._transaction() as tmp:
-            _drop_tables(tmp, tables)
-            with contextlib.closing(sqlite3.connect(tmp)) as con, con:
-                con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE name = ?", (clean,))
+        _find(_registry(self.path), name, None)
+        with self._change() as con:
+            rows = _registry_rows(con)
+            clean = _find(rows, name, None).name
+            con.execute("PRAGMA secure_delete = ON")
+            _drop_tables(con, [r.table for r in rows if r.name == clean and not r.deleted])
+            con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE name = ?", (clean,))
 
     def layer_views(self) -> dict[str, str]:
         """Return ``{layer name: view name}``: the GeoPackage view showing each current layer.
@@ -529,7 +461,7 @@ class ProjectStore:
         them gets them here, in a change of its own (all or nothing).
         """
         if store_views.views_stale(self.path, _registry(self.path)):
-            with self._transaction():
+            with self._change():
                 pass
         return store_views.view_names(self.path, _registry(self.path))
 
@@ -555,7 +487,8 @@ class ProjectStore:
         name = _records_table(table)
         if name.lower() not in _table_names(self.path):
             return pd.DataFrame()
-        frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=False)
+        with store_tx.access("gdal"):
+            frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=False)
         return pd.DataFrame(frame).reset_index(drop=True)
 
     def write_records(self, table: str, frame: pd.DataFrame) -> None:
@@ -582,132 +515,38 @@ class ProjectStore:
         """
         name = _records_table(table)
         frame = _check_records(frame, table)
-        with self._transaction() as tmp:
-            if name.lower() in _table_names(tmp):
-                _drop_tables(tmp, [name])
+        with store_tables.Stage() as stage:
             try:
-                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG",
-                                        layer_options={"IDENTIFIER": name,
-                                                       "DESCRIPTION": f"KVPT records: {table}"})
+                source = stage.add(frame)
             except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
                     ValueError) as e:
                 raise LayerError(key="records_write_failed", params={
-                    "table": table, "detail": _detail(e, tmp)}) from e
-            with contextlib.closing(_connect_ro(tmp)) as con:
-                count = con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-            if count != len(frame):
-                msg = f"Table {name} holds {count} rows after writing {len(frame)}."
-                raise RuntimeError(msg)
+                    "table": table, "detail": _detail(e, stage.path)}) from e
+            with self._change() as con:
+                stage.attach(con)
+                _replace_records(con, name, source, table, len(frame))
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Path]:
-        """Yield a copy of the store to change; on success check it and move it in place.
+    def _change(self) -> Iterator[sqlite3.Connection]:
+        """Yield the connection of one change; on success check it and commit it.
 
-        The copy lives in the store's folder (so :func:`os.replace` is atomic).
-        On any exception, ``KeyboardInterrupt`` included, the copy is removed
-        and the store is untouched.
+        Before the change: the schema is upgraded and version tables the registry does not
+        list are dropped. After it: the views follow (:func:`store_views.sync_views`) and
+        :func:`_check_change` checks what it wrote. On any exception, ``KeyboardInterrupt``
+        included, nothing of it is kept (:func:`store_tx.change`).
         """
-        before = _signature(self.path)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".kvpt-tmp.gpkg",
-                                    dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(name)
-        try:
-            shutil.copy2(self.path, tmp)
-            _migrate(tmp)
-            yield tmp
-            store_views.sync_views(tmp, _registry(tmp))  # the layer views follow every change
-            _verify(tmp)
-            _fsync(tmp)
-            if _signature(self.path) != before:
-                raise LayerError(key="store_changed", params={"file": self.path.name})
-            os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
-        finally:
-            for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
-
-
-# -- validation ---------------------------------------------------------------------------
+        with store_tx.change(self.path) as con:
+            _migrate(con)
+            before = con.execute(f"SELECT COALESCE(MAX(id), 0) FROM {REGISTRY_TABLE}"
+                                 ).fetchone()[0]
+            store_tables.drop_orphans(con, [r.table for r in _registry_rows(con)])
+            yield con
+            rows = _registry_rows(con)
+            store_views.sync_views(con, rows)  # the layer views follow every change
+            _check_change(con, rows, before)
 
 
 # -- reading ------------------------------------------------------------------------------
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    """Open ``path`` read-only with sqlite3 (never writes, never creates)."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-
-def _check_store(path: Path) -> None:
-    """Raise LayerError unless ``path`` is a KVPT store this code can read."""
-    if not path.exists():
-        raise LayerError(key="store_missing", params={"file": path.name, "path": str(path)})
-    if not path.is_file():
-        raise LayerError(key="store_is_folder", params={"file": path.name})
-    with path.open("rb") as f:
-        magic = f.read(len(_SQLITE_MAGIC))
-    not_gpkg = LayerError(key="store_not_gpkg", params={"file": path.name})
-    if magic != _SQLITE_MAGIC:
-        raise not_gpkg
-    try:
-        with contextlib.closing(_connect_ro(path)) as con:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master "
-                                                "WHERE type = 'table'")}
-            version = None
-            if META_TABLE in tables:
-                row = con.execute(f"SELECT value FROM {META_TABLE} "
-                                  "WHERE key = 'schema_version'").fetchone()
-                version = row[0] if row else None
-    except sqlite3.DatabaseError as e:
-        raise LayerError(key="store_damaged", params={"file": path.name,
-                                                      "detail": _detail(e, path)}) from e
-    if app_id != _GPKG_APPLICATION_ID or "gpkg_contents" not in tables:
-        raise not_gpkg
-    if REGISTRY_TABLE not in tables or version is None:
-        raise LayerError(key="store_plain_gpkg", params={"file": path.name,
-                                                         "registry": REGISTRY_TABLE})
-    try:
-        version_num = int(version)
-    except ValueError:
-        version_num = -1
-    if not 1 <= version_num <= SCHEMA_VERSION:
-        raise LayerError(key="store_newer", params={"file": path.name, "version": version,
-                                                    "latest": SCHEMA_VERSION})
-
-
-def _registry(path: Path) -> list[LayerRecord]:
-    """Every registry row, in insertion order (a version-1 store has no tombstones)."""
-    with contextlib.closing(_connect_ro(path)) as con:
-        have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
-        cols = ", ".join(c if c in have else "0" for c in _RECORD_COLUMNS)
-        rows = con.execute(f"SELECT {cols} FROM {REGISTRY_TABLE} ORDER BY id").fetchall()
-    return [_to_record(r) for r in rows]
-
-
-def _to_record(row: Sequence) -> LayerRecord:
-    (name, kind, version, table, source_file, checksum, source_crs, encoding, count,
-     imported_at, note, current, deleted) = row
-    return LayerRecord(name, kind, int(version), table, source_file, checksum, source_crs,
-                       encoding, int(count), imported_at, note, bool(current), bool(deleted))
-
-
-def _find(rows: list[LayerRecord], name: str, version: int | None) -> LayerRecord:
-    """Return the row of ``name`` (current, or ``version``) or raise a helpful LayerError."""
-    clean = _clean_name(name)
-    mine = [r for r in rows if r.name == clean]
-    if not mine:
-        live = {r.name for r in rows if r.current and not r.deleted}
-        names = [n for n in dict.fromkeys(r.name for r in rows) if n in live]
-        known = ", ".join(repr(n) for n in names) if names else "-"
-        raise LayerError(key="layer_unknown", params={"name": str(name), "names": known})
-    for r in mine:
-        if (r.current if version is None else r.version == version):
-            return r
-    have = ", ".join(str(r.version) for r in sorted(mine, key=lambda r: r.version))
-    raise LayerError(key="version_unknown", params={"name": clean, "version": version,
-                                                    "versions": have})
 
 
 def note_text(note: str, lang: str = "en") -> str:
@@ -728,13 +567,14 @@ def note_text(note: str, lang: str = "en") -> str:
 
 def _read_table(path: Path, table: str) -> gpd.GeoDataFrame:
     """Read one feature table (GDAL opens the file read-only)."""
-    gdf = pyogrio.read_dataframe(path, layer=table)
+    with store_tx.access("gdal"):
+        gdf = pyogrio.read_dataframe(path, layer=table)
     if gdf.crs is None:
         gdf = gdf.set_crs(STORAGE_CRS)
     return gdf
 
 
-# -- writing (only ever on a transaction's copy) ------------------------------------------
+# -- writing (inside a change's transaction) --------------------------------------------
 
 
 def _create_store(path: Path) -> None:
@@ -753,153 +593,125 @@ def _create_store(path: Path) -> None:
              "layer version)"))
 
 
-def _store_layers(path: Path, layers: Sequence[_Prepared]) -> list[LayerRecord]:
-    """Write each layer as a new version into the store at ``path``; return the records."""
-    rows = _registry(path)
-    taken = _table_names(path) | {r.table.lower() for r in rows}
-    records: list[LayerRecord] = []
-    now = _now()
-    for layer in layers:
-        version = max((r.version for r in rows if r.name == layer.name), default=0) + 1
-        table = _new_table_name(layer.name, version, taken)
-        taken.add(table.lower())
-        try:
-            _write_table(path, table, layer.gdf, identifier=f"{layer.name} (v{version})",
-                         description=layer.kind)
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
-                ValueError) as e:
-            raise LayerError(key="layer_write_failed", params={
-                "name": layer.name, "detail": _detail(e, path)}) from e
-        records.append(LayerRecord(layer.name, layer.kind, version, table, layer.source_file,
-                                   layer.checksum, layer.source_crs, layer.encoding,
-                                   len(layer.gdf), now, layer.note, True))
-    _register(path, records)
-    return records
-
-
-def _write_table(path: Path, table: str, gdf: gpd.GeoDataFrame, *, identifier: str,
-                 description: str) -> None:
-    """Write ``gdf`` as a new feature table of the GeoPackage at ``path``."""
+def _stage_layer(stage: store_tables.Stage, layer: _Prepared) -> str:
+    """Write ``layer`` into ``stage``; return its staged table's name."""
+    gdf = layer.gdf
     types = set(gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()].geom_type)
     promote = len(base_geometry_types(gdf.geometry)) == 1 and any(
         t.startswith("Multi") for t in types) and len(types) > 1
-    pyogrio.write_dataframe(gdf, path, layer=table, driver="GPKG", promote_to_multi=promote,
-                            layer_options={"IDENTIFIER": identifier,
-                                           "DESCRIPTION": description})
+    try:
+        return stage.add(gdf, promote_to_multi=promote)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError,
+            ValueError) as e:
+        raise LayerError(key="layer_write_failed", params={
+            "name": layer.name, "detail": _detail(e, stage.path)}) from e
 
 
-def _register(path: Path, records: Sequence[LayerRecord]) -> None:
+def _store_layers(con: sqlite3.Connection, layers: Sequence[_Prepared],
+                  staged: Sequence[str]) -> list[LayerRecord]:
+    """Copy each staged layer in as a new version; register them; return the records."""
+    rows = _registry_rows(con)
+    taken = {t.lower() for t in store_tables.table_names(con)} | {r.table.lower() for r in rows}
+    records: list[LayerRecord] = []
+    now = _now()
+    for layer, source in zip(layers, staged, strict=True):
+        version = max((r.version for r in rows if r.name == layer.name), default=0) + 1
+        table = _new_table_name(layer.name, version, taken)
+        taken.add(table.lower())
+        _write_table(con, table, source, identifier=f"{layer.name} (v{version})",
+                     description=layer.kind)
+        records.append(LayerRecord(layer.name, layer.kind, version, table, layer.source_file,
+                                   layer.checksum, layer.source_crs, layer.encoding,
+                                   len(layer.gdf), now, layer.note, True))
+    _register(con, records)
+    return records
+
+
+def _write_table(con: sqlite3.Connection, table: str, source: str, *, identifier: str,
+                 description: str) -> None:
+    """Copy the staged table ``source`` into the store as the new table ``table``."""
+    store_tables.copy_table(con, schema=store_tables.STAGE, source=source, target=table,
+                            identifier=identifier, description=description)
+
+
+def _replace_records(con: sqlite3.Connection, name: str, source: str, table: str,
+                     rows: int) -> None:
+    """Replace the records table ``name`` by the staged table ``source``."""
+    if name.lower() in {t.lower() for t in store_tables.table_names(con)}:
+        store_tables.drop_table(con, name)
+    store_tables.copy_table(con, schema=store_tables.STAGE, source=source, target=name,
+                            identifier=name, description=f"KVPT records: {table}")
+    count = con.execute(f"SELECT COUNT(*) FROM {store_tables.quote(name)}").fetchone()[0]
+    if count != rows:
+        msg = f"Table {name} holds {count} rows after writing {rows}."
+        raise RuntimeError(msg)
+
+
+def _register(con: sqlite3.Connection, records: Sequence[LayerRecord]) -> None:
     """Add ``records`` to the registry, making each the current version of its name."""
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        for rec in records:
-            con.execute(f"UPDATE {REGISTRY_TABLE} SET current = 0 WHERE name = ?", (rec.name,))
-            values = (rec.name, rec.kind, rec.version, rec.table, rec.source_file,
-                      rec.checksum, rec.source_crs, rec.encoding, rec.feature_count,
-                      rec.imported_at, rec.note, int(rec.current), int(rec.deleted))
-            con.execute(f"INSERT INTO {REGISTRY_TABLE} ({', '.join(_RECORD_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(values))})", values)
-        con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', "
-                    "'now') WHERE table_name = ?", (REGISTRY_TABLE,))
+    for rec in records:
+        con.execute(f"UPDATE {REGISTRY_TABLE} SET current = 0 WHERE name = ?", (rec.name,))
+        values = (rec.name, rec.kind, rec.version, rec.table, rec.source_file,
+                  rec.checksum, rec.source_crs, rec.encoding, rec.feature_count,
+                  rec.imported_at, rec.note, int(rec.current), int(rec.deleted))
+        con.execute(f"INSERT INTO {REGISTRY_TABLE} ({', '.join(_RECORD_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(values))})", values)
+    con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                "'now') WHERE table_name = ?", (REGISTRY_TABLE,))
 
 
-def _copy_version(path: Path, rec: LayerRecord, name: str, note: str) -> LayerRecord:
-    """Store a copy of the data of ``rec`` as the new current version of ``name``."""
-    gdf = _read_table(path, rec.table)
-    layer = _Prepared(gdf, name, rec.kind, rec.source_file, rec.checksum, rec.source_crs,
-                      rec.encoding, note)
-    return _store_layers(path, [layer])[0]
+def _copy_version(con: sqlite3.Connection, rows: list[LayerRecord], rec: LayerRecord,
+                  name: str, note: str) -> LayerRecord:
+    """Store a copy of the table of ``rec`` (SQL, exact) as the new current version of ``name``."""
+    version = max(r.version for r in rows if r.name == name) + 1
+    taken = {t.lower() for t in store_tables.table_names(con)} | {r.table.lower() for r in rows}
+    table = _new_table_name(name, version, taken)
+    store_tables.copy_table(con, schema="main", source=rec.table, target=table,
+                            identifier=f"{name} (v{version})", description=rec.kind)
+    new = LayerRecord(name, rec.kind, version, table, rec.source_file, rec.checksum,
+                      rec.source_crs, rec.encoding, rec.feature_count, _now(), note, True)
+    _register(con, [new])
+    return new
 
 
-def _add_tombstone(path: Path, rec: LayerRecord) -> LayerRecord:
+def _add_tombstone(con: sqlite3.Connection, rows: list[LayerRecord],
+                   rec: LayerRecord) -> LayerRecord:
     """Register a tombstone version of ``rec.name`` (a reserved table name, no table)."""
-    rows = _registry(path)
     version = max(r.version for r in rows if r.name == rec.name) + 1
-    taken = _table_names(path) | {r.table.lower() for r in rows}
+    taken = {t.lower() for t in store_tables.table_names(con)} | {r.table.lower() for r in rows}
     table = _new_table_name(rec.name, version, taken)
     tomb = LayerRecord(rec.name, rec.kind, version, table, "", "", rec.source_crs, None, 0,
                        _now(), _NOTE_DELETED, True, True)
-    _register(path, [tomb])
+    _register(con, [tomb])
     return tomb
 
 
-def _rename_rows(path: Path, old: str, new: str) -> None:
+def _rename_rows(con: sqlite3.Connection, old: str, new: str) -> None:
     """Move every registry row of ``old`` to ``new`` and relabel its GeoPackage tables."""
-    rows = [r for r in _registry(path) if r.name == old]
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        con.execute(f"UPDATE {REGISTRY_TABLE} SET name = ? WHERE name = ?", (new, old))
-        for rec in rows:
-            if not rec.deleted:
-                con.execute("UPDATE gpkg_contents SET identifier = ? "
-                            "WHERE lower(table_name) = lower(?)",
-                            (f"{new} (v{rec.version})", rec.table))
+    rows = [r for r in _registry_rows(con) if r.name == old]
+    con.execute(f"UPDATE {REGISTRY_TABLE} SET name = ? WHERE name = ?", (new, old))
+    for rec in rows:
+        if not rec.deleted:
+            con.execute("UPDATE gpkg_contents SET identifier = ? "
+                        "WHERE lower(table_name) = lower(?)",
+                        (f"{new} (v{rec.version})", rec.table))
 
 
-def _migrate(path: Path) -> None:
-    """Upgrade a version-1 store (the copy being changed) to :data:`SCHEMA_VERSION`."""
-    with contextlib.closing(sqlite3.connect(path)) as con, con:
-        have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
-        if "deleted" not in have:
-            con.execute(f"ALTER TABLE {REGISTRY_TABLE} ADD COLUMN deleted INTEGER NOT NULL "
-                        "DEFAULT 0 CHECK (deleted IN (0, 1))")
-        con.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version' "
-                    "AND CAST(value AS INTEGER) < ?", (str(SCHEMA_VERSION), SCHEMA_VERSION))
+def _migrate(con: sqlite3.Connection) -> None:
+    """Upgrade a version-1 store to :data:`SCHEMA_VERSION` (inside the change)."""
+    have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
+    if "deleted" not in have:
+        con.execute(f"ALTER TABLE {REGISTRY_TABLE} ADD COLUMN deleted INTEGER NOT NULL "
+                    "DEFAULT 0 CHECK (deleted IN (0, 1))")
+    con.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version' "
+                "AND CAST(value AS INTEGER) < ?", (str(SCHEMA_VERSION), SCHEMA_VERSION))
 
 
-def _drop_tables(path: Path, tables: Sequence[str]) -> None:
+def _drop_tables(con: sqlite3.Connection, tables: Sequence[str]) -> None:
     """Drop feature tables and their GeoPackage bookkeeping, then their registry rows."""
-    with contextlib.closing(sqlite3.connect(path)) as con:
-        with con:
-            existing = {r[0] for r in con.execute("SELECT name FROM sqlite_master "
-                                                  "WHERE type = 'table'")}
-            for table in tables:
-                for rtree in [t for t in existing if t.startswith(f"rtree_{table}_")
-                              and not t.endswith(("_node", "_parent", "_rowid"))]:
-                    con.execute(f'DROP TABLE IF EXISTS "{rtree}"')
-                con.execute(f'DROP TABLE IF EXISTS "{table}"')
-                for meta in ("gpkg_extensions", "gpkg_ogr_contents", "gpkg_geometry_columns",
-                             "gpkg_data_columns", "gpkg_contents"):
-                    if meta in existing:
-                        con.execute(f"DELETE FROM {meta} WHERE lower(table_name) = lower(?)",
-                                    (table,))
-                con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE table_name = ?", (table,))
-        con.execute("VACUUM")
-
-
-def _verify(path: Path) -> None:
-    """Check that ``path`` is a sound store whose registry matches its tables.
-
-    Raises
-    ------
-    RuntimeError
-        If GDAL cannot open it, a registered table is missing or holds another
-        number of rows, or SQLite's quick check fails.
-    """
-    _check_store(path)
-    listed = {str(n) for n, _ in pyogrio.list_layers(path)}
-    problems = [f"{t} is not listed by GDAL" for t in (REGISTRY_TABLE, META_TABLE)
-                if t not in listed]
-    records = _registry(path)
-    names = {r.name for r in records}
-    problems += [f"layer {n!r} has no single current version" for n in sorted(names)
-                 if sum(r.current for r in records if r.name == n) != 1]
-    problems += [f"tombstone {r.table} has a table" for r in records
-                 if r.deleted and r.table in listed]
-    with contextlib.closing(_connect_ro(path)) as con:
-        if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            problems.append("SQLite quick_check failed")
-        for rec in records:
-            if rec.deleted:
-                continue
-            if rec.table not in listed:
-                problems.append(f"table {rec.table} is missing")
-                continue
-            count = con.execute(f'SELECT COUNT(*) FROM "{rec.table}"').fetchone()[0]
-            if count != rec.feature_count:
-                problems.append(f"table {rec.table} has {count} rows, registry says "
-                                f"{rec.feature_count}")
-    if problems:
-        msg = f"The changed store failed its check ({'; '.join(problems)}); nothing was saved."
-        raise RuntimeError(msg)
+    for table in tables:
+        store_tables.drop_table(con, table)
+        con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE table_name = ?", (table,))
 
 
 # -- small helpers -----------------------------------------------------------------------
@@ -919,11 +731,6 @@ def _check_new_store_path(path: Path) -> None:
                                                   "path": str(path.parent)})
 
 
-def _detail(err: Exception, path: Path) -> str:
-    """Return a library's error text, short, naming ``path`` by its base name only."""
-    return clip(str(err).replace(str(path), path.name), 200)
-
-
 def _new_table_name(name: str, version: int, taken: set[str]) -> str:
     """Return ``<slug>__v<version>``, made unique (case-insensitively) against ``taken``."""
     base = slugify(name)
@@ -938,17 +745,8 @@ def _new_table_name(name: str, version: int, taken: set[str]) -> str:
 
 def _table_names(path: Path) -> set[str]:
     """Lower-cased names of every table and view in the SQLite file."""
-    with contextlib.closing(_connect_ro(path)) as con:
-        return {r[0].lower() for r in con.execute("SELECT name FROM sqlite_master "
-                                                  "WHERE type IN ('table', 'view')")}
-
-
-def _signature(path: Path) -> tuple[int, int, int, str]:
-    """Identity of the file's current content: inode, size, mtime and a hash of the header."""
-    st = path.stat()
-    with path.open("rb") as f:
-        head = hashlib.sha256(f.read(100)).hexdigest()  # SQLite bumps a change counter here
-    return st.st_ino, st.st_size, st.st_mtime_ns, head
+    with store_tx.access("sqlite"), contextlib.closing(store_tx.connect_read(path)) as con:
+        return {t.lower() for t in store_tables.table_names(con)}
 
 
 def _fsync(path: Path) -> None:

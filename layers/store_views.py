@@ -10,12 +10,14 @@ features, fields and feature ids (the table's ``fid`` as ``OGC_FID``) as the tab
 ``gpkg_contents`` description of every version table says whether it is the current or an
 old version and which view shows the layer.
 
-:func:`sync_views` rebuilds the views and the descriptions inside every change of the store,
-on the copy that the change's transaction checks and then moves in place, so views follow
-imports, restores, deletions, renames and undeletions all or nothing. A deleted layer has
-no view. A QGIS project opens the views by name (:func:`view_names`), so it shows the
-current data after any new version. A store written before views existed gets them with
-its next change, or from :meth:`layers.store.ProjectStore.layer_views`.
+:func:`sync_views` brings the views and the descriptions up to date inside every change of
+the store, in the change's own SQLite transaction (:mod:`layers.store_tx`), so views follow
+imports, restores, deletions, renames and undeletions all or nothing, and a reader sees the
+views of before or after a change, never a mix. Only the views whose layer changed are
+rebuilt and checked, so a change costs the same in a large project as in a small one. A
+deleted layer has no view. A QGIS project opens the views by name (:func:`view_names`), so
+it shows the current data after any new version. A store written before views existed
+gets them with its next change, or from :meth:`layers.store.ProjectStore.layer_views`.
 
 A view takes the layer's name unless that name cannot be one: a name starting with a
 reserved prefix (``gpkg_``, ``rtree_``, ``sqlite_``, ``kvpt_``), holding a ``|`` or a
@@ -33,6 +35,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from layers import store_tx
 
 if TYPE_CHECKING:
     from layers.store import LayerRecord
@@ -73,17 +77,19 @@ class LayerView:
     version: int
 
 
-def sync_views(path: Path, records: Sequence[LayerRecord]) -> list[LayerView]:
-    """Rebuild the views and the table descriptions of the store at ``path``.
+def sync_views(con: sqlite3.Connection, records: Sequence[LayerRecord]) -> list[LayerView]:
+    """Bring the views and the table descriptions of the store up to date.
 
-    Called by the store on the copy a change is made on, after the change.
+    Called by the store inside a change's transaction, after the change. Views that
+    already show the right table are kept; the others are rebuilt and their feature counts
+    checked.
 
     Parameters
     ----------
-    path : Path
-        The GeoPackage (a store's transaction copy).
+    con : sqlite3.Connection
+        The change's connection (its transaction is open).
     records : sequence of LayerRecord
-        Every registry row of the store at ``path``, in registry order.
+        Every registry row of the store, in registry order, as the change leaves them.
 
     Returns
     -------
@@ -93,27 +99,27 @@ def sync_views(path: Path, records: Sequence[LayerRecord]) -> list[LayerView]:
     Raises
     ------
     RuntimeError
-        If a view does not read as many features as its layer's version holds.
+        If a rebuilt view does not read as many features as its layer's version holds.
     """
-    with contextlib.closing(sqlite3.connect(path)) as con:
-        with con:
-            _drop_views(con, _own_views(con))
-            views = plan_views(con, records)
-            for view in views:
-                _create_view(con, view)
-            _describe_tables(con, records, views)
-        _check_counts(con, views, records)
+    own = _own_views(con)
+    views = plan_views(con, records)
+    registered = _registered(con)
+    kept = {v.name for v in views
+            if own.get(v.name) == _view_sql(con, v) and v.name in registered}
+    made = [v for v in views if v.name not in kept]
+    _drop_views(con, (set(own) | {v.name for v in made}) - kept)
+    for view in made:
+        _create_view(con, view)
+    _describe_tables(con, records, views)
+    _check_counts(con, made, records)
     return views
 
 
 def views_stale(path: Path, records: Sequence[LayerRecord]) -> bool:
     """Return whether the views of the store at ``path`` are missing or out of date."""
-    with contextlib.closing(_connect_ro(path)) as con:
+    with store_tx.access("sqlite"), contextlib.closing(store_tx.connect_read(path)) as con:
         planned = {v.name: _view_sql(con, v) for v in plan_views(con, records)}
-        registered = {r[0] for r in con.execute(
-            "SELECT c.table_name FROM gpkg_contents c JOIN gpkg_geometry_columns g "
-            "ON g.table_name = c.table_name")}
-        return _own_views(con) != planned or not set(planned) <= registered
+        return _own_views(con) != planned or not set(planned) <= _registered(con)
 
 
 def view_names(path: Path, records: Sequence[LayerRecord]) -> dict[str, str]:
@@ -121,7 +127,7 @@ def view_names(path: Path, records: Sequence[LayerRecord]) -> dict[str, str]:
 
     The names are those :func:`sync_views` gives; they are in the file once it has run.
     """
-    with contextlib.closing(_connect_ro(path)) as con:
+    with store_tx.access("sqlite"), contextlib.closing(store_tx.connect_read(path)) as con:
         return {v.layer: v.name for v in plan_views(con, records)}
 
 
@@ -174,6 +180,13 @@ def _own_views(con: sqlite3.Connection) -> dict[str, str]:
     """``{name: SQL}`` of the views the store keeps (marked with :data:`VIEW_MARK`)."""
     rows = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
     return {name: sql for name, sql in rows if sql and VIEW_MARK in sql}
+
+
+def _registered(con: sqlite3.Connection) -> set[str]:
+    """Names listed in both ``gpkg_contents`` and ``gpkg_geometry_columns``."""
+    return {r[0] for r in con.execute(
+        "SELECT c.table_name FROM gpkg_contents c JOIN gpkg_geometry_columns g "
+        "ON g.table_name = c.table_name")}
 
 
 def _schema_names(con: sqlite3.Connection) -> list[str]:
@@ -238,16 +251,17 @@ def _describe_tables(con: sqlite3.Connection, records: Sequence[LayerRecord],
                      views: Sequence[LayerView]) -> None:
     """Say in each version table's description whether it is current or old."""
     shown = {v.layer: v.name for v in views}
+    have = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
     for rec in records:
         if rec.deleted:
             continue
         where = (f"shown as layer {shown[rec.name]!r}" if rec.name in shown
                  else "the layer is deleted")
         state = "current" if rec.current else "old"
-        con.execute("UPDATE gpkg_contents SET description = ? "
-                    "WHERE lower(table_name) = lower(?)",
-                    (f"{rec.kind}: {state} version {rec.version} of layer {rec.name!r} "
-                     f"({where})", rec.table))
+        text = f"{rec.kind}: {state} version {rec.version} of layer {rec.name!r} ({where})"
+        if have.get(rec.table, text) != text:
+            con.execute("UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
+                        (text, rec.table))
 
 
 def _check_counts(con: sqlite3.Connection, views: Sequence[LayerView],
@@ -267,7 +281,3 @@ def _check_counts(con: sqlite3.Connection, views: Sequence[LayerView],
 def _quote(identifier: str) -> str:
     """Quote an SQL identifier (any text, Vietnamese and quotes included)."""
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -405,18 +403,18 @@ def test_failure_after_registry_update_leaves_store_unchanged(
     before = sha256(store.path)
     seen: list[int] = []
 
-    def failing_verify(path: Path) -> None:
-        # the copy already holds the new tables and registry rows
-        seen.append(len(store_mod._registry(path)))
+    def failing_check(con, rows, before_id) -> None:
+        # the transaction already holds the new tables and registry rows
+        seen.append(len(rows))
         raise RuntimeError("check failed")
 
-    monkeypatch.setattr(store_mod, "_verify", failing_verify)
+    monkeypatch.setattr(store_mod, "_check_change", failing_check)
     with pytest.raises(RuntimeError, match="check failed"):
         store.add_layers([NewLayer(communes.head(2), "Sông", "river"),
                           NewLayer(communes.head(2), "Xã", "admin_unit")])
     with pytest.raises(RuntimeError, match="check failed"):
         store.delete("Xã")
-    assert seen == [3, 2]  # the copy held the tombstone beside version 1
+    assert seen == [3, 2]  # the transaction held the tombstone beside version 1
     assert sha256(store.path) == before
     assert files_in(store.path.parent) == ["project.gpkg"]
 
@@ -460,20 +458,23 @@ def test_restore_failure_leaves_store_unchanged(
     assert files_in(store.path.parent) == ["project.gpkg"]
 
 
-def test_concurrent_change_is_detected(store: ProjectStore, communes: gpd.GeoDataFrame,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    real_writer = store_mod._write_table
-    other = store.path.with_name("other.gpkg")
+def test_a_change_made_meanwhile_is_kept_and_the_next_version_follows(
+        store: ProjectStore, communes: gpd.GeoDataFrame,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_stage = store_mod._stage_layer
+    other = ProjectStore(store.path)
 
-    def writer_racing_another_user(path, table, gdf, **kw):
-        real_writer(path, table, gdf, **kw)
-        shutil.copy2(store.path, other)  # someone else saves the store meanwhile
-        os.replace(other, store.path)
+    def stage_while_another_user_saves(stage, layer):
+        data = real_stage(stage, layer)
+        if layer.note == "mine":  # someone else stores version 1 while this one is staged
+            other.add_layer(NewLayer(communes.head(1), "Xã", "admin_unit", note="theirs"))
+        return data
 
-    monkeypatch.setattr(store_mod, "_write_table", writer_racing_another_user)
-    with pytest.raises(LayerError, match="changed by someone else"):
-        store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
-    assert store.layers() == []
+    monkeypatch.setattr(store_mod, "_stage_layer", stage_while_another_user_saves)
+    rec = store.add_layer(NewLayer(communes, "Xã", "admin_unit", note="mine"))
+    assert [(r.version, r.note, r.feature_count) for r in store.versions("Xã")] == [
+        (1, "theirs", 1), (2, "mine", 5)]
+    assert rec.version == 2 and rec.table == "xa__v2"
     assert files_in(store.path.parent) == ["project.gpkg"]
 
 

@@ -6,10 +6,13 @@ demo.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from cli.common import (
     JsonOpt,
@@ -19,6 +22,56 @@ from cli.common import (
     app,
     handles_errors,
 )
+
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__
+                                    if c.__name__ == "UsageError")
+
+
+class _OneLineUsage(_UsageError):  # type: ignore[misc, valid-type]
+    """A usage error printed as the one ``kvpt: error:`` line, without the usage text."""
+
+    def show(self, file: Any = None) -> None:
+        from layers.messages_input import escape
+
+        command = self.ctx.command_path if self.ctx is not None else "kvpt"
+        typer.echo(f"kvpt: error: {escape(self.format_message())} (see `{command} --help`)",
+                   err=True)
+
+
+class _FileCommand(TyperCommand):
+    """A command whose arguments are file names: any name is a file, usage errors are one line.
+
+    A file name starting with ``-`` (``-x.geojson``) is taken as the file, not an unknown
+    option (``--`` works too: ``kvpt import P.gpkg -- -x.geojson``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        settings = dict(kwargs.pop("context_settings", None) or {})
+        settings["ignore_unknown_options"] = True
+        super().__init__(*args, context_settings=settings, **kwargs)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except _UsageError as err:
+            raise _OneLineUsage(err.format_message(), ctx) from None
+
+
+def _escaped(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Escape control characters in the text of a refusal (names and headers quoted)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from layers.errors import LayerError
+        from layers.messages_input import escape
+
+        try:
+            return func(*args, **kwargs)
+        except LayerError as err:
+            err.args = (escape(" ".join(str(err).split())),)
+            raise
+
+    return wrapper
 
 
 @app.command()
@@ -31,12 +84,14 @@ def init(project: ProjectArg) -> None:
     typer.echo(f"Created project {project}")
 
 
-@app.command("import")
+@app.command("import", cls=_FileCommand)
 @handles_errors
+@_escaped
 def import_(
     project: ProjectArg,
     file: Annotated[Path, typer.Argument(help="Shapefile (.zip or .shp), .gpkg, .geojson, "
-                                              ".kml, .kmz or .csv.")],
+                                              ".kml, .kmz or .csv (a name starting with '-' "
+                                              "is a file name too).")],
     kind: Annotated[str | None, typer.Option(help="Layer kind (see `kvpt kinds`); "
                                                   "guessed from the name when omitted.")] = None,
     name: Annotated[str | None, typer.Option(help="Layer name in the project.")] = None,
@@ -153,8 +208,9 @@ def rename(project: ProjectArg, layer: str, new_name: str) -> None:
     typer.echo(f"{layer} is now {rec.name} (version {rec.version})")
 
 
-@app.command()
+@app.command(cls=_FileCommand)
 @handles_errors
+@_escaped
 def export(
     project: ProjectArg,
     layer: str,

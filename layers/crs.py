@@ -102,11 +102,30 @@ def crs_from_prj(text: str, *, path: str | None = None) -> pyproj.CRS:
     if not text.strip():
         raise LayerError(key="prj_empty", params={"file": where})
     try:
-        crs = pyproj.CRS.from_wkt(text.strip())
-    except pyproj.exceptions.CRSError as exc:
-        detail = _short(str(exc))
-        raise LayerError(key="prj_unreadable", params={"file": where, "detail": detail}) from exc
-    return canonical_crs(crs)
+        return canonical_crs(pyproj.CRS.from_wkt(text.strip()))
+    except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError) as exc:
+        raise LayerError(key="prj_unreadable", params={
+            "file": where, "detail": proj_reason(exc)}) from exc
+
+
+def proj_reason(exc: BaseException) -> str:
+    """Return why PROJ refused a CRS, without the CRS text it quotes.
+
+    pyproj's messages repeat the whole input (``Invalid projection: <the .prj>: (Internal
+    Proj Error: ...)``); only PROJ's own reason is kept, escaped and short.
+
+    Examples
+    --------
+    >>> proj_reason(ValueError("Invalid projection: GEOGCS[...]: (Internal Proj Error: "
+    ...                        "Invalid ellipsoid parameters)"))
+    'Invalid ellipsoid parameters'
+    """
+    text = str(exc)
+    found = re.findall(r"Internal Proj Error: ([^()]*)", text)
+    if found:
+        return _short(found[-1].strip(" :"), 120)
+    head = text.split(":", 1)[0] if ":" in text else text
+    return _short(head if len(head) <= 60 else "not a coordinate system text", 120)
 
 
 def parse_crs(value: str) -> pyproj.CRS:

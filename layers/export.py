@@ -46,10 +46,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import geopandas as gpd
 import pandas as pd
@@ -58,8 +60,10 @@ import pyogrio.errors
 import shapely
 
 from layers.errors import LayerError
-from layers.messages import clip, short_list
+from layers.messages import short_list
+from layers.messages_input import plain
 from layers.store import slugify
+from layers.tables import CSV_LINE_END, _neutral, neutralise_formulas
 
 EXPORT_FORMATS: dict[str, str] = {
     ".gpkg": "GeoPackage",
@@ -127,7 +131,7 @@ def export_layer(gdf: gpd.GeoDataFrame, out: str | Path, *, layer_name: str) -> 
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
         raise LayerError(key="export_write_failed", params={
             "file": out.name, "format": EXPORT_FORMATS[fmt],
-            "detail": clip(str(e).replace(str(tmp), out.name), 200)}) from e
+            "detail": plain(str(e).replace(str(tmp), out.name), 200)}) from e
     finally:
         for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
@@ -188,7 +192,25 @@ def _write_kml(gdf: gpd.GeoDataFrame, path: Path, layer_name: str) -> None:
         if (col != frame.geometry.name and values.dtype.kind == "i"
                 and values.between(*_INT32).all()):
             frame[col] = values.astype("int32")
-    pyogrio.write_dataframe(frame, path, layer=layer_name, driver="LIBKML")
+    title = _xml_text(layer_name)
+    if title == layer_name and not _KML_UNSAFE.search(layer_name):
+        pyogrio.write_dataframe(frame, path, layer=layer_name, driver="LIBKML")
+        return
+    # LIBKML names a layer like a file ("/" and ":" refused): write it under its slug,
+    # then give the folder its real name.
+    slug = slugify(layer_name)
+    pyogrio.write_dataframe(frame, path, layer=slug, driver="LIBKML")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(f"<name>{slug}</name>", f"<name>{xml_escape(title)}</name>", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+_KML_UNSAFE = re.compile(r'[<>:"/\\|?*&]')
+
+
+def _xml_text(text: str) -> str:
+    """Return ``text`` without the characters XML 1.0 cannot hold (control characters)."""
+    return "".join(c for c in text if c in "\t\n" or (c.isprintable() and c != "\ufffe"))
 
 
 def _write_csv(gdf: gpd.GeoDataFrame, path: Path, layer_name: str) -> None:
@@ -199,7 +221,8 @@ def _write_csv(gdf: gpd.GeoDataFrame, path: Path, layer_name: str) -> None:
         table[_free_name("lon", table.columns)] = geoms.x
         table[_free_name("lat", table.columns)] = geoms.y
     table[_free_name("WKT", table.columns)] = shapely.to_wkt(geoms.values, rounding_precision=-1)
-    table.to_csv(path, index=False, encoding="utf-8-sig")
+    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8-sig",
+                                      lineterminator=CSV_LINE_END)
 
 
 def _write_shapefile_zip(gdf: gpd.GeoDataFrame, path: Path, layer_name: str) -> None:
@@ -238,7 +261,7 @@ def _format(suffix: str) -> str:
     if fmt not in EXPORT_FORMATS:
         known = ", ".join(f"{k} ({v})" for k, v in EXPORT_FORMATS.items())
         raise LayerError(key="export_bad_format" if suffix else "export_no_extension",
-                         params={"suffix": clip(suffix, 20), "known": known})
+                         params={"suffix": plain(suffix, 20), "known": known})
     return fmt
 
 
@@ -295,9 +318,9 @@ def _dbf_field_names(columns: list[str]) -> dict[str, str]:
 
 def _fields_csv(fields: dict[str, str]) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     writer.writerow(["shapefile_field", "column"])
-    writer.writerows((short, col) for col, short in fields.items())
+    writer.writerows((_neutral(short), _neutral(col)) for col, short in fields.items())
     return buf.getvalue().encode("utf-8-sig")
 
 

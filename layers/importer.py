@@ -40,6 +40,7 @@ from layers.kinds import (
     normalize_name,
 )
 from layers.messages import Note, level_note, text
+from layers.messages_input import plain
 from layers.readers import SourceLayer, read_source
 from layers.store import LayerRecord, NewLayer, ProjectStore
 from layers.validate import ImportReport
@@ -493,6 +494,26 @@ def unchanged_layers(store: ProjectStore, plans: Sequence[ImportPlan]) -> list[L
     return out
 
 
+def check_kinds(store: ProjectStore, plans: Sequence[ImportPlan]) -> None:
+    """Refuse a plan whose name is a layer of the project of another kind.
+
+    A new version keeps its layer's kind: a layer of proposed projects does not become a
+    layer of roads by an import under its name. Deleted layers count too (importing
+    under a deleted layer's name brings it back).
+
+    Raises
+    ------
+    LayerError
+        ``kind_clash``, naming the layer and its kind.
+    """
+    stored = {r.name: r for r in [*store.deleted_layers(), *store.layers()]}
+    for plan in plans:
+        rec = stored.get(unicodedata.normalize("NFC", plan.name).strip())
+        if rec is not None and rec.kind and rec.kind != get_kind(plan.kind).key:
+            raise LayerError(key="kind_clash", params={
+                "name": plain(rec.name, 60), "old": rec.kind, "new": plan.kind})
+
+
 def run_import(store: ProjectStore, plans: Sequence[ImportPlan], *,
                allow_unchanged: bool = True) -> list[ImportResult]:
     """Store every planned layer, all or nothing.
@@ -519,8 +540,10 @@ def run_import(store: ProjectStore, plans: Sequence[ImportPlan], *,
     UnchangedSourceError
         See ``allow_unchanged``; nothing is written then.
     LayerError
-        If any plan is invalid; nothing is written then.
+        If any plan is invalid, or names a layer of the project (deleted ones included)
+        with another kind; nothing is written then.
     """
+    check_kinds(store, plans)
     same = {r.name: r for r in unchanged_layers(store, plans)}
     if same and not allow_unchanged:
         raise UnchangedSourceError(list(same.values()))

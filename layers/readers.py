@@ -2,8 +2,8 @@
 
 Formats: shapefile (``.shp`` with its sibling parts, or a ``.zip`` of one or more
 shapefiles, in subfolders too), GeoPackage, GeoJSON, KML/KMZ and CSV (lon/lat or x/y
-columns, or a WKT column). Every reader reprojects to EPSG:4326, normalises text to NFC
-and validates the geometries (:mod:`layers.validate`).
+columns, or a WKT column: :mod:`layers.read_csv`). Every reader reprojects to EPSG:4326,
+normalises text to NFC and validates the geometries (:mod:`layers.validate`).
 
 Shapefile text is read by GDAL as Latin-1 (pyogrio ``encoding="latin1"``, which also
 overrides a ``.cpg``), so the raw DBF bytes come through untouched; the encoding is then
@@ -23,21 +23,26 @@ Bad data is refused with a :class:`LayerError` that names the file and the featu
 or infinite coordinate) and never a folder of the machine: GDAL's own text is kept short,
 with every path cut to its file name (:func:`safe_detail`). Messages carry a catalogue key
 (:mod:`layers.messages`), so the app shows them in Vietnamese.
+
+Hostile input is judged before a parser sees it, within the limits of :mod:`layers.limits`:
+links and oversized text files (:mod:`layers.source_checks`), zip archives from their
+directory (:mod:`layers.archive`), shapefile parts from their headers
+(:mod:`layers.shapefile_checks`); GDAL is read through :mod:`layers.ogr_read` (no stray
+warning, broken rings judged per feature). A ``.prj`` PROJ cannot use falls back to the
+candidates from the coordinate ranges, as a missing one does. Every name or header quoted
+in a message is escaped and cut short (:func:`layers.messages_input.plain`).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import tempfile
 import unicodedata
-import zipfile
+import warnings as pywarnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +51,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from layers import archive, limits
 from layers.crs import (
     CrsCandidate,
     canonical_crs,
@@ -54,32 +60,45 @@ from layers.crs import (
     crs_label,
     fits_vietnam,
     parse_crs,
+    proj_reason,
     suggest_crs,
 )
 from layers.encoding import decode, read_dbf_ldid, recode_latin1, resolve
 from layers.errors import LayerError, MissingCRSError
-from layers.kinds import normalize_name
 from layers.messages import Note
+from layers.messages_input import plain
+from layers.ogr_read import gdal_errors as _gdal_errors
+from layers.ogr_read import read_frame, safe_detail
+from layers.raw_layer import (
+    MAX_LISTED,
+    MAX_SAMPLES,
+    WGS84,
+    RawLayer,
+    looks_like_degrees,
+    present,
+    replacement_warning,
+    text_columns,
+)
+from layers.read_csv import read_csv
+from layers.shapefile_checks import (
+    blank_bad_numbers,
+    check_parts,
+    gdal_view,
+    no_fields_note,
+    numeric_problems,
+)
+from layers.source_checks import check_file, check_kml, read_cpg, read_prj
 from layers.validate import ImportReport, validate_geometries
+
+__all__ = ["SUPPORTED", "SourceLayer", "read_source", "safe_detail", "source_layers"]
 
 SUPPORTED = (".zip", ".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".csv")
 
-WGS84 = pyproj.CRS.from_epsg(4326)
-
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-_LON_NAMES = frozenset({"lon", "lng", "long", "longitude", "kinhdo", "kinhtuyen"})
-_LAT_NAMES = frozenset({"lat", "latitude", "vido", "vituyen"})
-_X_NAMES = frozenset({"x", "xcoord", "coordx", "toadox", "easting", "east"})
-_Y_NAMES = frozenset({"y", "ycoord", "coordy", "toadoy", "northing", "north"})
-_WKT_NAMES = frozenset({"wkt", "geometry", "geom", "thegeom", "wktgeom", "hinhhoc"})
 # Columns LIBKML adds to every KML layer; dropped when they hold nothing.
 _KML_BOILERPLATE = ("id", "description", "timestamp", "begin", "end", "altitudeMode",
                     "tessellate", "extrude", "visibility", "drawOrder", "icon", "snippet")
 _KML_DEFAULTS = {"tessellate": -1, "extrude": 0, "visibility": -1}
-_MAX_SAMPLES = 5000
-_MAX_LISTED = 5
-_UTF8_BOM = b"\xef\xbb\xbf"
-_REPLACEMENT = "\ufffd"
 
 
 @dataclass
@@ -130,22 +149,6 @@ class SourceLayer:
     report: ImportReport
 
 
-@dataclass
-class _Raw:
-    """A layer as read, before reprojection and validation."""
-
-    name: str
-    gdf: gpd.GeoDataFrame
-    crs: pyproj.CRS | None
-    crs_source: str
-    crs_from: str  # what named the CRS, for messages: a Note ("its .prj (x.prj)", ...)
-    encoding: str | None = None
-    encoding_source: str = "format"
-    encoding_scores: dict[str, float] | None = None
-    warnings: list[str] | None = None
-    degrees_are_wgs84: bool = False  # a CSV: degree coordinates without a CRS are WGS 84
-
-
 def source_layers(path: str | Path) -> list[str]:
     """Return the layer names in a source file.
 
@@ -169,7 +172,8 @@ def source_layers(path: str | Path) -> list[str]:
     path = _check_path(path)
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return list(_zip_shapefiles(path))
+        with archive.open_checked(path) as (_, infos):
+            return list(_zip_shapefiles(path, infos))
     if suffix == ".gpkg":
         return _gpkg_layers(path)
     if suffix in (".kml", ".kmz"):
@@ -217,30 +221,35 @@ def read_source(
         If a layer has no CRS and none was named, or its coordinates cannot be in
         the CRS it names; ``candidates`` holds suggestions.
     LayerError
-        If the file is missing, unsupported, corrupt or empty, ``layer`` is not in
-        it, or a feature has a coordinate that is not a number (NaN, infinity). The
-        message names no folder of the machine, only the file.
+        If the file is missing, unsupported, corrupt or empty, a link, over a limit of
+        :mod:`layers.limits`, ``layer`` is not in it, or a feature has a coordinate
+        that is not a number (NaN, infinity) or a broken ring. The message names no
+        folder of the machine, only the file.
     """
     path = _check_path(path)
     user_crs = parse_crs(crs) if crs else None
     suffix = path.suffix.lower()
-    checksum = _sha256([path]) if suffix != ".shp" else None
+    hashed = [path]
     if suffix == ".zip":
         raws = _read_zip(path, user_crs, encoding, layer)
     elif suffix == ".shp":
         parts = _shapefile_parts(path)
-        checksum = _sha256([parts[e] for e in _SHAPEFILE_PARTS if e in parts])
         _pick([path.stem], layer, path)
         raws = [_read_shapefile(path, parts, path.stem, user_crs, encoding)]
+        hashed = [parts[e] for e in _SHAPEFILE_PARTS if e in parts and (
+            e not in (".prj", ".cpg") or parts[e].stat().st_size <= limits.max_prj_bytes)]
     elif suffix == ".csv":
         _pick([path.stem], layer, path)
-        raws = [_read_csv(path, user_crs, encoding)]
+        raws = [read_csv(path, user_crs, encoding)]
     else:
         raws = _read_ogr(path, suffix, user_crs, layer)
         if encoding:
             for raw in raws:
                 raw.warnings = [*(raw.warnings or []),
                                 Note.of("encoding_ignored", encoding=encoding, suffix=suffix)]
+    if not raws:
+        raise LayerError(key="no_layers", params={"file": plain(path.name)})
+    checksum = _sha256(hashed)  # after the checks: a bomb is never read in full
     return [_finish(raw, path, checksum, user_crs, crs_chosen) for raw in raws]
 
 
@@ -251,20 +260,26 @@ def _check_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED:
         raise LayerError(key="unsupported_type", params={
-            "file": path.name, "suffix": path.suffix or "(none)",
+            "file": plain(path.name), "suffix": plain(path.suffix, 20) or "(none)",
             "supported": ", ".join(SUPPORTED)})
-    if not path.is_file():
-        raise LayerError(key="no_such_file", params={"file": path.name, "path": str(path)})
+    if not path.is_symlink() and not path.is_file():
+        raise LayerError(key="no_such_file", params={"file": plain(path.name),
+                                                     "path": plain(path, 200)})
+    check_file(path)
     return path
 
 
 def _pick(names: list[str], layer: str | None, path: Path) -> list[str]:
     if layer is None:
+        if len(names) > limits.max_layers:
+            raise LayerError(key="too_many_layers", params={
+                "file": plain(path.name), "count": len(names), "limit": limits.max_layers,
+                "first": plain(names[0], 40)})
         return names
     if layer not in names:
         raise LayerError(key="no_such_layer", params={
-            "file": path.name, "layer": layer,
-            "names": ", ".join(repr(n) for n in names) or "-"})
+            "file": plain(path.name), "layer": plain(layer, 40),
+            "names": ", ".join(repr(plain(n, 40)) for n in names[:MAX_LISTED * 2]) or "-"})
     return [layer]
 
 
@@ -277,50 +292,6 @@ def _sha256(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _gdal_errors(path: Path, what: str = "") -> Iterator[None]:
-    """Turn pyogrio/GDAL errors into a LayerError naming the file."""
-    try:
-        yield
-    except LayerError:
-        raise
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-            pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
-            pyogrio.errors.CRSError, RuntimeError, OSError, ValueError) as exc:
-        raise LayerError(key="gdal_unreadable", params={
-            "file": path.name, "what": f" {what}" if what else "", "suffix": path.suffix,
-            "detail": safe_detail(exc, path)}) from exc
-
-
-def safe_detail(exc: BaseException | str, path: Path | None = None, limit: int = 160) -> str:
-    """Return a library's error text fit to show a user: no folders, one short line.
-
-    Every absolute path (the server's temporary folders included) is cut to its last
-    part (the file name), control characters are escaped, and the text is cut at
-    ``limit`` characters, so a GDAL message never shows where a file sits on the
-    server and quotes at most a short excerpt of the file's content.
-
-    Parameters
-    ----------
-    exc : exception or str
-        The error.
-    path : Path, optional
-        The file being read; its folder is removed first.
-    limit : int
-        Longest text returned.
-    """
-    text = str(exc).strip() or type(exc).__name__
-    text = " ".join(text.split())
-    if path is not None:
-        for folder in {str(path.parent), str(path.resolve().parent)}:
-            if len(folder) > 1:
-                text = text.replace(folder + "/", "").replace(folder, "")
-    text = re.sub(r"(/vsi[a-z]+/)?(?:[A-Za-z]:)?(?:[/\\][^\s/\\'\":;,()]+)+[/\\]"
-                  r"(?=[^\s/\\'\":;,()]+)", "", text)
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 # --- shapefiles -------------------------------------------------------------------
 
 
@@ -328,15 +299,17 @@ def _shapefile_parts(shp: Path) -> dict[str, Path]:
     """Return ``{".shp": path, ".dbf": path, ...}`` found beside ``shp`` (any case)."""
     parts = {}
     stem = shp.stem.lower()
-    for sibling in shp.parent.iterdir():
+    for sibling in sorted(shp.parent.iterdir()):
         ext = sibling.suffix.lower()
-        if sibling.stem.lower() == stem and ext in _SHAPEFILE_PARTS and sibling.is_file():
+        if sibling.stem.lower() == stem and ext in _SHAPEFILE_PARTS and (
+                sibling.is_file() or sibling.is_symlink()):
             parts.setdefault(ext, sibling)
     parts[".shp"] = shp
     missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
     if missing:
-        names = " + ".join(f"{shp.stem}{ext}" for ext in missing)
-        raise LayerError(key="shp_part_missing", params={"file": shp.name, "parts": names})
+        names = " + ".join(f"{plain(shp.stem)}{ext}" for ext in missing)
+        raise LayerError(key="shp_part_missing", params={"file": plain(shp.name),
+                                                         "parts": names})
     return parts
 
 
@@ -346,28 +319,38 @@ def _read_shapefile(
     name: str,
     user_crs: pyproj.CRS | None,
     encoding: str | None,
-) -> _Raw:
-    with _gdal_errors(shp):
-        gdf = pyogrio.read_dataframe(shp, encoding="latin1")
-    cpg = parts[".cpg"].read_bytes().decode("latin-1").strip() if ".cpg" in parts else None
-    text_cols = _text_columns(gdf)
+) -> RawLayer:
+    header = check_parts(parts, plain(shp.name))
+    with gdal_view(parts) as target:
+        frame = read_frame(target, shp, encoding="latin1")
+    gdf = frame.gdf
+    cpg = read_cpg(parts[".cpg"]) if ".cpg" in parts else None
+    text_cols = text_columns(gdf)
     samples = _dbf_samples(gdf, text_cols)
     guess = resolve(user=encoding, cpg=cpg, ldid=read_dbf_ldid(parts[".dbf"]), samples=samples)
+    gdf, notes = blank_bad_numbers(
+        gdf, numeric_problems(parts[".dbf"], header), plain(shp.name),
+        lambda raw: decode(raw, guess.encoding))
     gdf, warnings = _recode(gdf, text_cols, guess.encoding)
-    prj_crs = None
-    if ".prj" in parts:
-        prj = parts[".prj"]
-        prj_crs = crs_from_prj(prj.read_bytes().decode("utf-8", errors="replace"),
-                               path=prj.name)
-    crs_from = Note.of("from_prj", name=parts[".prj"].name) if prj_crs is not None else ""
-    return _Raw(name, gdf, prj_crs, "prj", crs_from, guess.encoding, guess.source,
-                dict(guess.scores), warnings)
+    warnings = [*no_fields_note(header, parts[".dbf"]), *notes, *warnings, *frame.notes]
+    prj_crs, problem = _prj_crs(parts.get(".prj"))
+    crs_from = Note.of("from_prj", name=plain(parts[".prj"].name)) if prj_crs else ""
+    return RawLayer(name, gdf, prj_crs, "prj", crs_from, guess.encoding, guess.source,
+                dict(guess.scores), warnings, crs_problem=problem)
 
 
-def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
-    geom = gdf.geometry.name
-    return [c for c in gdf.columns
-            if c != geom and (pd.api.types.is_string_dtype(gdf[c]) or gdf[c].dtype == object)]
+def _prj_crs(prj: Path | None) -> tuple[pyproj.CRS | None, tuple[str, dict] | None]:
+    """Return the CRS of a ``.prj``, or ``None`` and why it cannot be used."""
+    if prj is None:
+        return None, None
+    text, problem = read_prj(prj)
+    if text is None:
+        return None, problem
+    try:
+        return crs_from_prj(text, path=plain(prj.name)), None
+    except LayerError as err:
+        detail = err.params.get("detail") or Note.of("prj_empty_detail")
+        return None, ("prj_unusable", {"prj": plain(prj.name), "detail": detail})
 
 
 def _dbf_samples(gdf: gpd.GeoDataFrame, text_cols: list[str]) -> list[bytes]:
@@ -378,7 +361,7 @@ def _dbf_samples(gdf: gpd.GeoDataFrame, text_cols: list[str]) -> list[bytes]:
             if isinstance(value, str) and value:
                 samples.append(value.encode("latin-1", errors="replace"))
     non_ascii = [s for s in samples if not s.isascii()]
-    return (non_ascii or samples)[:_MAX_SAMPLES]
+    return (non_ascii or samples)[:MAX_SAMPLES]
 
 
 def _recode(gdf: gpd.GeoDataFrame, text_cols: list[str],
@@ -392,141 +375,129 @@ def _recode(gdf: gpd.GeoDataFrame, text_cols: list[str],
         out[col] = pd.Series([fix(v) for v in gdf[col].to_numpy()], index=gdf.index)
     geom = gdf.geometry.name
     out = out.rename(columns={c: fix(c) for c in gdf.columns if c != geom})
-    return out, _replacement_warning(out, encoding)
-
-
-def _replacement_warning(gdf: pd.DataFrame, encoding: str) -> list[str]:
-    """Return a warning when decoding left U+FFFD (bytes the encoding has no letter for)."""
-    bad = sum(1 for c in gdf.columns if isinstance(c, str) and _REPLACEMENT in c)
-    for col in _text_columns(gdf):
-        bad += sum(1 for v in gdf[col].to_numpy() if isinstance(v, str) and _REPLACEMENT in v)
-    if not bad:
-        return []
-    return [Note.of("bad_bytes", count=bad, encoding=encoding)]
+    return out, replacement_warning(out, encoding)
 
 
 def _read_zip(path: Path, user_crs: pyproj.CRS | None, encoding: str | None,
-              layer: str | None) -> list[_Raw]:
-    shapefiles = _zip_shapefiles(path)
-    names = _pick(list(shapefiles), layer, path)
+              layer: str | None) -> list[RawLayer]:
     raws = []
-    with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="kvpt_zip_") as tmp:
+    with archive.open_checked(path) as (zf, infos), archive.scratch_folder() as tmp:
+        shapefiles = _zip_shapefiles(path, infos)
+        names = _pick(list(shapefiles), layer, path)
+        budget = archive.Budget(path)
         for i, name in enumerate(names):
             members = shapefiles[name]
-            folder = Path(tmp) / str(i)
+            folder = tmp / str(i)
             folder.mkdir()
-            stem = _posix(members[".shp"]).stem
-            for ext, member in members.items():
-                (folder / f"{stem}{ext}").write_bytes(zf.read(member))
-            shp = folder / f"{stem}.shp"
-            try:
-                parts = _shapefile_parts(shp)
-            except LayerError:
-                missing = [e for e in (".shx", ".dbf") if e not in members]
-                listed = " + ".join(f"{_posix(members['.shp']).with_suffix(e)}" for e in missing)
+            stem = _disk_stem(archive.member_path(members[".shp"]).stem)
+            missing = [e for e in (".shx", ".dbf") if e not in members]
+            if missing:
+                shp_name = archive.member_path(members[".shp"])
+                listed = " + ".join(plain(shp_name.with_suffix(e)) for e in missing)
                 raise LayerError(key="zip_part_missing",
-                                 params={"file": path.name, "parts": listed}) from None
-            raw = _read_shapefile(shp, parts, name, user_crs, encoding)
-            if ".prj" in members:
-                raw.crs_from = Note.of("from_prj", name=_posix(members[".prj"]).name)
+                                 params={"file": plain(path.name), "parts": listed})
+            for ext, info in members.items():
+                archive.extract(zf, info, folder / f"{stem}{ext}", budget)
+            shp = folder / f"{stem}.shp"
+            raw = _read_shapefile(shp, _shapefile_parts(shp), name, user_crs, encoding)
+            if ".prj" in members and raw.crs is not None:
+                raw.crs_from = Note.of(
+                    "from_prj", name=plain(archive.member_path(members[".prj"]).name))
             raws.append(raw)
     return raws
 
 
-def _zip_shapefiles(path: Path) -> dict[str, dict[str, str]]:
-    """Return ``{layer name: {".shp": member, ".dbf": member, ...}}`` for a zip."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = [m for m in zf.namelist() if not m.endswith("/")]
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise LayerError(key="zip_unreadable", params={
-            "file": path.name, "detail": safe_detail(exc, path)}) from exc
-    if bad is not None:
-        raise LayerError(key="zip_damaged", params={"file": path.name, "member": bad})
-    usable = [m for m in members if "__MACOSX" not in _posix(m).parts
-              and not _posix(m).name.startswith("._")]
-    groups: dict[tuple[str, str], dict[str, str]] = {}
-    for member in usable:
-        p = _posix(member)
+def _disk_stem(stem: str) -> str:
+    """Return a member's stem if it is a plain file name, else a neutral one."""
+    ok = 0 < len(stem.encode("utf-8")) <= 120 and stem.isprintable() and not (
+        set(stem) & set("/\\:*?\"<>|")) and not stem.startswith(".")
+    return stem if ok else "layer"
+
+
+def _zip_shapefiles(path: Path, infos: list) -> dict[str, dict[str, object]]:
+    """Return ``{layer name: {".shp": ZipInfo, ".dbf": ZipInfo, ...}}`` for a zip."""
+    usable = [i for i in infos if "__MACOSX" not in archive.member_path(i).parts
+              and not archive.member_path(i).name.startswith("._")]
+    groups: dict[tuple[str, str], dict[str, object]] = {}
+    for info in usable:
+        p = archive.member_path(info)
         ext = p.suffix.lower()
         if ext in _SHAPEFILE_PARTS:
-            groups.setdefault((str(p.parent), p.stem.lower()), {}).setdefault(ext, member)
-    shps = [(key, parts) for key, parts in groups.items() if ".shp" in parts]
+            groups.setdefault((str(p.parent), p.stem.lower()), {}).setdefault(ext, info)
+    shps = [parts for parts in groups.values() if ".shp" in parts]
     if not shps:
-        listed = ", ".join(usable[:_MAX_LISTED * 2]) or "-"
-        raise LayerError(key="zip_no_shapefile", params={"file": path.name, "listed": listed})
-    stems = [_posix(parts[".shp"]).stem for _, parts in shps]
+        listed = ", ".join(plain(i.filename, 40) for i in usable[:MAX_LISTED * 2]) or "-"
+        raise LayerError(key="zip_no_shapefile", params={"file": plain(path.name),
+                                                         "listed": listed})
+    stems = [archive.member_path(parts[".shp"]).stem for parts in shps]
     out = {}
-    for (_, _), parts in sorted(shps, key=lambda item: item[1][".shp"]):
-        shp = _posix(parts[".shp"])
+    for parts in sorted(shps, key=lambda item: item[".shp"].filename):
+        shp = archive.member_path(parts[".shp"])
         name = shp.stem if stems.count(shp.stem) == 1 else str(shp.with_suffix(""))
         out[name] = parts
     return out
-
-
-def _posix(member: str) -> PurePosixPath:
-    """Return a zip member name as a path (Windows zips may use backslashes)."""
-    return PurePosixPath(member.replace("\\", "/"))
 
 
 # --- GeoPackage, GeoJSON, KML/KMZ ---------------------------------------------------
 
 
 def _gpkg_layers(path: Path) -> list[str]:
-    with _gdal_errors(path):
+    with _gdal_errors(path), pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
         info = pyogrio.list_layers(path)
-    return [str(name) for name, geom in info if geom is not None]
+    names = [str(name) for name, geom in info if geom is not None]
+    if not names and len(info):
+        tables = ", ".join(repr(plain(name, 30)) for name, _ in info[:MAX_LISTED])
+        raise LayerError(key="gpkg_no_spatial", params={"file": plain(path.name),
+                                                        "tables": tables})
+    return names
 
 
 def _list_layers(target: str | Path, path: Path) -> list[str]:
-    with _gdal_errors(path):
+    with _gdal_errors(path), pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
         return [str(name) for name in pyogrio.list_layers(target)[:, 0]]
 
 
 @contextmanager
-def _kml_dataset(path: Path) -> Iterator[str | Path]:
-    """Yield what GDAL should open for a KML or KMZ file.
+def _kml_dataset(path: Path) -> Iterator[Path]:
+    """Yield the KML document GDAL should open, checked (:func:`check_kml`).
 
-    A KMZ is opened as ``/vsizip/<file>/<doc>.kml``: LIBKML reading the ``.kmz``
-    itself drops the ``ExtendedData`` schema fields.
+    A KMZ's document is unpacked first (:func:`layers.archive.kmz_document`): LIBKML
+    reading the ``.kmz`` itself drops the ``ExtendedData`` schema fields.
     """
     if path.suffix.lower() != ".kmz":
+        check_kml(path, path)
         yield path
         return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            kmls = [m for m in zf.namelist() if m.lower().endswith(".kml")
-                    and "__MACOSX" not in m]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise LayerError(key="kmz_unreadable", params={
-            "file": path.name, "detail": safe_detail(exc, path)}) from exc
-    if not kmls:
-        raise LayerError(key="kmz_no_kml", params={"file": path.name})
-    main = "doc.kml" if "doc.kml" in kmls else min(kmls, key=lambda m: (m.count("/"), m))
-    yield f"/vsizip/{path.resolve().as_posix()}/{main}"
+    with archive.kmz_document(path) as doc:
+        check_kml(doc, path)
+        yield doc
 
 
 def _read_ogr(path: Path, suffix: str, user_crs: pyproj.CRS | None,
-              layer: str | None) -> list[_Raw]:
+              layer: str | None) -> list[RawLayer]:
     if suffix == ".gpkg":
         names = _pick(_gpkg_layers(path), layer, path)
         raws = []
         for name in names:
-            with _gdal_errors(path, f"layer {name!r}"):
-                gdf = pyogrio.read_dataframe(path, layer=name)
+            frame = read_frame(path, path, what=f"layer {plain(name, 40)!r}", layer=name,
+                               where=Note.of("where_layer", file=plain(path.name),
+                                             layer=plain(name, 40)))
+            gdf = frame.gdf
             file_crs = canonical_crs(gdf.crs) if gdf.crs is not None else None
-            raws.append(_Raw(name, gdf, file_crs, "file", Note.of("from_gpkg")))
+            raws.append(RawLayer(name, gdf, file_crs, "file", Note.of("from_gpkg"),
+                             warnings=frame.notes))
         return raws
     if suffix in (".geojson", ".json"):
         _pick([path.stem], layer, path)
-        with _gdal_errors(path):
-            gdf = pyogrio.read_dataframe(path)
+        frame = read_frame(path, path)
+        gdf = frame.gdf
         declared = _geojson_declares_crs(path)
         file_crs = canonical_crs(gdf.crs) if gdf.crs is not None else WGS84
         source = "file" if declared else "assumed"
         where = Note.of("from_geojson_crs" if declared else "from_geojson_std")
-        return [_Raw(path.stem, gdf, file_crs, source, where)]
+        return [RawLayer(path.stem, gdf, file_crs, source, where, warnings=frame.notes)]
     return _read_kml(path, layer)
 
 
@@ -536,20 +507,24 @@ def _geojson_declares_crs(path: Path) -> bool:
     return re.search(rb'"crs"\s*:\s*\{', head) is not None
 
 
-def _read_kml(path: Path, layer: str | None) -> list[_Raw]:
+def _read_kml(path: Path, layer: str | None) -> list[RawLayer]:
     with _kml_dataset(path) as target:
         names = _list_layers(target, path)
         chosen = _pick(names, layer, path)
         raws = []
         for name in chosen:
-            with _gdal_errors(path, f"layer {name!r}"):
-                gdf = pyogrio.read_dataframe(target, layer=name)
-            if len(gdf) == 0 and layer is None:
+            where = (Note.of("where_layer", file=plain(path.name), layer=plain(name, 40))
+                     if name != path.stem else plain(path.name))
+            frame = read_frame(target, path, what=f"layer {plain(name, 40)!r}", layer=name,
+                               where=where)
+            if len(frame.gdf) == 0 and layer is None:
                 continue
-            raws.append(_Raw(name, _tidy_kml(gdf), WGS84, "assumed", Note.of("from_kml_std")))
+            raws.append(RawLayer(name, _tidy_kml(frame.gdf), WGS84, "assumed",
+                             Note.of("from_kml_std"), warnings=frame.notes))
     if not raws:
-        raise LayerError(key="kml_no_placemarks",
-                         params={"file": path.name, "names": ", ".join(names) or "-"})
+        raise LayerError(key="kml_no_placemarks", params={
+            "file": plain(path.name),
+            "names": ", ".join(plain(n, 30) for n in names[:MAX_LISTED]) or "-"})
     return raws
 
 
@@ -575,144 +550,15 @@ def _tidy_kml(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-# --- CSV ----------------------------------------------------------------------------
-
-
-def _read_csv(path: Path, user_crs: pyproj.CRS | None, encoding: str | None) -> _Raw:
-    data = path.read_bytes()
-    bom = data.startswith(_UTF8_BOM)
-    if bom:
-        data = data[len(_UTF8_BOM):]
-    samples = [line for line in data.splitlines() if not line.isascii()][:_MAX_SAMPLES]
-    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
-                    samples=samples)
-    try:
-        text = unicodedata.normalize("NFC", decode(data, guess.encoding))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise LayerError(key="csv_bad_text", params={
-            "file": path.name, "encoding": guess.encoding,
-            "detail": safe_detail(exc, path, 80)}) from exc
-    if not text.strip():
-        raise LayerError(key="csv_empty", params={"file": path.name})
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LayerError(key="csv_unreadable", params={
-            "file": path.name, "detail": safe_detail(exc, path, 120)}) from exc
-    df.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in df.columns]
-    gdf, crs, crs_source, crs_from, warnings = _csv_geometry(df, path, user_crs)
-    wkt = _find_column(list(df.columns), _WKT_NAMES) is not None
-    warnings += _replacement_warning(gdf, guess.encoding)
-    return _Raw(path.stem, gdf, crs, crs_source, crs_from, guess.encoding,
-                "detected" if bom and encoding is None else guess.source,
-                dict(guess.scores), warnings, degrees_are_wgs84=wkt)
-
-
-def _sniff_delimiter(text: str) -> str:
-    head = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _find_column(columns: list[str], names: frozenset[str]) -> str | None:
-    for col in columns:
-        if normalize_name(col) in names:
-            return col
-    return None
-
-
-def _csv_geometry(df: pd.DataFrame, path: Path, user_crs: pyproj.CRS | None):
-    """Return ``(gdf, crs, crs_source, crs_from, warnings)`` for a CSV table."""
-    cols = list(df.columns)
-    lon, lat = _find_column(cols, _LON_NAMES), _find_column(cols, _LAT_NAMES)
-    x, y = _find_column(cols, _X_NAMES), _find_column(cols, _Y_NAMES)
-    wkt = _find_column(cols, _WKT_NAMES)
-    use_xy = x is not None and y is not None and (
-        lon is None or lat is None or (user_crs is not None and user_crs.is_projected))
-    warnings: list[str] = []
-    if use_xy:
-        xs, ys = _numbers(df, x, path), _numbers(df, y, path)
-        if len(xs) and xs.min() > 1_000_000 and ys.max() < 1_000_000:
-            xs, ys = ys, xs
-            warnings.append(Note.of("xy_swapped", x=x, y=y))
-        geoms = gpd.points_from_xy(xs, ys)
-        rest = df.drop(columns=[x, y])
-        crs_source, crs_from = ("user", "") if user_crs is not None else ("", "")
-        crs = user_crs
-    elif lon is not None and lat is not None:
-        geoms = gpd.points_from_xy(_numbers(df, lon, path), _numbers(df, lat, path))
-        rest = df.drop(columns=[lon, lat])
-        crs, crs_source = (user_crs, "user") if user_crs is not None else (WGS84, "assumed")
-        crs_from = Note.of("from_lonlat_names")
-    elif wkt is not None:
-        geoms = _wkt_geometries(df, wkt, path)
-        rest = df.drop(columns=[wkt])
-        crs, crs_source, crs_from = user_crs, "user" if user_crs is not None else "", ""
-    else:
-        raise LayerError(key="csv_no_coords", params={"file": path.name,
-                                                      "columns": ", ".join(map(str, cols))})
-    gdf = gpd.GeoDataFrame(rest.reset_index(drop=True), geometry=list(geoms))
-    if crs is None and wkt is not None and not use_xy and _looks_like_degrees(gdf):
-        crs, crs_source, crs_from = WGS84, "assumed", Note.of("from_wkt_degrees")
-    return gdf, crs, crs_source, crs_from, warnings
-
-
-def _numbers(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
-    values = df[col]
-    if not pd.api.types.is_numeric_dtype(values):
-        text = values.astype(str).str.strip()
-        text = text.where(~text.str.fullmatch(r"-?\d+,\d+"), text.str.replace(",", "."))
-        numbers = pd.to_numeric(text, errors="coerce")
-        numbers[values.isna()] = np.nan
-    else:
-        numbers = values.astype(float)
-    bad = np.flatnonzero(~np.isfinite(numbers.to_numpy(dtype=float)))
-    if len(bad):
-        shown = ", ".join(f"{i + 2} ({_excerpt(values.iloc[i])})" for i in bad[:_MAX_LISTED])
-        more = (Note.of("more", count=len(bad) - _MAX_LISTED) if len(bad) > _MAX_LISTED
-                else "")
-        raise LayerError(key="csv_not_numbers", params={
-            "file": path.name, "column": col, "count": len(bad), "lines": shown,
-            "more": more})
-    return numbers.to_numpy(dtype=float)
-
-
-def _wkt_geometries(df: pd.DataFrame, col: str, path: Path) -> np.ndarray:
-    geoms = []
-    bad = []
-    for i, value in enumerate(df[col].tolist()):
-        try:
-            geoms.append(shapely.from_wkt(value) if isinstance(value, str) and value.strip()
-                         else None)
-        except shapely.errors.ShapelyError:
-            geoms.append(None)
-            bad.append(i)
-    if bad:
-        shown = ", ".join(str(i + 2) for i in bad[:_MAX_LISTED])
-        raise LayerError(key="csv_bad_wkt", params={
-            "file": path.name, "column": col, "count": len(bad), "lines": shown})
-    return np.array(geoms, dtype=object)
-
-
 # --- common finish ------------------------------------------------------------------
 
 
-def _looks_like_degrees(gdf: gpd.GeoDataFrame) -> bool:
-    present = _present(gdf.geometry)
-    if present.empty:
-        return True
-    minx, miny, maxx, maxy = present.total_bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-
-
-def _finish(raw: _Raw, path: Path, checksum: str | None,
+def _finish(raw: RawLayer, path: Path, checksum: str | None,
             user_crs: pyproj.CRS | None, crs_chosen: bool = True) -> SourceLayer:
     """Set the CRS, reproject to WGS 84, normalise text and validate geometries."""
     gdf = raw.gdf
-    where = (Note.of("where_layer", file=path.name, layer=raw.name) if raw.name != path.stem
-             else path.name)
+    where = (Note.of("where_layer", file=plain(path.name), layer=plain(raw.name, 40))
+             if raw.name != path.stem else plain(path.name))
     if len(gdf) == 0:
         raise LayerError(key="no_features", params={"where": where})
     _check_finite(gdf, where)
@@ -732,50 +578,92 @@ def _finish(raw: _Raw, path: Path, checksum: str | None,
             if crs is None and raw.degrees_are_wgs84:
                 crs, source, crs_from = WGS84, "assumed", Note.of("from_swapped")
     if crs is None:
-        bounds = _bounds(gdf)
-        cands = suggest_crs(bounds) if bounds else []
-        raise MissingCRSError(candidates=cands, key="crs_missing", params={
-            "where": where, "range": f" ({_range_text(bounds)})" if bounds else "",
-            "advice": _candidates_note(cands), "code": _first_code(cands)})
+        raise _crs_fallback(gdf, where, raw.crs_problem or ("crs_missing", {}))
     _check_coordinates_fit(gdf, crs, where, crs_from)
-    try:
-        gdf = gdf.set_crs(crs, allow_override=True)
-        if not crs.equals(WGS84, ignore_axis_order=True):
-            gdf = gdf.to_crs(WGS84)
-        else:
-            gdf = gdf.set_crs(WGS84, allow_override=True)
-    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
-        raise LayerError(key="gdal_unreadable", params={
-            "file": path.name, "what": "", "suffix": path.suffix,
-            "detail": safe_detail(exc, path)}) from exc
+    gdf = _to_wgs84(gdf, crs, where)
     gdf = _nfc(gdf)
-    gdf, report = validate_geometries(gdf, where=where)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
+        gdf, report = validate_geometries(gdf, where=where)
     report.warnings = warnings + report.warnings
     if report.features_kept == 0:
         raise LayerError(key="no_usable_geometry",
                          params={"where": where, "count": report.features_read})
     return SourceLayer(
-        name=raw.name, gdf=gdf, source_path=str(path), checksum=checksum or "",
+        name=_layer_name(raw.name), gdf=gdf, source_path=str(path), checksum=checksum or "",
         source_crs=crs_code(crs), crs_label=crs_label(crs), crs_source=source,
         encoding=raw.encoding, encoding_source=raw.encoding_source,
         encoding_scores=dict(raw.encoding_scores or {}), report=report,
     )
 
 
+def _crs_fallback(gdf: gpd.GeoDataFrame, where: object,
+                  problem: tuple[str, dict]) -> MissingCRSError:
+    """Return the error listing the CRS candidates of the coordinate ranges.
+
+    ``problem`` says why the file's own CRS is not used: ``("crs_missing", {})`` when it
+    names none, or a ``.prj`` PROJ cannot use (``prj_unusable``, ``prj_too_big``).
+    """
+    key, params = problem
+    bounds = _bounds(gdf)
+    cands = suggest_crs(bounds) if bounds else []
+    return MissingCRSError(candidates=cands, key=key, params={
+        **params, "where": where, "range": f" ({_range_text(bounds)})" if bounds else "",
+        "advice": _candidates_note(cands), "code": _first_code(cands)})
+
+
+def _to_wgs84(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object) -> gpd.GeoDataFrame:
+    """Reproject to WGS 84; a CRS PROJ cannot convert falls back to the candidates."""
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            gdf = gdf.set_crs(crs, allow_override=True)
+            if crs.equals(WGS84, ignore_axis_order=True):
+                return gdf.set_crs(WGS84, allow_override=True)
+            out = gdf.to_crs(WGS84)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
+        raise _crs_fallback(gdf, where, ("crs_not_convertible", {
+            "label": plain(crs_label(crs), 80), "detail": proj_reason(exc)})) from exc
+    bad = _nonfinite_features(out)
+    if len(bad):
+        raise _crs_fallback(gdf, where, ("crs_not_convertible", {
+            "label": plain(crs_label(crs), 80),
+            "detail": Note.of("outside_crs", features=_listed(bad))}))
+    return out
+
+
+def _layer_name(name: str) -> str:
+    """Return a source layer's name without control characters (the proposed name)."""
+    clean = "".join(c for c in name if c.isprintable()).strip()
+    return clean or "layer"
+
+
 def _check_finite(gdf: gpd.GeoDataFrame, where: object) -> None:
     """Refuse features with a NaN or infinite x or y, naming them (1 = first feature)."""
+    numbers = _nonfinite_features(gdf)
+    if len(numbers):
+        raise LayerError(key="nonfinite_coords", params={
+            "where": where, "count": len(numbers), "features": _listed(numbers)})
+
+
+def _nonfinite_features(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Return the numbers (1 = first) of the features with a NaN or infinite x, y or z."""
     geoms = gdf.geometry.to_numpy()
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    coords, index = shapely.get_coordinates(geoms[present], return_index=True)
-    bad_rows = np.unique(index[~np.isfinite(coords).all(axis=1)])
-    if not len(bad_rows):
-        return
-    numbers = np.flatnonzero(present)[bad_rows] + 1
-    shown = ", ".join(str(n) for n in numbers[:_MAX_LISTED])
-    if len(numbers) > _MAX_LISTED:
-        shown += f" (+{len(numbers) - _MAX_LISTED})"
-    raise LayerError(key="nonfinite_coords",
-                     params={"where": where, "count": len(numbers), "features": shown})
+    rows = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    coords, index = shapely.get_coordinates(geoms[rows], return_index=True)
+    bad = set(rows[index[~np.isfinite(coords).all(axis=1)]])
+    with_z = rows[shapely.has_z(geoms[rows])]
+    if len(with_z):
+        coords, index = shapely.get_coordinates(geoms[with_z], include_z=True,
+                                                return_index=True)
+        bad |= set(with_z[index[~np.isfinite(coords[:, 2])]])
+    return np.array(sorted(bad), dtype=np.int64) + 1
+
+
+def _listed(numbers: np.ndarray) -> str:
+    shown = ", ".join(str(n) for n in numbers[:MAX_LISTED])
+    more = len(numbers) - MAX_LISTED
+    return shown + (f" (+{more})" if more > 0 else "")
 
 
 def _unswap_lonlat(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Note | None]:
@@ -795,16 +683,11 @@ def _unswap_lonlat(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Note | None
     return out, note
 
 
-def _present(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    arr = geoms.array
-    return geoms[~(shapely.is_missing(arr) | shapely.is_empty(arr))]
-
-
 def _bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
-    present = _present(gdf.geometry)
-    if present.empty:
+    found = present(gdf.geometry)
+    if found.empty:
         return None
-    return tuple(float(v) for v in present.total_bounds)
+    return tuple(float(v) for v in found.total_bounds)
 
 
 def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object,
@@ -813,7 +696,7 @@ def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object
     bounds = _bounds(gdf)
     if bounds is None:
         return
-    degrees = _looks_like_degrees(gdf)
+    degrees = looks_like_degrees(gdf)
     if crs.is_geographic == degrees:
         return
     cands = suggest_crs(bounds)
@@ -837,17 +720,12 @@ def _first_code(cands: list[CrsCandidate]) -> str:
     return cands[0].code if cands else "EPSG:9215"
 
 
-def _excerpt(value: object, limit: int = 24) -> str:
-    """Return a short, escaped quote of a cell of the file (empty for a missing value)."""
-    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
-        return "''"
-    text = repr(str(value))
-    return text if len(text) <= limit else text[:limit - 2] + "…" + text[0]
-
-
 def _range_text(bounds) -> str:
     minx, miny, maxx, maxy = bounds
-    digits = 4 if max(abs(v) for v in bounds) <= 360 else 0
+    biggest = max(abs(v) for v in bounds)
+    if biggest >= 1e12:  # no grid reaches this far: say how big, not every digit
+        return f"x {minx:.3g}–{maxx:.3g}, y {miny:.3g}–{maxy:.3g}"
+    digits = 4 if biggest <= 360 else 0
     return f"x {minx:,.{digits}f}–{maxx:,.{digits}f}, y {miny:,.{digits}f}–{maxy:,.{digits}f}"
 
 
@@ -857,7 +735,7 @@ def _nfc(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
     out = gdf.copy()
-    for col in _text_columns(out):
+    for col in text_columns(out):
         out[col] = pd.Series([norm(v) for v in out[col].to_numpy()], index=out.index)
     geom = out.geometry.name
     return out.rename(columns={c: norm(c) for c in out.columns if c != geom})

@@ -1,4 +1,12 @@
-"""Write analysis results (tables, not project layers) to files or download bytes."""
+"""Write analysis results (tables, not project layers) to files or download bytes.
+
+Every CSV KVPT writes (results here, layer exports in :mod:`layers.export`) goes through
+:func:`neutralise_formulas`: a text cell that a spreadsheet would run as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``,
+the OWASP rule against CSV injection. Numbers stay numbers (``-5`` is not touched);
+column names are text cells too. Lines end in CRLF (RFC 4180), so a text holding a carriage
+return is quoted and cannot open a new row.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,13 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.errors import LayerError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula."""
+
+CSV_LINE_END = "\r\n"
+"""Line end of every CSV written (RFC 4180): a cell holding a line break of any kind is
+then quoted, so a carriage return inside a text cannot start a new row (and a formula)."""
 
 TABLE_FORMATS = (".csv", ".gpkg")
 """Result formats: CSV (UTF-8 with BOM, geometry as WKT) and GeoPackage (needs geometry)."""
@@ -20,7 +35,34 @@ def table_csv_bytes(frame: pd.DataFrame) -> bytes:
     """
     if isinstance(frame, gpd.GeoDataFrame):
         frame = frame.to_wkt()
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator=CSV_LINE_END
+                                             ).encode("utf-8-sig")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with the cells a spreadsheet would run as formulas neutralised.
+
+    Every text cell and column name starting with one of :data:`FORMULA_STARTS` gets a
+    leading ``'`` (see the module notes); numbers are left as they are.
+
+    Examples
+    --------
+    >>> neutralise_formulas(pd.DataFrame({"=a": ["=1+1", "ok"], "n": [-5, 3]}))["'=a"].tolist()
+    ["'=1+1", 'ok']
+    """
+    out = frame.copy()
+    out.columns = [_neutral(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if pd.api.types.is_string_dtype(values) or values.dtype == object:
+            out.isetitem(i, values.map(_neutral))
+    return out
+
+
+def _neutral(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_table(frame: pd.DataFrame, out: str | Path, *, layer: str = "result") -> Path:

@@ -1,5 +1,8 @@
 """The map legend: one swatch per kind of layer drawn, in plain HTML and CSS.
 
+Points of a kind with a symbol show that symbol (:func:`maps.symbols.svg_symbol`, the SVG
+the map draws them with); other points a circle, lines a line, areas a box.
+
 The legend is a Leaflet control built by a small script, so it shows both in
 a standalone HTML page and inside ``st_folium`` (which runs the script of
 every element but keeps no HTML of its own).
@@ -19,6 +22,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers.kinds import LINE, POINT, POLYGON, Style
+from maps.symbols import svg_symbol
 
 LEGEND_TITLE = {"vi": "Chú giải", "en": "Legend"}
 """Heading of the legend, by language."""
@@ -33,6 +37,9 @@ too (see :data:`maps.project_map.LEGEND_MAX_SHARE`)."""
 
 SHAPE_ORDER = (POLYGON, LINE, POINT)
 """Order of the swatches of one entry."""
+
+SYMBOL_SWATCH_PX = 18
+"""Width and height of the point symbol of an entry (:func:`maps.symbols.svg_symbol`)."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,16 @@ class LegendEntry:
     fictional : bool
         Whether the features are made up; the label then gets
         :data:`FICTIONAL_MARK`.
+    symbol : str, optional
+        Key of the point symbol (:data:`maps.symbols.SYMBOLS`) the points are drawn
+        with; the point swatch is then that symbol, else a circle.
     """
 
     label: str
     style: Style
     shapes: tuple[str, ...] = (POLYGON,)
     fictional: bool = False
+    symbol: str | None = None
 
 
 class Legend(MacroElement):
@@ -150,7 +161,10 @@ def legend_html(
 
 def _entry_html(entry: LegendEntry, lang: str) -> str:
     shapes = [s for s in SHAPE_ORDER if s in entry.shapes] or [POLYGON]
-    swatches = "".join(_swatch(entry.style, shape) for shape in shapes)
+    swatches = "".join(svg_symbol(entry.symbol, entry.style, size=SYMBOL_SWATCH_PX,
+                                  shared_stroke=True)
+                       if shape == POINT and entry.symbol else _swatch(entry.style, shape)
+                       for shape in shapes)
     label = escape(entry.label)
     if entry.fictional:
         mark = escape(FICTIONAL_MARK.get(lang, FICTIONAL_MARK["en"]))

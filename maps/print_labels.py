@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 
 from maps.labels import label_points
 from maps.print_frame import PT_MM, SYMBOL_PT_PER_PX, MapFrame
-from maps.project_map import _Prepared
+from maps.styling import DrawnLayer
 
 COMMUNE_LABEL_MAX_SCALE = 200_000
 """Commune names are printed at this scale or larger (1:200 000 and closer)."""
@@ -51,7 +51,7 @@ class MapLabels:
         self.frame = frame
         self.by_class: dict[int, list[_Label]] = {}
 
-    def add_layer(self, p: _Prepared, gdf: gpd.GeoDataFrame, *, muted: bool) -> None:
+    def add_layer(self, p: DrawnLayer, gdf: gpd.GeoDataFrame, *, muted: bool) -> None:
         """Gather the labels of a layer's features in the frame (``gdf``, metric CRS)."""
         kind, level = p.kind.key, p.level
         centre = shapely.centroid(self.frame.polygon)
@@ -86,7 +86,7 @@ class MapLabels:
             _Label(x, y, str(p[2]), size, color, style=style, weight=weight, dx=dx)
             for x, y, p in zip(px, py, points, strict=True))
 
-    def _codes(self, p: _Prepared, gdf: gpd.GeoDataFrame) -> None:
+    def _codes(self, p: DrawnLayer, gdf: gpd.GeoDataFrame) -> None:
         codes = gdf["code"].astype("string").str.strip()
         keep = (codes.notna() & (codes != "")).to_numpy()
         if not keep.any():

@@ -34,7 +34,7 @@ from maps import print_parts as parts
 from maps.print_frame import PT_MM, MapFrame, map_frame, metric_crs
 from maps.print_map import DrawnMap, data_bounds, draw_map, prepare_layers
 from maps.project import LayerReader, basemap_layers, map_title, project_title, store_layers
-from maps.project_map import ATTRIBUTION_SEPARATOR, MapLayer, _attributions
+from maps.styling import ATTRIBUTION_SEPARATOR, MapLayer, attributions
 
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 """Paper sizes (short side, long side) in millimetres (ISO 216)."""
@@ -374,7 +374,7 @@ def _info(fig: Figure, layout: _Layout, frame: MapFrame, drawn: DrawnMap,
     wrapped = [part for line in lines for part in textwrap.wrap(line, chars)]
     fig.text(x / layout.width, (y + h) / layout.height, "\n".join(wrapped), ha="left",
              va="top", fontsize=size, linespacing=1.5)
-    sources = _attributions([*drawn.base, *drawn.data], lang)
+    sources = attributions([*drawn.base, *drawn.data], lang)
     mx, _, mw, _ = layout.map
     source = f"{TEXTS['sources'][i]}: {ATTRIBUTION_SEPARATOR.join(sources)}"
     small = size * 0.78

@@ -1,6 +1,6 @@
 """Styled layers drawn with matplotlib in a metric CRS, for print layouts.
 
-The layers are styled exactly as on the web map (:mod:`maps.project_map`): the kind's
+The layers are styled exactly as on the web map (:mod:`maps.styling`): the kind's
 :class:`layers.kinds.Style`, a shade per layer when several share a kind, administrative
 units shaded by level, the basemap muted; line widths and dashes in Leaflet pixels become
 points (:data:`PX_TO_PT`). Points are drawn with the kind's symbol (:mod:`maps.symbols`),
@@ -27,16 +27,8 @@ from matplotlib.transforms import IdentityTransform
 from layers.kinds import LINE, POINT, POLYGON
 from maps.print_frame import PX_TO_PT, SYMBOL_PT_PER_PX, MapFrame
 from maps.print_labels import MapLabels
-from maps.project_map import (  # private helpers of the web map, shared so styles match
-    MapLayer,
-    _distinguish,
-    _draw_rank,
-    _path_options,
-    _prepare,
-    _Prepared,
-    _set_levels,
-)
-from maps.symbols import SYMBOLS, marker_paths, part_colours
+from maps.styling import DrawnLayer, MapLayer, drawn_layers, path_options
+from maps.symbols import marker_paths, part_colours
 
 SMALL_MM = 4.0
 """An asset polygon smaller than this on paper also gets its kind's symbol."""
@@ -54,33 +46,32 @@ class DrawnMap:
     drawn : DataFrame
         One row per feature of the (non-basemap) layers drawn, index ``"<layer>:<row>"``;
         columns ``layer``, ``kind``, ``name``, ``code``, ``labelled``.
-    data, base : list
-        Layers (web-map preparations) with features in the frame, for the legend.
+    data, base : list of DrawnLayer
+        Layers (:func:`maps.styling.drawn_layers`) with features in the frame, for the
+        legend.
     """
 
     drawn: pd.DataFrame
-    data: list[_Prepared] = field(default_factory=list)
-    base: list[_Prepared] = field(default_factory=list)
+    data: list[DrawnLayer] = field(default_factory=list)
+    base: list[DrawnLayer] = field(default_factory=list)
 
 
 def prepare_layers(layers: Sequence[MapLayer], basemap: Sequence[MapLayer], crs: str
-                   ) -> tuple[list[_Prepared], list[_Prepared]]:
-    """Return the layers and the basemap checked and styled as the web map styles them.
+                   ) -> tuple[list[DrawnLayer], list[DrawnLayer]]:
+    """Return the layers and the basemap as the web map draws them (levels from ``crs``).
+
+    See :func:`maps.styling.drawn_layers`.
 
     Raises
     ------
     LayerError
         If a layer has no CRS or an unknown kind.
     """
-    data = sorted((_prepare(layer) for layer in layers), key=_draw_rank)
-    base = [_prepare(layer) for layer in basemap]
-    _set_levels([*data, *base], crs)
-    _distinguish(data)
-    _distinguish(base)
-    return data, base
+    drawn = drawn_layers(layers, basemap, metric=crs)
+    return drawn.data, drawn.base
 
 
-def data_bounds(data: Sequence[_Prepared], base: Sequence[_Prepared]
+def data_bounds(data: Sequence[DrawnLayer], base: Sequence[DrawnLayer]
                 ) -> tuple[float, float, float, float] | None:
     """Bounds (EPSG:4326) a map opens on: the layers but reference kinds, else any layer."""
     for group in ([p for p in data if p.kind.group != "reference"], list(data), list(base)):
@@ -92,7 +83,7 @@ def data_bounds(data: Sequence[_Prepared], base: Sequence[_Prepared]
     return None
 
 
-def draw_map(ax: Axes, data: Sequence[_Prepared], base: Sequence[_Prepared],
+def draw_map(ax: Axes, data: Sequence[DrawnLayer], base: Sequence[DrawnLayer],
              frame: MapFrame, *, area: shapely.Geometry | None = None) -> DrawnMap:
     """Draw the basemap, the layers and the labels in ``ax`` (limits set to the frame).
 
@@ -131,7 +122,7 @@ def draw_map(ax: Axes, data: Sequence[_Prepared], base: Sequence[_Prepared],
     return DrawnMap(drawn, shown, shown_base)
 
 
-def _draw_layer(ax: Axes, p: _Prepared, frame: MapFrame, labels: MapLabels, *, muted: bool,
+def _draw_layer(ax: Axes, p: DrawnLayer, frame: MapFrame, labels: MapLabels, *, muted: bool,
                 z: float) -> gpd.GeoDataFrame | None:
     """Draw one layer's features in the frame; return them (None when there are none)."""
     if not len(p.gdf):
@@ -147,10 +138,10 @@ def _draw_layer(ax: Axes, p: _Prepared, frame: MapFrame, labels: MapLabels, *, m
     if POLYGON in p.shapes:
         polys = shapely.orient_polygons(shapely.simplify(geoms[types == POLYGON].to_numpy(),
                                                          tolerance, preserve_topology=True))
-        _polygons(ax, polys, _path_options(style, POLYGON, muted=muted, highlight=False), z)
+        _polygons(ax, polys, path_options(style, POLYGON, muted=muted), z)
     if LINE in p.shapes:
         lines = shapely.simplify(geoms[types == LINE].to_numpy(), tolerance)
-        _lines(ax, lines, _path_options(style, LINE, muted=muted, highlight=False), z + 0.3)
+        _lines(ax, lines, path_options(style, LINE, muted=muted), z + 0.3)
     if not muted:
         _symbols(ax, p, gdf, types, frame, z + 0.6)
     labels.add_layer(p, gdf, muted=muted)
@@ -178,11 +169,11 @@ def _lines(ax: Axes, geoms: np.ndarray, opts: dict, z: float) -> None:
             capstyle="round", joinstyle="round"), autolim=False)
 
 
-def _symbols(ax: Axes, p: _Prepared, gdf: gpd.GeoDataFrame, types: pd.Series,
+def _symbols(ax: Axes, p: DrawnLayer, gdf: gpd.GeoDataFrame, types: pd.Series,
              frame: MapFrame, z: float) -> None:
     """Symbols at points, and at asset polygons too small to see on paper."""
     where = types == POINT
-    if POLYGON in p.shapes and p.kind.key in SYMBOLS:
+    if POLYGON in p.shapes and p.symbol:
         bounds = gdf.geometry.bounds
         size_mm = np.maximum(bounds["maxx"] - bounds["minx"],
                              bounds["maxy"] - bounds["miny"]) * 1000 / frame.scale
@@ -233,7 +224,7 @@ def _draw_area(ax: Axes, area: shapely.Geometry, frame: MapFrame) -> None:
                                      linewidths=1.6, zorder=41), autolim=False)
 
 
-def _drawn_rows(p: _Prepared, gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+def _drawn_rows(p: DrawnLayer, gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     def column(name: str) -> list:
         return gdf[name].tolist() if name in gdf.columns else [None] * len(gdf)
 

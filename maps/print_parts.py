@@ -22,11 +22,11 @@ from matplotlib.transforms import IdentityTransform
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from layers.kinds import LINE, POINT, POLYGON, Style
-from maps.legend import FICTIONAL_MARK, LEGEND_TITLE
+from maps.legend import FICTIONAL_MARK, LEGEND_TITLE, LegendEntry
 from maps.print_frame import PT_MM, PX_TO_PT, MapFrame
 from maps.print_map import polygon_path
-from maps.project_map import _legend_sections, _Prepared
-from maps.symbols import SYMBOLS, marker_paths, part_colours
+from maps.styling import DrawnLayer, legend_sections
+from maps.symbols import marker_paths, part_colours
 
 FONT = "DejaVu Sans"
 NORTH = {"vi": "B", "en": "N"}
@@ -42,7 +42,7 @@ INSET_COLOURS = {"country": "#ece9e2", "home": "#ffffff", "province": "#c00000",
                  "frame": "#111111", "edge": "#9a9a9a", "sea": "#dde9f3"}
 
 
-def draw_legend(ax: Axes, data: Sequence[_Prepared], base: Sequence[_Prepared], lang: str,
+def draw_legend(ax: Axes, data: Sequence[DrawnLayer], base: Sequence[DrawnLayer], lang: str,
                 *, font: float) -> int:
     """Draw the legend of the layers shown (one line per web-map legend entry).
 
@@ -52,9 +52,7 @@ def draw_legend(ax: Axes, data: Sequence[_Prepared], base: Sequence[_Prepared], 
     entries drawn.
     """
     width, height = ax.get_xlim()[1], ax.get_ylim()[1]
-    kinds = {p.layer.legend or p.legend or p.kind.label(lang): p.kind.key
-             for p in [*data, *base]}
-    sections = _legend_sections(list(data), list(base), lang)
+    sections = legend_sections(data, base, lang)
     size, columns = max((_legend_fit(sections, lang, width, height, font, n), -n)
                         for n in (1, 2) if width / n >= LEGEND_MIN_COLUMN_MM)
     columns = -columns
@@ -73,7 +71,7 @@ def draw_legend(ax: Axes, data: Sequence[_Prepared], base: Sequence[_Prepared], 
             ax.text(x, y, lines[0], fontsize=size, fontweight="bold", color="#555555",
                     va="top", family=FONT)
         else:
-            _swatches(ax, entry, kinds.get(entry.label), x, y - size * 0.7 * PT_MM, size)
+            _swatches(ax, entry, x, y - size * 0.7 * PT_MM, size)
             ax.text(x + size * 5.2 * PT_MM, y, "\n".join(lines), fontsize=size, va="top",
                     family=FONT, linespacing=1.25)
             count += 1
@@ -123,11 +121,9 @@ def _row_height(lines: list[str], size: float) -> float:
     return size * PT_MM * (1.75 + 1.25 * (max(len(lines), 1) - 1))
 
 
-def _swatches(ax: Axes, entry: object, kind: str | None, x: float, y: float,
-              size: float) -> None:
+def _swatches(ax: Axes, entry: LegendEntry, x: float, y: float, size: float) -> None:
     """Swatches of an entry (its area or line, and its symbol) left of the label."""
-    style: Style = entry.style  # type: ignore[attr-defined]
-    shapes = set(entry.shapes)  # type: ignore[attr-defined]
+    style, shapes = entry.style, set(entry.shapes)
     w, h = size * 2.2 * PT_MM, size * 1.3 * PT_MM
     fill = style.fill_color or style.color
     dash = _dash(style)
@@ -138,10 +134,10 @@ def _swatches(ax: Axes, entry: object, kind: str | None, x: float, y: float,
     elif LINE in shapes:
         ax.plot([x + 0.2, x + 0.2 + w], [y, y], color=style.color, linestyle=dash,
                 linewidth=style.weight * PX_TO_PT)
-    if POINT in shapes or (kind in SYMBOLS and POLYGON in shapes):
+    if POINT in shapes or (entry.symbol and POLYGON in shapes):
         at = x + 0.2 + (w + size * 1.1 * PT_MM if POLYGON in shapes else w / 2)
         half = size * 0.6
-        for part, path in marker_paths(kind or ""):
+        for part, path in marker_paths(entry.symbol or ""):
             face, stroke = part_colours(part, style)
             ax.add_collection(PathCollection(
                 [path], sizes=[half ** 2], offsets=[(at, y)], offset_transform=ax.transData,
@@ -155,7 +151,7 @@ def _dash(style: Style) -> str | tuple:
     return 0, tuple(float(v) * PX_TO_PT for v in style.dash_array.replace(",", " ").split())
 
 
-def draw_inset(ax: Axes, base: Sequence[_Prepared], data: Sequence[_Prepared],
+def draw_inset(ax: Axes, base: Sequence[DrawnLayer], data: Sequence[DrawnLayer],
                frame: MapFrame, lang: str, *, font: float) -> None:
     """Draw the locator: the country around the province, the province and the map frame.
 
@@ -189,7 +185,7 @@ def draw_inset(ax: Axes, base: Sequence[_Prepared], data: Sequence[_Prepared],
                  loc="left", pad=2)
 
 
-def _level_frames(prepared: Sequence[_Prepared], level: str) -> list[gpd.GeoDataFrame]:
+def _level_frames(prepared: Sequence[DrawnLayer], level: str) -> list[gpd.GeoDataFrame]:
     return [p.gdf for p in prepared if p.kind.key == "admin_unit" and p.level == level
             and len(p.gdf)]
 

@@ -8,11 +8,15 @@ project stays right after new versions. Layers keep their EPSG:4326 coordinates;
 project's CRS is the metric CRS of the analyses (:data:`geo.settings.metric_crs`,
 VN-2000 / UTM 48N by default).
 
-Styles come from the web map itself (:func:`maps.project_map.build_map`): the kind's
-style, or the shade a layer gets when it shares its kind with others (administrative units
-by level, other kinds by :func:`maps.project_map.style_variant`), turned into QGIS symbols
-(a fill and an outline for areas, a line, a circle marker for points) with the same
-colours, opacities, widths and dashes; pixel sizes become millimetres at 96 dpi. Names of
+Styles are the web map's (:mod:`maps.styling`, as :func:`maps.project_map.build_map` draws
+them): the kind's style, or the shade a layer gets when it shares its kind with others
+(administrative units by level, other kinds by :func:`maps.styling.style_variant`), turned
+into QGIS symbols (a fill and an outline for areas, a line, a circle marker for points)
+with the same colours, opacities, widths and dashes; pixel sizes become millimetres at
+96 dpi. Points of a kind with a symbol (:mod:`maps.symbols`) are drawn with the same SVG as
+the web map and its legend, embedded in the project (an ``SvgMarker`` whose file is
+``base64:`` data, so nothing beside the project is needed), over the web map's circle,
+transparent there as here. Names of
 administrative units and places are labelled, at the scales matching the web map's zoom
 levels (:data:`maps.labels.LABEL_ZOOMS`). Layers are grouped by kind (group names in the
 map's language) and drawn in the web map's order (areas, then lines, then points).
@@ -24,6 +28,7 @@ Nothing here touches a file.
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 import os
@@ -43,16 +48,13 @@ from layers.kinds import KINDS, LINE, POINT, POLYGON, get_kind
 from layers.prepare import slugify
 from maps.labels import LABEL_PRIORITY, LABEL_ZOOMS, LEVELS
 from maps.project import LayerReader, project_title
-from maps.project_map import (  # the web map's own steps, so that both maps draw alike
-    LANGS,
+from maps.project_map import LANGS
+from maps.styling import (  # the web map's own styling, so that both maps draw alike
+    DrawnLayer,
     MapLayer,
-    _distinguish,
-    _draw_rank,
-    _metric_crs,
-    _path_options,
-    _prepare,
-    _Prepared,
-    _set_levels,
+    drawn_layers,
+    path_options,
+    point_symbol,
 )
 
 QGIS_VERSION = "3.22.0-Białowieża"
@@ -129,6 +131,8 @@ class _Entry:
     shape: str
     options: dict[str, Any]  # Leaflet path options of the web map
     radius: float
+    symbol: str | None  # points: the SVG of the kind's symbol, if it has one
+    symbol_px: float  # its width and height on the web map
     label: str | None  # label class, or None
     split: bool  # the layer has several geometry types
     bounds: tuple[float, float, float, float] | None
@@ -237,6 +241,11 @@ def relative_source(gpkg: str | Path, project_file: str | Path) -> str:
     return rel if rel.startswith("../") else f"./{rel}"
 
 
+def svg_data(svg: str) -> str:
+    """Return an SVG as the file name of a QGIS ``SvgMarker`` that embeds it (``base64:``)."""
+    return "base64:" + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def zoom_scale(zoom: float, lat: float) -> float:
     """Return the scale denominator of web map zoom ``zoom`` at latitude ``lat``."""
     return SCALE_AT_ZOOM_0 * math.cos(math.radians(lat)) / 2 ** zoom
@@ -247,25 +256,18 @@ def zoom_scale(zoom: float, lat: float) -> float:
 
 def _entries(layers: Sequence[QgisLayer]) -> tuple[list[_Entry], CRS | str]:
     """Return the QGIS layers in the web map's draw order (first drawn first), its metric CRS."""
-    by_map = {}
-    prepared = []
-    for layer in layers:
-        map_layer = MapLayer(layer.name, layer.kind, layer.gdf)
-        by_map[id(map_layer)] = layer
-        prepared.append(_prepare(map_layer))
-    prepared.sort(key=_draw_rank)
-    metric = _metric_crs(prepared)
-    _set_levels(prepared, metric)
-    _distinguish(prepared)
-    entries = [e for p in prepared for e in _split(p, by_map[id(p.layer)])]
+    map_layers = [MapLayer(layer.name, layer.kind, layer.gdf) for layer in layers]
+    qgis_layer = {id(m): layer for m, layer in zip(map_layers, layers, strict=True)}
+    drawn = drawn_layers(map_layers)
+    entries = [e for p in drawn.data for e in _split(p, qgis_layer[id(p.layer)])]
     taken: set[str] = set()
     for i, entry in enumerate(entries):
         entry.layer_id = _layer_id(entry, i, taken)
-    return entries, metric
+    return entries, drawn.metric
 
 
-def _split(prepared: _Prepared, layer: QgisLayer) -> list[_Entry]:
-    """One entry per geometry type of a prepared web map layer."""
+def _split(prepared: DrawnLayer, layer: QgisLayer) -> list[_Entry]:
+    """One entry per geometry type of a layer as the web map draws it."""
     shapes = prepared.shapes or (_kind_shape(layer.kind),)
     style = prepared.drawn_style
     label = _label_class(prepared)
@@ -273,8 +275,10 @@ def _split(prepared: _Prepared, layer: QgisLayer) -> list[_Entry]:
     entries = []
     for shape in shapes:
         part = gdf[gdf.geom_type.str.replace("Multi", "") == shape] if len(shapes) > 1 else gdf
-        options = _path_options(style, shape, muted=False, highlight=False)
-        entries.append(_Entry(layer, shape, options, style.radius,
+        symbol = point_symbol(prepared) if shape == POINT else None
+        options = path_options(style, shape, symbol=symbol is not None)
+        svg, size = symbol or (None, 0)
+        entries.append(_Entry(layer, shape, options, style.radius, svg, size,
                               label if shape != LINE else None, len(shapes) > 1,
                               _bounds(part)))
     return entries
@@ -286,7 +290,7 @@ def _kind_shape(kind: str) -> str:
     return next(s for s in (POLYGON, LINE, POINT) if s in allowed)
 
 
-def _label_class(prepared: _Prepared) -> str | None:
+def _label_class(prepared: DrawnLayer) -> str | None:
     """Label class of a layer, as on the web map: admin units by level, and places."""
     if "name" not in prepared.gdf.columns:
         return None
@@ -424,11 +428,20 @@ def _symbol_layers(entry: _Entry) -> list[tuple[str, dict[str, str]]]:
     fill = _rgba(opt["fillColor"], opt["fillOpacity"])
     width = _mm(opt["weight"])
     if entry.shape == POINT:
-        return [("SimpleMarker", {
+        circle = ("SimpleMarker", {
             "name": "circle", "color": fill, "outline_color": stroke,
             "outline_style": "solid", "outline_width": width, "outline_width_unit": "MM",
             "size": _mm(2 * entry.radius), "size_unit": "MM", "scale_method": "diameter",
             "angle": "0", "offset": "0,0", "offset_unit": "MM", "joinstyle": "round",
+            "horizontal_anchor_point": "1", "vertical_anchor_point": "1"})
+        if entry.symbol is None:
+            return [circle]
+        return [circle, ("SvgMarker", {  # on top of its (transparent) circle, as on the web
+            "name": svg_data(entry.symbol), "size": _mm(entry.symbol_px), "size_unit": "MM",
+            "fixedAspectRatio": "0", "scale_method": "diameter",
+            "color": _rgba(opt["fillColor"], 1.0), "outline_color": _rgba(opt["color"], 1.0),
+            "outline_width": "0", "outline_width_unit": "MM", "angle": "0",
+            "offset": "0,0", "offset_unit": "MM",
             "horizontal_anchor_point": "1", "vertical_anchor_point": "1"})]
     line = _line_props(stroke, width, opt.get("dashArray"))
     if entry.shape == LINE:

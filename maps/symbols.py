@@ -14,7 +14,10 @@ Bases are the rectangular frame of a unit with the small block on top that marks
 installation; the glyph inside tells them apart (crossed lines for combat, a diagonal for
 the rear, a supply bar for logistics, the dome of air defense). These are simplified
 symbols of this tool, not an official symbology. The same data gives matplotlib paths
-(:func:`marker_paths`, print layouts) and SVG (:func:`svg_symbol`, the web map).
+(:func:`marker_paths`, print layouts and their legends) and SVG (:func:`svg_symbol`: the
+web map's points and legend, and the QGIS project's point symbols), so a kind's points look
+the same everywhere. Which layers are drawn with a symbol, in which colours and at which
+size, is decided in :mod:`maps.styling`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from layers.kinds import KINDS, POINT, Style
 
 if TYPE_CHECKING:
     from matplotlib.path import Path
+
+SVG_NS = "http://www.w3.org/2000/svg"
+"""Namespace of :func:`svg_symbol` (inline in a page, or a file of its own for QGIS)."""
 
 ROLES = ("frame", "line", "solid")
 """Roles of a part, in drawing order."""
@@ -155,7 +161,8 @@ def marker_paths(kind: str) -> list[tuple[Part, Path]]:
     return out
 
 
-def svg_symbol(kind: str, style: Style, *, size: float = 18.0) -> str:
+def svg_symbol(kind: str, style: Style, *, size: float = 18.0,
+               shared_stroke: bool = False) -> str:
     """Return an inline SVG of the kind's symbol in ``style``, ``size`` pixels wide.
 
     Parameters
@@ -166,19 +173,29 @@ def svg_symbol(kind: str, style: Style, *, size: float = 18.0) -> str:
         Colours of the layer (e.g. a shade given to one of several layers of a kind).
     size : float
         Width and height of the image, in pixels.
+    shared_stroke : bool
+        Write the stroke (the style's colour, the same for every part) once, on a group
+        around the parts, rather than on each path: the form the maps use (web map
+        points and legend, QGIS), one stroke colour per symbol. The drawing is the same.
 
     Returns
     -------
     str
-        ``<svg>`` text; colours are escaped.
+        ``<svg>`` text, a whole SVG document (with its namespace) that also goes inline
+        in HTML; colours are escaped. The path data do not depend on ``style``, ``size``
+        or ``shared_stroke``.
     """
+    stroke_attrs = f'stroke="{escape(style.color)}" stroke-width="0.12" stroke-linejoin="round"'
     paths = []
     for part in symbol_for(kind).parts:
         fill, stroke = part_colours(part, style)
         d = "M" + " L".join(f"{x:g},{-y:g}" for x, y in part.points) + \
             (" Z" if part.closed else "")
-        paths.append(f'<path d="{d}" fill="{escape(fill) if fill else "none"}" '
-                     f'stroke="{escape(stroke)}" stroke-width="0.12" '
-                     'stroke-linejoin="round"/>')
-    return (f'<svg width="{size:g}" height="{size:g}" viewBox="-1.1 -1.1 2.2 2.2" '
-            f'aria-hidden="true">{"".join(paths)}</svg>')
+        own = "" if shared_stroke else (f' stroke="{escape(stroke)}" stroke-width="0.12" '
+                                        'stroke-linejoin="round"')
+        paths.append(f'<path d="{d}" fill="{escape(fill) if fill else "none"}"{own}/>')
+    body = "".join(paths)
+    if shared_stroke:
+        body = f"<g {stroke_attrs}>{body}</g>"
+    return (f'<svg xmlns="{SVG_NS}" width="{size:g}" height="{size:g}" '
+            f'viewBox="-1.1 -1.1 2.2 2.2" aria-hidden="true">{body}</svg>')

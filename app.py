@@ -13,4 +13,5 @@ st.navigation([
     st.Page("ui/network_page.py", title=t("page_network"), icon=":material/route:"),
     st.Page("ui/relocation_page.py", title=t("page_relocation"), icon=":material/factory:"),
     st.Page("ui/exercises_page.py", title=t("page_exercises"), icon=":material/event_repeat:"),
+    st.Page("ui/audit_page.py", title=t("page_audit"), icon=":material/history:"),
 ]).run()

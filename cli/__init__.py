@@ -14,7 +14,7 @@ import sys
 from cli.common import app
 
 GROUPS: tuple[str, ...] = ("store", "qgis", "appraisal", "posture", "network", "relocation",
-                           "exercises", "prints", "briefs")
+                           "exercises", "prints", "briefs", "users")
 """Modules of commands, in the order ``kvpt --help`` lists them."""
 
 for _group in GROUPS:

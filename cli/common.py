@@ -40,7 +40,9 @@ OffroadOpt = Annotated[float | None, typer.Option(
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"kvpt: error: {message}", err=True)
+    from layers.messages_input import escape  # no terminal control bytes reach the screen
+
+    typer.echo(f"kvpt: error: {escape(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -71,10 +73,29 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _open(project: Path):  # noqa: ANN202 - ProjectStore, imported lazily
+_ACTING: dict[str, str | None] = {"user": None}
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", envvar="KVPT_USER", show_envvar=True,
+    help="Act as this user of a project with users; the password comes from KVPT_PASSWORD "
+         "or a prompt.")]
+
+
+@app.callback()
+def _acting_user(user: UserOpt = None) -> None:
+    """KVPT Planner: the `kvpt` command (see `kvpt COMMAND --help`)."""
+    _ACTING["user"] = user
+
+
+def _open(project: Path, user: str | None = None):  # noqa: ANN202 - ProjectStore, lazily
+    """Open the store; in a project with users, signed in (see :mod:`cli.users`)."""
     from layers.store import ProjectStore
 
-    return ProjectStore(project)
+    store = ProjectStore(project)
+    if not store.has_users():
+        return store
+    from cli.users import sign_in
+
+    return sign_in(store, user or _ACTING["user"])
 
 
 def _records(frame: Any) -> list[dict]:

@@ -76,12 +76,25 @@ def _escaped(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @app.command()
 @handles_errors
-def init(project: ProjectArg) -> None:
-    """Create an empty project GeoPackage."""
+def init(
+    project: ProjectArg,
+    admin: Annotated[str | None, typer.Option(
+        "--admin", help="First user, an admin: the project then has sign-in, roles and an "
+                        "audit log (password from a prompt or --password-stdin).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the admin's password from one line of stdin.")] = False,
+) -> None:
+    """Create an empty project GeoPackage (with --admin: with users, roles and an audit log)."""
+    from cli.users import new_password
     from layers.store import ProjectStore
 
-    ProjectStore.init(project)
-    typer.echo(f"Created project {project}")
+    password = new_password(admin, from_stdin=password_stdin) if admin is not None else None
+    ProjectStore.init(project, admin=admin, password=password)
+    if admin is None:
+        typer.echo(f"Created project {project} (no users: no sign-in, roles or audit log; "
+                   f"add an admin with `kvpt user add {project} NAME --role admin`)")
+    else:
+        typer.echo(f"Created project {project} with admin {admin}")
 
 
 @app.command("import", cls=_FileCommand)

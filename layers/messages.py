@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from layers import messages_input, messages_io, messages_store
+from layers import messages_input, messages_io, messages_store, messages_users
 
 LANGS: tuple[str, ...] = ("vi", "en")
 
@@ -429,6 +429,7 @@ MESSAGES.update(messages_io.MESSAGES)
 HINTS.update(messages_io.HINTS)
 MESSAGES.update(messages_input.MESSAGES), HINTS.update(messages_input.HINTS)  # hostile input
 MESSAGES.update(messages_store.MESSAGES), HINTS.update(messages_store.HINTS)  # store
+MESSAGES.update(messages_users.MESSAGES), HINTS.update(messages_users.HINTS)  # users
 
 
 def format_message(template: str, params: dict, lang: str) -> str:
@@ -537,8 +538,12 @@ def level_note(level: str | None) -> Note:
 
 
 def clip(value: object, width: int = 40) -> str:
-    """Return ``str(value)`` cut to ``width`` characters (ending in "…"), to quote file content."""
-    text = str(value)
+    """Return ``str(value)`` cut to ``width`` characters (ending in "…"), to quote file content.
+
+    Control and formatting characters (terminal escapes, NUL, bidi overrides, line breaks)
+    are escaped first (:func:`layers.messages_input.escape`).
+    """
+    text = messages_input.escape(str(value))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -59,7 +59,7 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
-from layers import store_tables, store_tx, store_views
+from layers import store_tables, store_tx, store_users, store_views
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, get_kind
 from layers.messages import text as message_text
@@ -101,6 +101,7 @@ from layers.store_registry import (  # noqa: F401 - the constants and LayerRecor
     _restore_source,
     _verify,
 )
+from layers.store_users import Actor, AuditRecord, UserRecord
 
 
 class ProjectStore:
@@ -110,6 +111,11 @@ class ProjectStore:
     ----------
     path : str or Path
         An existing store, made by :meth:`init`.
+    user : Actor, optional
+        The acting user, as signed in (:meth:`as_user` gives a store acting for a user).
+        In a project with users every change checks this user's role
+        (:mod:`layers.store_users`) and is audited; without a user every change of such a
+        project is refused. A project without users checks nothing.
 
     Raises
     ------
@@ -123,8 +129,9 @@ class ProjectStore:
     before it, else ``store_busy``), and readers see a change whole or not at all.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, user: Actor | None = None) -> None:
         self.path = Path(path)
+        self.user = user
         _check_store(self.path)
 
     def __repr__(self) -> str:
@@ -132,7 +139,8 @@ class ProjectStore:
         return f"ProjectStore({str(self.path)!r})"
 
     @classmethod
-    def init(cls, path: str | Path) -> ProjectStore:
+    def init(cls, path: str | Path, *, admin: str | None = None,
+             password: str | None = None) -> ProjectStore:
         """Create an empty store at ``path`` and open it.
 
         The path must end in ``.gpkg`` and must not exist: an existing file is
@@ -143,24 +151,38 @@ class ProjectStore:
         ----------
         path : str or Path
             Where to create the store.
+        admin : str, optional
+            Name of the project's first user, an admin: the project then checks roles
+            and keeps an audit log. Without it, the project has no users (no checks).
+        password : str, optional
+            The admin's password (required with ``admin``; stored as an argon2 hash).
 
         Returns
         -------
         ProjectStore
-            The new, empty store.
+            The new, empty store (acting for ``admin`` when given).
 
         Raises
         ------
         LayerError
-            If the path exists, does not end in ``.gpkg`` or its folder is missing.
+            If the path exists, does not end in ``.gpkg`` or its folder is missing, or
+            the admin's name or password is unusable.
         """
         path = Path(path)
         _check_new_store_path(path)
+        if admin is not None:
+            admin = store_users.check_name(admin)
+            if not password or not password.strip():
+                raise LayerError(key="password_empty")
         tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", suffix=".kvpt-init",
                                        dir=path.parent))
         try:
             tmp = tmpdir / path.name
             _create_store(tmp)
+            if admin is not None:
+                with store_tx.change(tmp) as con:
+                    store_users.add_user(con, admin, "admin", password or "")
+                    store_users.write_audit(con, admin, "init", detail=path.name)
             _verify(tmp)
             _fsync(tmp)
             if path.exists():  # created by someone else meanwhile
@@ -169,7 +191,126 @@ class ProjectStore:
             _fsync_dir(path.parent)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
-        return cls(path)
+        return cls(path, Actor(admin, "admin") if admin is not None else None)
+
+    # -- users, roles, audit ----------------------------------------------------------
+
+    def as_user(self, name: str, password: str) -> ProjectStore:
+        """Sign in: return this store acting for user ``name``.
+
+        Raises
+        ------
+        LayerError
+            ``sign_in_failed`` (audited) for an unknown name or wrong password;
+            ``no_users`` if the project has no users.
+        """
+        return ProjectStore(self.path, store_users.authenticate(self.path, name, password))
+
+    def has_users(self) -> bool:
+        """Whether the project has users: changes then need a signed-in user's role."""
+        return store_users.store_has_users(self.path)
+
+    def users(self) -> list[UserRecord]:
+        """Return the project's users (names, roles; never passwords), oldest first.
+
+        Raises
+        ------
+        LayerError
+            ``role_needed`` (audited) unless the acting user is an admin (in a project
+            with users).
+        """
+        self._require("users")
+        return store_users.list_users(self.path)
+
+    def audit(self) -> list[AuditRecord]:
+        """Return the audit log, oldest first (empty in a project without users).
+
+        Raises
+        ------
+        LayerError
+            ``role_needed`` (audited) unless the acting user is an admin (in a project
+            with users).
+        """
+        self._require("audit")
+        return store_users.audit_log(self.path)
+
+    def add_user(self, name: str, role: str, password: str) -> UserRecord:
+        """Add a user (admin only; the first user of a project must be an admin).
+
+        Parameters
+        ----------
+        name : str
+            User name (1 to :data:`layers.store_users.NAME_MAX` printable characters).
+        role : {"viewer", "planner", "admin"}
+            What the user may do (:data:`layers.store_users.ACTIONS`).
+        password : str
+            Not empty; stored as an argon2 hash.
+
+        Raises
+        ------
+        LayerError
+            ``role_needed`` unless the acting user is an admin; a bad or taken name,
+            unknown role, empty password.
+        """
+        self._require("user_add", name)
+        with self._change("user_add", name) as con:
+            rec = store_users.add_user(con, name, role, password)
+            self._audit(con, "user_add", rec.name, detail=f"role {role}")
+            return rec
+
+    def set_password(self, name: str, password: str) -> None:
+        """Change the password of user ``name`` (an admin, or that user).
+
+        Raises
+        ------
+        LayerError
+            ``role_needed`` unless the acting user is an admin or ``name``; an unknown
+            user or empty password.
+        """
+        own = self.user is not None and self.user.name == name
+        if not own:
+            self._require("user_passwd", name)
+        with self._change(None if own else "user_passwd", name) as con:
+            store_users.set_password(con, name, password)  # refuses a user removed since
+            self._audit(con, "user_passwd", name)
+
+    def remove_user(self, name: str) -> None:
+        """Remove user ``name`` (admin only; not the last admin).
+
+        Raises
+        ------
+        LayerError
+            ``role_needed`` unless the acting user is an admin; an unknown user or the
+            last admin.
+        """
+        self._require("user_remove", name)
+        with self._change("user_remove", name) as con:
+            store_users.remove_user(con, name)
+            self._audit(con, "user_remove", name)
+
+    def _require(self, action: str, layer: str = "") -> None:
+        """Refuse (``role_needed``, audited) unless the acting user may do ``action``.
+
+        Runs before the change queues, on a read-only connection; the change checks again
+        inside its transaction.
+        """
+        try:
+            with store_users._reading(self.path) as con:
+                store_users.check(con, self.user, action, layer)
+        except store_users.Refused as err:
+            self._refused(err, action, layer)
+            raise
+
+    def _refused(self, err: LayerError, action: str, layer: str) -> None:
+        """Audit the refusal ``err`` of ``action`` in a transaction of its own."""
+        store_users.record_refusal(self.path, self.user.name if self.user else "", "refused",
+                                   layer, f"{action}: needs {err.params.get('role', '?')}")
+
+    def _audit(self, con: sqlite3.Connection, action: str, layer: str = "",
+               version: int | None = None, detail: str = "") -> None:
+        """Add the audit row of this change inside its transaction (projects with users)."""
+        store_users.write_audit(con, self.user.name if self.user else "", action, layer,
+                                version, detail)
 
     def layers(self) -> list[LayerRecord]:
         """Return the current version of every layer that is not deleted.
@@ -315,14 +456,20 @@ class ProjectStore:
             :data:`layers.store_tx.write_wait_s`. The store is unchanged when this or any
             other exception is raised.
         """
+        names = ", ".join(str(getattr(layer, "name", "")) for layer in layers)
+        self._require("import", names)
         prepared = _prepare_all(layers)
         if not prepared:
             return []
         with store_tables.Stage() as stage:
             staged = [_stage_layer(stage, layer) for layer in prepared]  # before queueing
-            with self._change() as con:
+            with self._change("import", names) as con:
                 stage.attach(con)
-                return _store_layers(con, prepared, staged)
+                records = _store_layers(con, prepared, staged)
+                for rec in records:
+                    self._audit(con, "import", rec.name, rec.version,
+                                _join(rec.kind, rec.source_file, rec.note))
+                return records
 
     def add_layer(self, layer: NewLayer) -> LayerRecord:
         """Store one layer; see :meth:`add_layers`."""
@@ -353,12 +500,15 @@ class ProjectStore:
             If the name or version is unknown, ``version`` is already current, or it
             is a tombstone.
         """
+        self._require("restore", name)
         _restore_source(_registry(self.path), name, version)  # refuse early, unqueued
-        with self._change() as con:
+        with self._change("restore", name) as con:
             rows = _registry_rows(con)
             old = _restore_source(rows, name, version)
-            return _copy_version(con, rows, old, old.name,
-                                 _NOTE_RESTORED.format(version=version))
+            new = _copy_version(con, rows, old, old.name,
+                                _NOTE_RESTORED.format(version=version))
+            self._audit(con, "restore", new.name, new.version, new.note)
+            return new
 
     def delete(self, name: str) -> LayerRecord:
         """Delete layer ``name``: add a tombstone version that hides it, all or nothing.
@@ -376,10 +526,13 @@ class ProjectStore:
         LayerError
             If ``name`` is unknown or already deleted.
         """
+        self._require("delete", name)
         _live(_registry(self.path), name, deleted=False)
-        with self._change() as con:
+        with self._change("delete", name) as con:
             rows = _registry_rows(con)
-            return _add_tombstone(con, rows, _live(rows, name, deleted=False))
+            tomb = _add_tombstone(con, rows, _live(rows, name, deleted=False))
+            self._audit(con, "delete", tomb.name, tomb.version)
+            return tomb
 
     def undelete(self, name: str) -> LayerRecord:
         """Bring back a deleted layer: a new version copying its last version with data.
@@ -394,14 +547,17 @@ class ProjectStore:
         LayerError
             If ``name`` is unknown or not deleted.
         """
+        self._require("undelete", name)
         _live(_registry(self.path), name, deleted=True)
-        with self._change() as con:
+        with self._change("undelete", name) as con:
             rows = _registry_rows(con)
             rec = _live(rows, name, deleted=True)
             last = max((r for r in rows if r.name == rec.name and not r.deleted),
                        key=lambda r: r.version)
-            return _copy_version(con, rows, last, last.name,
-                                 _NOTE_RESTORED.format(version=last.version))
+            new = _copy_version(con, rows, last, last.name,
+                                _NOTE_RESTORED.format(version=last.version))
+            self._audit(con, "undelete", new.name, new.version, new.note)
+            return new
 
     def rename(self, name: str, new_name: str) -> LayerRecord:
         """Rename a layer, keeping its history under the new name, all or nothing.
@@ -427,13 +583,16 @@ class ProjectStore:
             If ``name`` is unknown or deleted, or ``new_name`` is empty, the same or
             taken.
         """
+        self._require("rename", name)
         _rename_check(_registry(self.path), name, new_name)
-        with self._change() as con:
+        with self._change("rename", name) as con:
             rec, new = _rename_check(_registry_rows(con), name, new_name)
             _rename_rows(con, rec.name, new)
             rows = _registry_rows(con)
             moved = _find(rows, new, rec.version)
-            return _copy_version(con, rows, moved, new, _NOTE_RENAMED.format(name=rec.name))
+            out = _copy_version(con, rows, moved, new, _NOTE_RENAMED.format(name=rec.name))
+            self._audit(con, "rename", out.name, out.version, out.note)
+            return out
 
     def purge(self, name: str) -> None:
         """Remove layer ``name`` and all its versions for good (no undo), all or nothing.
@@ -446,13 +605,16 @@ class ProjectStore:
         LayerError
             If ``name`` is unknown.
         """
+        self._require("purge", name)
         _find(_registry(self.path), name, None)
-        with self._change() as con:
+        with self._change("purge", name) as con:
             rows = _registry_rows(con)
             clean = _find(rows, name, None).name
             con.execute("PRAGMA secure_delete = ON")
             _drop_tables(con, [r.table for r in rows if r.name == clean and not r.deleted])
             con.execute(f"DELETE FROM {REGISTRY_TABLE} WHERE name = ?", (clean,))
+            self._audit(con, "purge", clean, None,
+                        f"{sum(r.name == clean for r in rows)} version(s) removed")
 
     def layer_views(self) -> dict[str, str]:
         """Return ``{layer name: view name}``: the GeoPackage view showing each current layer.
@@ -513,6 +675,8 @@ class ProjectStore:
             columns, column names equal but for case, a column named ``fid``). The
             store is unchanged when this or any other exception is raised.
         """
+        action = "settings" if table == "settings" else "records"
+        self._require(action, table)
         name = _records_table(table)
         frame = _check_records(frame, table)
         with store_tables.Stage() as stage:
@@ -522,20 +686,39 @@ class ProjectStore:
                     ValueError) as e:
                 raise LayerError(key="records_write_failed", params={
                     "table": table, "detail": _detail(e, stage.path)}) from e
-            with self._change() as con:
+            with self._change(action, table) as con:
                 stage.attach(con)
                 _replace_records(con, name, source, table, len(frame))
+                self._audit(con, action, table, None, f"{len(frame)} row(s)")
 
     @contextlib.contextmanager
-    def _change(self) -> Iterator[sqlite3.Connection]:
+    def _change(self, action: str | None = None,
+                layer: str = "") -> Iterator[sqlite3.Connection]:
         """Yield the connection of one change; on success check it and commit it.
 
-        Before the change: the schema is upgraded and version tables the registry does not
-        list are dropped. After it: the views follow (:func:`store_views.sync_views`) and
+        Before the change: the acting user's role is checked for ``action`` (read again
+        inside the transaction; a refusal is audited apart, nothing of the change is
+        kept), the schema is upgraded and version tables the registry does not list are
+        dropped. After it: the views follow (:func:`store_views.sync_views`) and
         :func:`_check_change` checks what it wrote. On any exception, ``KeyboardInterrupt``
-        included, nothing of it is kept (:func:`store_tx.change`).
+        included, nothing of it is kept (:func:`store_tx.change`), the audit row the
+        change wrote (:meth:`_audit`) included.
         """
+        refused: LayerError | None = None
+        try:
+            with self._transaction(action, layer) as con:
+                yield con
+        except store_users.Refused as err:
+            refused = err
+        if refused is not None:
+            self._refused(refused, action or "", layer)
+            raise refused
+
+    @contextlib.contextmanager
+    def _transaction(self, action: str | None, layer: str) -> Iterator[sqlite3.Connection]:
         with store_tx.change(self.path) as con:
+            if action is not None:
+                store_users.check(con, self.user, action, layer)
             _migrate(con)
             before = con.execute(f"SELECT COALESCE(MAX(id), 0) FROM {REGISTRY_TABLE}"
                                  ).fetchone()[0]
@@ -773,3 +956,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _join(*parts: str | None) -> str:
+    """Join the non-empty parts of an audit detail with ``"; "``."""
+    return "; ".join(p for p in parts if p)

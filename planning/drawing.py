@@ -77,6 +77,9 @@ SIGNED: tuple[str, ...] = ("elevation_m",)
 DRAWN_LAYER_NAME = "{label} (vẽ trên bản đồ)"
 """Name of the layer made when the project has no layer of the kind."""
 
+UNDO_NOTE = "drawing undone: the features of version {version}"
+"""Note of the version an undo adds."""
+
 NOTE = "drawn on the map: {name!r}"
 """Note of the version a drawing adds."""
 
@@ -332,9 +335,11 @@ def save_drawing(store: ProjectStore, form: DrawingForm, values: Mapping[str, ob
 def undo_drawing(store: ProjectStore, record: LayerRecord) -> LayerRecord:
     """Take back a drawing saved by :func:`save_drawing` (``record`` is what it returned).
 
-    The layer gets a new version equal to the one before the drawing
-    (:meth:`~layers.store.ProjectStore.restore`); a layer the drawing made is deleted
-    (:meth:`~layers.store.ProjectStore.delete`, restorable). Nothing is removed for good.
+    The layer gets a new version holding the features of the version before the drawing,
+    written like the drawing itself (so a planner, who may draw but not restore, may undo
+    a drawing); a layer the drawing made is deleted
+    (:meth:`~layers.store.ProjectStore.delete`, restorable; that needs the admin role in a
+    project with users). Nothing is removed for good.
 
     Returns
     -------
@@ -352,7 +357,12 @@ def undo_drawing(store: ProjectStore, record: LayerRecord) -> LayerRecord:
             "layer": record.name, "version": record.version, "current": current.version})])
     if record.version == 1:
         return store.delete(record.name)
-    return store.restore(record.name, record.version - 1)
+    before = store.record(record.name, record.version - 1)
+    return store.add_layer(NewLayer(gdf=store.read(record.name, before.version),
+                                    name=record.name, kind=before.kind,
+                                    source_file=before.source_file,
+                                    source_crs=before.source_crs, encoding=before.encoding,
+                                    note=UNDO_NOTE.format(version=before.version)))
 
 
 # --- helpers ------------------------------------------------------------------------------

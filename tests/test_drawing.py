@@ -78,7 +78,7 @@ def test_draw_save_then_undo(demo_project: Path) -> None:
     # undo: a new version equal to the one before the drawing
     back = undo_drawing(store, record)
     assert back.version == record.version + 1
-    assert back.note == f"restored from version {before.version}"
+    assert back.note == f"drawing undone: the features of version {before.version}"
     pd.testing.assert_frame_equal(store.read(SITES), store.read(SITES, before.version))
     assert len(store.read(SITES)) == len(old)
 
@@ -250,3 +250,17 @@ def test_drawable_kinds_and_coordinate_labels() -> None:
     assert set(drawing.DRAWABLE_KINDS) <= set(drawing.KINDS)
     for key in FORMAT_KEYS:  # the labels a page shows beside each form of a point
         assert Message(f"coord_{key}", {}).text("vi") and Message(f"coord_{key}", {}).text("en")
+
+
+def test_a_planner_undoes_a_drawing(demo_project: Path) -> None:
+    """Restoring needs the admin role; undoing one's drawing only the planner's."""
+    store = ProjectStore(demo_project)
+    store.add_user("chi", "admin", "mat-khau-admin-1")
+    store.as_user("chi", "mat-khau-admin-1").add_user("lan", "planner", "mat-khau-lan-22")
+    planner = ProjectStore(demo_project).as_user("lan", "mat-khau-lan-22")
+    before = planner.record(SITES)
+    record = save_drawing(planner, drawing_form(planner, SQUARE, "relocation_site"),
+                          SITE_VALUES)
+    back = undo_drawing(planner, record)
+    assert back.version == before.version + 2
+    pd.testing.assert_frame_equal(planner.read(SITES), planner.read(SITES, before.version))

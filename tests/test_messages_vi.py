@@ -352,3 +352,16 @@ def test_numbers_and_labels_list_in_the_message_language() -> None:
     many = Problem("nodes_not_in_network", nodes=network._show(list(range(8))))
     assert "and 3 more" in many
     assert "và 3 giá trị khác" in planning_messages.problem_text(many, "vi")
+
+
+def test_quoted_values_and_command_line_errors_carry_no_control_bytes() -> None:
+    """A name or header quoted in a message, and the CLI's error line, escape terminal
+    control bytes instead of passing them to the screen."""
+    from typer.testing import CliRunner
+
+    from cli import app
+    from layers.messages import clip
+
+    assert clip("Xã\x1b[31m\x00") == "Xã\\x1b[31m\\x00"
+    res = CliRunner().invoke(app, ["layers", "no\x1b[2Jsuch.gpkg"])
+    assert res.exit_code == 2 and "\x1b" not in res.stderr and "\\x1b" in res.stderr

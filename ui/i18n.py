@@ -18,6 +18,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_network": ("Mạng đường", "Road network"),
     "page_relocation": ("Di chuyển doanh nghiệp ĐVCN", "Relocation"),
     "page_exercises": ("Diễn tập & chỉ tiêu", "Exercises & targets"),
+    "page_audit": ("Nhật ký thay đổi", "Audit log"),
     "upload": ("Tải lên tệp (shapefile .zip hoặc .shp + .shx + .dbf + .prj, .gpkg, .geojson, "
                ".kml, .kmz, .csv)",
                "Upload a file (shapefile .zip or .shp + .shx + .dbf + .prj, .gpkg, .geojson, "

@@ -16,7 +16,9 @@ import streamlit as st
 from geo import settings
 from geo.errors import AnalysisInputError
 from layers.errors import LayerError
+from layers.messages import text as message_text
 from layers.store import LayerRecord, ProjectStore
+from layers.store_users import Actor
 from planning.messages import analysis_text
 from planning.project import Project
 from ui.i18n import lang, t
@@ -43,6 +45,13 @@ def sidebar() -> None:
                      format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                      on_change=_keep_language)
     st.sidebar.caption(f"{t('project')}: `{project_path()}`")
+    actor = signed_in()
+    if actor is not None:
+        st.sidebar.caption(message_text("signed_in_as", lang(), user=actor.name,
+                                         role=actor.role))
+        if st.sidebar.button(message_text("sign_out_button", lang()), key="kvpt_sign_out"):
+            st.session_state.pop(ACTOR_KEY, None)
+            st.rerun()
     st.sidebar.caption(t("fictional_note"))
 
 
@@ -58,10 +67,48 @@ def open_store() -> ProjectStore | None:
         st.warning(t("no_project", path=path))
         return None
     try:
-        return ProjectStore(path)
+        store = ProjectStore(path)
+        if not store.has_users():
+            return store
     except LayerError as err:
         st.error(error_text(err))
         return None
+    actor = signed_in()
+    if actor is not None:
+        return ProjectStore(path, user=actor)
+    _sign_in_form(store)
+    return None
+
+
+ACTOR_KEY = "kvpt_actor"
+"""Session key of ``(project path, Actor)``: who is signed in to which project."""
+
+
+def signed_in() -> Actor | None:
+    """Return the user signed in to the project in use (``None`` if nobody is)."""
+    held = st.session_state.get(ACTOR_KEY)
+    if held and held[0] == str(project_path().resolve()):
+        return held[1]
+    return None
+
+
+def _sign_in_form(store: ProjectStore) -> None:
+    """Ask for a name and password; keep the actor in the session when they are right."""
+    with st.form("kvpt_sign_in"):
+        st.subheader(message_text("sign_in_title", lang()))
+        name = st.text_input(message_text("sign_in_name", lang()), key="kvpt_sign_in_name")
+        password = st.text_input(message_text("sign_in_password", lang()), type="password",
+                                 key="kvpt_sign_in_password")
+        submitted = st.form_submit_button(message_text("sign_in_button", lang()))
+    if not submitted:
+        return
+    try:
+        actor = store.as_user(name, password).user
+    except LayerError as err:
+        st.error(error_text(err))
+        return
+    st.session_state[ACTOR_KEY] = (str(store.path.resolve()), actor)
+    st.rerun()
 
 
 class CachedReader:

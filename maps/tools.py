@@ -380,6 +380,19 @@ class _MeasureReadout(MacroElement):
                 e.layers.eachLayer(function (layer) { show(layer); });
             });
             map.on("draw:deleted", function () { box.hidden = true; });
+            // a popup left open by a click on a feature would take the first clicks of a
+            // drawing, even while it fades out: close it, letting clicks through at once
+            var popup = null;
+            map.on("popupopen", function (e) {
+                popup = e.popup;
+                if (popup.getElement()) { popup.getElement().style.pointerEvents = ""; }
+            });
+            map.on("draw:drawstart draw:editstart draw:deletestart", function () {
+                if (popup && popup.getElement()) {
+                    popup.getElement().style.pointerEvents = "none";
+                }
+                map.closePopup();
+            });
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from maps.offline import standalone_html
 from maps.project import store_map
-from ui.i18n import lang, t
-from ui.state import CachedReader, open_store, sidebar
+from planning.project import Project
+from ui.brief_buttons import atlas_panel
+from ui.i18n import lang, t, tr
+from ui.print_panel import print_panel
+from ui.state import CachedReader, cached, open_store, sidebar
+from ui.working_map import working_map
+
+MAP_HEIGHT_PX = 640  # height of the map on the page
+MODES: dict[str, tuple[str, str]] = {
+    "view": ("Xem", "View"),
+    "work": ("Tọa độ, đo, vẽ", "Coordinates, measure, draw"),
+    "print": ("In bản đồ", "Print"),
+    "atlas": ("Tập bản đồ", "Atlas"),
+}  # the page's modes; only "view" is the fast read-only map
 
 
 def page() -> None:
@@ -25,15 +36,46 @@ def page() -> None:
     with st.expander(t("layers_shown")):
         shown = st.multiselect(t("layers_shown"), names, default=names, key="map_layers",
                                placeholder=t("choose"))
-    reader = CachedReader(store)  # layers read once per version, not on every rerun
-    # title: the project's province (maps.project.project_title), never the file name
-    m = store_map(reader, names=shown, lang=lang())
-    st_folium(m, height=640, use_container_width=True, returned_objects=[], key="project_map")
+    proj = Project(CachedReader(store))  # layers read once per version, not on every rerun
+    mode = st.segmented_control(tr("Chế độ", "Mode"), list(MODES), default="view",
+                                format_func=lambda m: tr(*MODES[m]), key="map_mode")
+    if mode == "work":
+        working_map(store, proj, shown)
+        return
+    if mode == "print":
+        print_panel(proj, shown)
+        return
+    if mode == "atlas":
+        atlas_panel(proj)
+        return
+    # the page of the map, built once per layer versions, layers shown and language
+    st.iframe(cached(proj, project_map_page, tuple(shown), lang()), height=MAP_HEIGHT_PX)
     if st.button(t("download_html"), key="prepare_html"):
-        html = standalone_html(store_map(reader, names=shown, lang=lang(), assets="inline"))
+        html = standalone_html(store_map(proj.reader, names=shown, lang=lang(),
+                                         assets="inline"))
         st.download_button(t("download_html"), html.encode("utf-8"),
                            file_name=f"{store.path.stem}_map.html", mime="text/html",
                            key="download_html")
+
+
+def project_map_page(proj: Project, names: tuple[str, ...], lang: str) -> str:
+    """Return the HTML page of the project's map (Leaflet served by the app).
+
+    Parameters
+    ----------
+    proj : Project
+        The project; its reader gives the layers.
+    names : tuple of str
+        Layers drawn.
+    lang : {"vi", "en"}
+        Language of the map.
+
+    Returns
+    -------
+    str
+        The page, titled after the province (:func:`maps.project.project_title`).
+    """
+    return store_map(proj.reader, names=list(names), lang=lang).get_root().render()
 
 
 page()

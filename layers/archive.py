@@ -101,7 +101,8 @@ def open_checked(path: Path, *, unreadable: str = "zip_unreadable",
     _check_entry_count(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:  # e.g. a zip "version 6.4" Python cannot read
         raise LayerError(key=unreadable, params={
             "file": plain(path.name), "detail": plain(exc, 120)}) from exc
     with zf:

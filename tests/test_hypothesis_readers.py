@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layers.encoding import ENCODINGS, decode, encode, recode_latin1
@@ -95,6 +95,7 @@ def test_damaged_shapefile_parts_give_a_layer_error_or_a_layer(part: str, change
 
 @FEW
 @given(change=MUTATIONS)
+@example(change=(207, [(27122, 64)]))  # found by hypothesis: "zip file version 6.4"
 def test_damaged_zipped_shapefiles_give_a_layer_error_or_a_layer(change) -> None:
     cut, flips = change
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,7 @@
 
 from . import appraisal as appraisal
 from . import assets as assets
+from . import assignment as assignment
 from . import chokepoints as chokepoints
 from . import completeness as completeness
 from . import coordinates as coordinates
@@ -15,3 +16,4 @@ from . import relocation as relocation
 from . import settings as settings
 from . import support as support
 from . import targets as targets
+from . import travel_matrix as travel_matrix

@@ -43,7 +43,10 @@ segment, travelled at :data:`geo.settings.offroad_speed_kmh`. The segment is spl
 Routes and service areas
 ------------------------
 Shortest paths are networkx's Dijkstra on ``time_min`` (:func:`shortest_route`,
-:func:`travel_times`). :func:`service_area` tells which communes are reached within a time:
+:func:`travel_times`). For many origins and destinations, :mod:`geo.travel_matrix` gives
+the same minutes and routes with scipy's Dijkstra on arrays made once per graph
+(:func:`geo.travel_matrix.travel_matrix`; the relocation plan uses it).
+:func:`service_area` tells which communes are reached within a time:
 a commune is reached when its representative point (a point inside it, computed in metres)
 is, by road from the nearest source and then by connector.
 """

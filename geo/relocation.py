@@ -17,7 +17,7 @@ An enterprise cannot be split between sites and its demand (workers, m²) is not
 this is a *generalized assignment problem* (NP-hard): a min-cost flow would split an
 enterprise's workforce between sites, and is exact only for one capacity dimension with
 unit demands. It is solved exactly as an integer programme by :func:`scipy.optimize.milp`
-(HiGHS), one binary variable per allowed (enterprise, site) pair, lexicographically:
+(HiGHS), lexicographically:
 
 1. maximise the number of enterprises placed (so that when not everyone fits, as many as
    possible are placed rather than none);
@@ -25,12 +25,19 @@ unit demands. It is solved exactly as an integer programme by :func:`scipy.optim
 
 Two stages rather than one objective with a big penalty per unplaced enterprise keep the
 solver's optimality gap meaningful for the travel time; both are solved to a zero gap
-(proven optimal) unless :data:`geo.settings.relocation_time_limit_s` is reached. On the
-demo (30 enterprises × 40 sites) a plan takes about a second. :func:`solve_assignment` works on
+(proven optimal) unless :data:`geo.settings.relocation_time_limit_s` is reached. Each stage
+runs on the ``k`` fastest allowed sites of each enterprise
+(:data:`geo.settings.relocation_candidates`), grown by LP pricing until the plan is proven
+optimal for **every** allowed pair, or its bound is proven against them
+(:mod:`geo.assignment` gives the argument). On the demo (30 enterprises × 40 sites) a plan
+takes well under a second; 1,000 enterprises × 2,000 sites on a 100,000-segment network a
+few seconds (``bench/run.py --only relocation-large``). :func:`solve_assignment` works on
 a plain time matrix; :func:`plan_relocation` adds the criteria, reasons and tables;
-:func:`relocate` gets the times and routes from the road network (:mod:`geo.network`),
-optionally with cut road segments or bridges, and :func:`compare_plans` lists what a cut
-changed.
+:func:`relocate` gets the times and routes from the road network: scipy's Dijkstra
+searched outward from each enterprise only as far as the solver needs
+(:class:`geo.travel_matrix.OutwardTimes`), the route of each placed enterprise walked back
+from the same search; optionally with cut road segments or bridges.
+:func:`compare_plans` lists what a cut changed.
 
 Unplaced enterprises get a reason (:data:`REASONS`); every enterprise gets the
 constraints that kept it from a faster site (``binding``, see :data:`BINDING`).
@@ -48,13 +55,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import _validate, network, settings
+from geo import _validate, network, settings, travel_matrix
+from geo.assignment import Assignment as Assignment
+from geo.assignment import KnownTimes, PairTimes, solve_pairs
+from geo.assignment import _milp as _milp
+from geo.assignment import solve_assignment as solve_assignment
 from geo.errors import AnalysisInputError, Problem
 from geo.hazards import route_hazards
 
 if TYPE_CHECKING:
     import networkx as nx
-    from scipy.optimize import LinearConstraint
 
 REASONS: dict[str, str] = {
     "no_eligible_site": "no relocation site passes the depth and hazard criteria",
@@ -108,31 +118,6 @@ CHANGES: tuple[str, ...] = ("unplaced", "site", "time", "placed")
 site at another travel time, newly placed."""
 
 _TIME_TOL = 1e-6  # minutes: times closer than this are equal
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """The solution of :func:`solve_assignment`.
-
-    Attributes
-    ----------
-    site : ndarray of int
-        Per enterprise, the position of its site, or -1 when unplaced.
-    total_min : float
-        Total travel time of the placed enterprises.
-    optimal : bool
-        Whether the solver proved both stages optimal (``False`` when it hit the time
-        limit and returned its best solution so far).
-    bound_min : float
-        Proven lower bound of the total travel time of a plan placing the most
-        enterprises possible (equal to ``total_min`` when optimal); ``-inf`` when the
-        solver stopped before proving how many can be placed.
-    """
-
-    site: np.ndarray
-    total_min: float
-    optimal: bool
-    bound_min: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -273,75 +258,6 @@ def site_criteria(
     return out
 
 
-def solve_assignment(
-    times: np.ndarray,
-    demands: np.ndarray,
-    capacities: np.ndarray,
-    *,
-    time_limit_s: float | None = None,
-) -> Assignment:
-    """Assign enterprises to sites: most placed first, then least total time.
-
-    Parameters
-    ----------
-    times : ndarray, shape (n_enterprises, n_sites)
-        Travel time (minutes) of each allowed pair; ``NaN`` or ``inf`` where the pair
-        is not allowed (unreachable, too far, site failing a criterion).
-    demands : ndarray, shape (n_enterprises, k)
-        What each enterprise needs in each of ``k`` capacity dimensions (k may be 0).
-    capacities : ndarray, shape (n_sites, k)
-        What each site offers in each dimension.
-    time_limit_s : float, optional
-        Solver time limit per stage; :data:`geo.settings.relocation_time_limit_s` by
-        default.
-
-    Returns
-    -------
-    Assignment
-        The site position of each enterprise (-1 when unplaced).
-
-    Raises
-    ------
-    AnalysisInputError
-        If the shapes disagree, a demand or capacity is negative or missing, or the
-        solver stops without any solution.
-    """
-    from scipy import sparse
-    from scipy.optimize import LinearConstraint
-
-    times = np.asarray(times, dtype=float)
-    demands = np.asarray(demands, dtype=float).reshape(len(times), -1)
-    capacities = np.asarray(capacities, dtype=float).reshape(times.shape[1], -1)
-    _validate.raise_problems(_array_problems(times, demands, capacities))
-    limit = float(_setting(time_limit_s, settings.relocation_time_limit_s))
-    fits = np.all(demands[:, None, :] <= capacities[None, :, :] + 1e-9, axis=2)
-    ei, si = np.nonzero(np.isfinite(times) & fits)
-    site = np.full(len(times), -1)
-    if not len(ei):
-        return Assignment(site, 0.0, True, 0.0)
-    cost = times[ei, si]
-    ones = np.ones(len(ei))
-    count = _milp(-ones, _constraints(ei, si, demands, capacities, len(times)), limit)
-    placed = round(float(ones @ count.x))
-    placeable = np.unique(ei)
-    if placed == len(placeable):  # all who can be placed are: "exactly one site" each
-        must = np.zeros(len(times))
-        must[placeable] = 1.0
-        constraints = _constraints(ei, si, demands, capacities, len(times), at_least=must)
-    else:
-        at_least = LinearConstraint(sparse.csr_array(ones[None, :]), placed - 0.5, np.inf)
-        constraints = [*_constraints(ei, si, demands, capacities, len(times)), at_least]
-    best = _milp(cost, constraints, limit)
-    chosen = best.x > 0.5
-    site[ei[chosen]] = si[chosen]
-    total = float(cost[chosen].sum())
-    optimal = bool(count.optimal and best.optimal)
-    if optimal:
-        return Assignment(site, total, True, total)
-    # a bound on the time holds only if the number placed was proven the most possible
-    return Assignment(site, total, False, min(best.bound, total) if count.optimal else -math.inf)
-
-
 def plan_relocation(
     enterprises: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
@@ -392,27 +308,11 @@ def plan_relocation(
         If a column needed is missing or has missing or negative values, ``times`` or
         ``criteria`` do not cover the inputs, or ``max_travel_min`` is negative.
     """
-    limit = float(_setting(max_travel_min, settings.relocation_max_travel_min))
-    by = _setting(capacity_by, settings.relocation_capacity_by)
-    depth_min = float(_setting(min_depth_km, settings.relocation_min_depth_km))
-    dims, problems = _dimensions(enterprises, sites, by)
-    problems += _validate.distance_problems(max_travel_min=limit)
+    opts, problems = _options(enterprises, sites, max_travel_min, capacity_by, min_depth_km)
     problems += _cover_problems(enterprises, sites, times, criteria)
     _validate.raise_problems(problems)
     t = times.reindex(index=enterprises.index, columns=sites.index).to_numpy(dtype=float)
-    criteria = criteria.reindex(sites.index)
-    eligible = (criteria["passes_depth"] & criteria["passes_hazard"]).to_numpy(dtype=bool)
-    allowed = np.where(eligible[None, :] & (t <= limit + _TIME_TOL), t, np.nan)
-    demands = np.column_stack([enterprises[DIMENSIONS[d][0]].to_numpy(dtype=float)
-                               for d in dims]) if dims else np.zeros((len(t), 0))
-    caps = np.column_stack([sites[DIMENSIONS[d][1]].to_numpy(dtype=float)
-                            for d in dims]) if dims else np.zeros((t.shape[1], 0))
-    solution = solve_assignment(allowed, demands, caps, time_limit_s=time_limit_s)
-    ent = _enterprise_table(enterprises, sites, t, solution.site, eligible, criteria, limit)
-    site_table = _site_table(sites, enterprises, solution.site, criteria)
-    return RelocationPlan(ent, site_table, float(np.nansum(ent["travel_min"])),
-                          solution.optimal, depth_min, limit, dims,
-                          bound_min=solution.bound_min)
+    return _plan(enterprises, sites, KnownTimes(t), criteria, opts, time_limit_s)[0]
 
 
 def relocate(
@@ -439,6 +339,13 @@ def relocate(
     :func:`geo.network.shortest_route`. Cut segments are removed first, then the points
     are joined, so a point whose road is cut is joined to the nearest road left (the whole
     segment is taken as impassable, wherever along it the cut is).
+
+    The graph is not copied: it is turned into arrays once and kept
+    (:func:`geo.travel_matrix.road_table`), the points joined to the arrays exactly as
+    :func:`~geo.network.connect_points` would join them, and the times found by scipy's
+    Dijkstra, searched outward from each enterprise only as far as the solver needs
+    (:class:`geo.travel_matrix.OutwardTimes`; from the sites when they are fewer or the
+    problem small); each route is walked back from the search that timed it.
 
     Parameters
     ----------
@@ -480,14 +387,23 @@ def relocate(
     metric = graph.graph.get("crs") or settings.metric_crs
     criteria = site_criteria(sites, border, hazards, min_depth_km=min_depth_km, crs=metric)
     _validate.raise_problems(_validate.frame_problems(enterprises, "enterprises"))
-    g = network.without_segments(graph, cut) if cut else graph.copy()
-    e_nodes, s_nodes = _connect(g, enterprises, sites, metric)
-    times = _time_matrix(g, e_nodes, s_nodes)
-    plan = plan_relocation(enterprises, sites, times, criteria, max_travel_min=max_travel_min,
-                           capacity_by=capacity_by, min_depth_km=min_depth_km,
-                           time_limit_s=time_limit_s)
-    table = _route_hazards(_with_routes(g, plan.enterprises, e_nodes, s_nodes, metric),
-                           hazards, metric)
+    roads = travel_matrix.road_table(graph)
+    roads = roads.without(cut) if cut else roads
+    if not len(roads.u):
+        raise AnalysisInputError(Problem("network_no_segments"))
+    roads, e_nodes = roads.join(network.representative_points(enterprises.geometry.to_crs(
+        metric)), prefix="enterprise")
+    roads, s_nodes = roads.join(network.representative_points(sites.geometry.to_crs(metric)),
+                                prefix="site")
+    opts, problems = _options(enterprises, sites, max_travel_min, capacity_by, min_depth_km)
+    _validate.raise_problems(problems)
+    times = travel_matrix.OutwardTimes(
+        travel_matrix.Router(roads), np.array([e_nodes[k] for k in enterprises.index]),
+        np.array([s_nodes[k] for k in sites.index]), limit=opts.max_travel_min + _TIME_TOL,
+        from_destinations=_from_sites(enterprises, criteria))
+    plan, site = _plan(enterprises, sites, times, criteria, opts, time_limit_s)
+    table = _route_hazards(_with_routes(plan.enterprises, site, times, metric), hazards,
+                           metric)
     return RelocationPlan(table, plan.sites, float(np.nansum(table["travel_min"])),
                           plan.optimal, plan.min_depth_km, plan.max_travel_min,
                           plan.dimensions, cut, plan.bound_min)
@@ -631,58 +547,79 @@ def _as_frame(geoms: gpd.GeoDataFrame | gpd.GeoSeries | None) -> gpd.GeoDataFram
     return geoms  # frame_problems reports the wrong type
 
 
-def _array_problems(times: np.ndarray, demands: np.ndarray, capacities: np.ndarray
-                    ) -> list[str]:
-    problems = []
-    if times.ndim != 2:
-        problems.append(Problem("times_not_2d", ndim=times.ndim))
-    elif demands.shape[1] != capacities.shape[1]:
-        problems.append(Problem("capacity_dims", demands=demands.shape[1],
-                                capacities=capacities.shape[1]))
-    for name, arr in (("demands", demands), ("capacities", capacities)):
-        if arr.size and not (np.isfinite(arr).all() and (arr >= 0).all()):
-            problems.append(Problem("array_not_finite", arg=name))
-    return problems
-
-
-def _constraints(ei: np.ndarray, si: np.ndarray, demands: np.ndarray, capacities: np.ndarray,
-                 n: int, *, at_least: np.ndarray | float = 0.0) -> list[LinearConstraint]:
-    """Return the constraint rows: one site per enterprise at most, capacities per site.
-
-    An enterprise whose ``at_least`` is 1 must be placed.
-    """
-    from scipy import sparse
-    from scipy.optimize import LinearConstraint
-
-    cols = np.arange(len(ei))
-    once = sparse.csr_array((np.ones(len(ei)), (ei, cols)), shape=(n, len(ei)))
-    out = [LinearConstraint(once, at_least, 1)]
-    m = len(capacities)
-    for d in range(capacities.shape[1]):
-        load = sparse.csr_array((demands[ei, d], (si, cols)), shape=(m, len(ei)))
-        out.append(LinearConstraint(load, -np.inf, capacities[:, d]))
-    return out
-
-
 @dataclass(frozen=True)
-class _Solved:
-    x: np.ndarray
-    optimal: bool
-    bound: float  # the solver's proven bound of the objective (minimised)
+class _Options:
+    max_travel_min: float
+    min_depth_km: float
+    dimensions: tuple[str, ...]
 
 
-def _milp(cost: np.ndarray, constraints: list[LinearConstraint], limit: float) -> _Solved:
-    from scipy.optimize import Bounds, milp
+def _options(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, max_travel_min: object,
+             capacity_by: object, min_depth_km: object) -> tuple[_Options, list[Problem]]:
+    """Read the options (settings by default) and check them against the inputs."""
+    limit = float(_setting(max_travel_min, settings.relocation_max_travel_min))
+    by = _setting(capacity_by, settings.relocation_capacity_by)
+    depth_min = float(_setting(min_depth_km, settings.relocation_min_depth_km))
+    dims, problems = _dimensions(enterprises, sites, by)
+    problems += _validate.distance_problems(max_travel_min=limit)
+    return _Options(limit, depth_min, dims), problems
 
-    res = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(0, 1),
-               constraints=constraints,
-               options={"time_limit": limit, "mip_rel_gap": 0.0, "presolve": True})
-    if res.x is None:
-        raise AnalysisInputError(Problem("solver_time_limit", limit=limit) if res.status == 1
-                                 else Problem("solver_failed", detail=res.message, limit=limit))
-    bound = getattr(res, "mip_dual_bound", None)
-    return _Solved(np.round(res.x), res.status == 0,
-                   float(bound) if bound is not None else -math.inf)
+
+def _plan(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, times: PairTimes,
+          criteria: pd.DataFrame, opts: _Options, time_limit_s: float | None
+          ) -> tuple[RelocationPlan, np.ndarray]:
+    """Solve, then tabulate; return the plan and each enterprise's site position (-1)."""
+    criteria = criteria.reindex(sites.index)
+    eligible = (criteria["passes_depth"] & criteria["passes_hazard"]).to_numpy(dtype=bool)
+    dims = opts.dimensions
+    demands = np.column_stack([enterprises[DIMENSIONS[d][0]].to_numpy(dtype=float)
+                               for d in dims]) if dims else np.zeros((len(enterprises), 0))
+    caps = np.column_stack([sites[DIMENSIONS[d][1]].to_numpy(dtype=float)
+                            for d in dims]) if dims else np.zeros((len(sites), 0))
+    solution = solve_pairs(times, eligible, demands, caps, max_min=opts.max_travel_min,
+                           time_limit_s=time_limit_s, milp=_solve)
+    times.widen(np.flatnonzero((solution.site < 0) & ~times.complete))  # for the reasons
+    limit = opts.max_travel_min
+    ent = _enterprise_table(enterprises, sites, times.times, solution.site, eligible,
+                            criteria, limit)
+    site_table = _site_table(sites, enterprises, solution.site, criteria)
+    plan = RelocationPlan(ent, site_table, float(np.nansum(ent["travel_min"])),
+                          solution.optimal, opts.min_depth_km, limit, dims,
+                          bound_min=solution.bound_min)
+    return plan, solution.site
+
+
+def _solve(cost: np.ndarray, constraints: list, limit: float, **gap: float) -> object:
+    """Run one MILP through this module's ``_milp`` (looked up now: a caller may time it)."""
+    return _milp(cost, constraints, limit, **gap)
+
+
+def _from_sites(enterprises: gpd.GeoDataFrame, criteria: pd.DataFrame) -> bool:
+    """Return whether to search every pair from the sites (not outward from enterprises).
+
+    From the sites when they are fewer, or when the solver takes every pair anyway
+    (:data:`geo.settings.relocation_all_pairs_up_to`): the minutes are then added from the
+    site, as ever, and a small plan is the same to the last bit.
+    """
+    eligible = int((criteria["passes_depth"] & criteria["passes_hazard"]).sum())
+    return (len(criteria) < len(enterprises)
+            or len(enterprises) * eligible <= settings.relocation_all_pairs_up_to)
+
+
+def _with_routes(table: gpd.GeoDataFrame, site: np.ndarray,
+                 times: travel_matrix.OutwardTimes, metric: object) -> gpd.GeoDataFrame:
+    """Add each placed enterprise's route (from its search): geometry, distance, time."""
+    geoms = np.full(len(table), None, dtype=object)
+    dist = np.full(len(table), np.nan)
+    minutes = table["travel_min"].to_numpy(float).copy()
+    for pos in np.flatnonzero(site >= 0).tolist():
+        route = times.route(pos, int(site[pos]))
+        geoms[pos], dist[pos], minutes[pos] = (route.geometry, route.length_m / 1000.0,
+                                               route.time_min)
+    out = pd.DataFrame(table.drop(columns=table.geometry.name))
+    out["distance_km"] = dist
+    out["travel_min"] = minutes
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=metric))
 
 
 def _dimensions(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, by: object
@@ -780,10 +717,11 @@ def _counts(values: np.ndarray, *sources: tuple[pd.DataFrame, str]) -> object:
 
 
 def _reason(times: np.ndarray, eligible: np.ndarray, limit: float) -> str:
+    """Why an enterprise is unplaced; ``times``: NaN unreachable, inf beyond the limit."""
     if not eligible.any():
         return "no_eligible_site"
     reach = times[eligible]
-    if not np.isfinite(reach).any():
+    if np.isnan(reach).all():
         return "not_connected"
     if not (reach <= limit + _TIME_TOL).any():
         return "max_time"
@@ -792,9 +730,13 @@ def _reason(times: np.ndarray, eligible: np.ndarray, limit: float) -> str:
 
 def _binding(times: np.ndarray, chosen: float, criteria: pd.DataFrame, eligible: np.ndarray,
              limit: float) -> str:
-    """Constraints that ruled out a site faster than the chosen one."""
-    bound = np.isfinite(times) & (times < (chosen if math.isfinite(chosen) else np.inf)
-                                  - _TIME_TOL)
+    """Return the constraints that ruled out a site faster than the chosen one.
+
+    Any reached site when unplaced; ``times``: NaN unreachable, inf beyond the limit or
+    the search.
+    """
+    reached = ~np.isnan(times)
+    bound = reached & (times < chosen - _TIME_TOL) if math.isfinite(chosen) else reached
     found = {
         "depth": (bound & ~criteria["passes_depth"].to_numpy(bool)).any(),
         "hazard": (bound & ~criteria["passes_hazard"].to_numpy(bool)).any(),
@@ -832,41 +774,6 @@ def _site_table(sites: gpd.GeoDataFrame, enterprises: gpd.GeoDataFrame, site: np
     }, index=sites.index).astype({"name": "str"})
 
 
-def _connect(g: nx.MultiGraph, enterprises: gpd.GeoDataFrame,
-             sites: gpd.GeoDataFrame, metric: object
-             ) -> tuple[dict[Hashable, Hashable], dict[Hashable, Hashable]]:
-    """Join the enterprises and the sites to the graph by their representative points."""
-    e_pts = enterprises.geometry.to_crs(metric)
-    s_geoms = sites.geometry.to_crs(metric)
-    edges = network.edges_frame(g)
-    if not len(edges):
-        raise AnalysisInputError(Problem("network_no_segments"))
-    e_nodes = network.connect_points(g, network.representative_points(e_pts),
-                                     prefix="enterprise")
-    s_nodes = network.connect_points(g, network.representative_points(s_geoms),
-                                     prefix="site")
-    return ({k: e_nodes[k] for k in enterprises.index}, {k: s_nodes[k] for k in sites.index})
-
-
-def _with_routes(g: nx.MultiGraph, table: gpd.GeoDataFrame,
-                 e_nodes: Mapping[Hashable, Hashable], s_nodes: Mapping[Hashable, Hashable],
-                 metric: object) -> gpd.GeoDataFrame:
-    """Add each placed enterprise's route: geometry, distance and exact time."""
-    geoms = np.full(len(table), None, dtype=object)
-    dist = np.full(len(table), np.nan)
-    times = table["travel_min"].to_numpy(float).copy()
-    for pos, (label, site) in enumerate(zip(table.index, table["site"], strict=True)):
-        if site is None or pd.isna(site):
-            continue
-        route = network.shortest_route(g, e_nodes[label], s_nodes[site])
-        geoms[pos], dist[pos], times[pos] = route.geometry, route.length_m / 1000.0, \
-            route.time_min
-    out = pd.DataFrame(table.drop(columns=table.geometry.name))
-    out["distance_km"] = dist
-    out["travel_min"] = times
-    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=metric))
-
-
 def _route_hazards(table: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame | gpd.GeoSeries | None,
                    metric: object) -> gpd.GeoDataFrame:
     """Add :data:`ROUTE_HAZARD_COLUMNS`: how much of each route runs through hazard zones."""
@@ -882,31 +789,3 @@ def _route_hazards(table: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame | gpd.GeoS
     out.insert(out.columns.get_loc(out.geometry.name), "route_hazard_m", length)
     out.insert(out.columns.get_loc(out.geometry.name), "route_hazards", names)
     return out
-
-
-def _time_matrix(
-    graph: nx.MultiGraph,
-    enterprise_nodes: Mapping[Hashable, Hashable],
-    site_nodes: Mapping[Hashable, Hashable],
-) -> pd.DataFrame:
-    """Return the shortest travel minutes from every enterprise to every site.
-
-    Parameters
-    ----------
-    graph : networkx.MultiGraph
-        The road network with the points joined.
-    enterprise_nodes, site_nodes : mapping
-        Label → node of the graph.
-
-    Returns
-    -------
-    DataFrame
-        Index = enterprise labels, columns = site labels, ``NaN`` where unreachable.
-    """
-    out = np.full((len(enterprise_nodes), len(site_nodes)), np.nan)
-    targets = list(enterprise_nodes.values())
-    for j, node in enumerate(site_nodes.values()):  # undirected: site → enterprise
-        reach = network.travel_times(graph, [node])
-        out[:, j] = [reach.get(t, np.nan) for t in targets]
-    return pd.DataFrame(out, index=pd.Index(list(enterprise_nodes)),
-                        columns=pd.Index(list(site_nodes)))

@@ -77,6 +77,27 @@ relocation_time_limit_s: float = 30.0
 """Time limit (seconds) of each stage of the assignment solver (HiGHS); when it is hit the
 best plan found so far is returned and marked not optimal."""
 
+relocation_gap: float = 0.0
+"""Relative optimality gap at which the assignment solver may stop (0: solve to the proven
+optimum). With 0.005 a plan is returned as soon as it is proven at most 0.5 % longer than
+the best possible (the bound is proven against every allowed pair, :mod:`geo.assignment`);
+the plan then says ``optimal=False`` and its ``gap``."""
+
+relocation_candidates: int = 15
+"""Candidate sites per enterprise the assignment solver starts from: the ``k`` fastest
+allowed sites of each (0: every allowed pair, one binary each). Pairs left out join when
+the LP relaxation says they could improve the plan, so the plan is proven optimal (or its
+gap proven) against **every** allowed pair whatever ``k`` is (:mod:`geo.assignment`); a
+small ``k`` makes a small MILP, and the travel-time searches stop near each enterprise
+(about ``k`` sites away) unless the solver needs farther ones. Raise it when plans with
+tight capacities need many rounds of pricing."""
+
+relocation_all_pairs_up_to: int = 5000
+"""Up to this many (enterprise, eligible site) pairs, the solver takes every allowed pair
+from the start (as if :data:`relocation_candidates` were 0): HiGHS solves such a problem
+whole in about a second, and rounds of pricing would only add work. The demo (30 × 38) is
+solved this way. Above it, candidates are used."""
+
 
 # --- exercises and targets (geo.exercises, geo.targets) ---------------------------------
 
@@ -257,6 +278,11 @@ Digitised roads rarely meet exactly: an end closer than this to another line (or
 another end) is moved onto it and the two are joined there. Farther apart, they stay
 unconnected.
 """
+
+network_search_threads: int = 0
+"""Threads that run batches of shortest-path searches (:mod:`geo.travel_matrix`); 0 means
+one per processor core. scipy's Dijkstra releases the GIL, so two threads on two cores run
+a many-to-many matrix about 1.6 times as fast as one."""
 
 network_split_crossings: bool = False
 """Whether two lines that cross without a shared vertex meet at a junction.

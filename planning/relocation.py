@@ -223,7 +223,8 @@ def _settings_key() -> tuple:
     return (settings.relocation_min_depth_km, settings.relocation_max_travel_min,
             settings.relocation_capacity_by, settings.offroad_speed_kmh, settings.metric_crs,
             settings.network_snap_m, settings.network_split_crossings,
-            settings.road_default_speed_kmh,
+            settings.road_default_speed_kmh, settings.relocation_candidates,
+            settings.relocation_all_pairs_up_to, settings.relocation_gap,
             tuple(sorted(settings.road_speed_kmh.items())),
             tuple(sorted(settings.road_class_aliases.items())))
 

@@ -604,3 +604,136 @@ def test_compare_maps_draw_offline_with_the_cut(demo: Demo) -> None:
         assert sid in html or json.dumps(sid)[1:-1] in html
     legend = 'L.DomUtil.create("div", "kvpt-legend")'  # the legend control itself
     assert legend not in html_a and legend in html_b
+
+
+# --- real sizes: scipy searches, routes from them, candidate pairs (issue #11) ----------------
+
+
+def networkx_joined(graph, enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame):
+    """The graph with the points joined as relocate joins them, by networkx."""
+    from geo import network
+
+    g = graph.copy()
+    crs = g.graph["crs"]
+    e = network.connect_points(g, network.representative_points(enterprises.geometry.to_crs(
+        crs)), prefix="enterprise")
+    s = network.connect_points(g, network.representative_points(sites.geometry.to_crs(crs)),
+                               prefix="site")
+    return g, e, s
+
+
+def assert_routes_are_shortest_routes(plan: relocation.RelocationPlan, graph,
+                                      enterprises: gpd.GeoDataFrame,
+                                      sites: gpd.GeoDataFrame) -> int:
+    """Every route of the plan is network.shortest_route's, to the last coordinate."""
+    from geo import network
+
+    g, e, s = networkx_joined(graph, enterprises, sites)
+    placed = plan.enterprises[plan.enterprises["site"].notna()]
+    for label, row in placed.iterrows():
+        ref = network.shortest_route(g, e[label], s[row["site"]])
+        assert row.geometry.equals_exact(ref.geometry, 0.0)
+        assert row["travel_min"] == ref.time_min
+        assert row["distance_km"] == ref.length_m / 1000.0
+    return len(placed)
+
+
+def test_demo_routes_are_shortest_routes(demo: Demo) -> None:
+    """Routes are walked back from the searches' predecessors, no search of their own."""
+    for kw in ({}, {"max_travel_min": 60.0}):
+        plan = demo.plan(**kw)
+        assert assert_routes_are_shortest_routes(plan, demo.graph, demo.enterprises,
+                                                 demo.sites) == plan.n_placed > 0
+    assert demo.plan().total_travel_min == pytest.approx(1891.72, abs=0.01)
+
+
+def grid_case(seed: int = 3, n: int = 14, spacing: float = 800.0):
+    """A jittered grid of roads, enterprises in two clusters, sites spread, a border."""
+    rng = np.random.default_rng(seed)
+    gx, gy = np.meshgrid(np.arange(n) * spacing, np.arange(n) * spacing)
+    x = X0 + gx + rng.uniform(-0.3, 0.3, gx.shape) * spacing
+    y = Y0 - 60_000 + gy + rng.uniform(-0.3, 0.3, gy.shape) * spacing
+    classes = ["national_road" if i % 7 == 0 else "other_road" for i in range(n)]
+    lines = [LineString(np.c_[x[i], y[i]]) for i in range(n)]
+    lines += [LineString(np.c_[x[:, i], y[:, i]]) for i in range(n)]
+    roads = gpd.GeoDataFrame({"class": classes * 2}, geometry=lines, crs=CRS,
+                             index=[f"r{i}" for i in range(2 * n)])
+    span = (n - 1) * spacing
+    centres = np.array([[X0 + 0.25 * span, Y0 - 60_000 + 0.3 * span],
+                        [X0 + 0.7 * span, Y0 - 60_000 + 0.6 * span]])
+    pts = centres[rng.integers(0, 2, 60)] + rng.normal(0, 900, (60, 2))
+    ent = gpd.GeoDataFrame({"name": [f"E{i}" for i in range(60)],
+                            "workforce": rng.integers(60, 300, 60)},
+                           geometry=shapely.points(pts), crs=CRS,
+                           index=[f"e{i:02d}" for i in range(60)])
+    sx, sy = X0 + rng.uniform(0, span, 150), Y0 - 60_000 + rng.uniform(0, span, 150)
+    st = gpd.GeoDataFrame({"name": [f"S{j}" for j in range(150)],
+                           "capacity": rng.integers(150, 700, 150)},
+                          geometry=shapely.box(sx, sy, sx + 200, sy + 200), crs=CRS,
+                          index=[f"s{j:03d}" for j in range(150)])
+    return roads, ent, st
+
+
+def test_candidates_and_outward_searches_give_the_full_optimum(
+        border: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searched outward from the enterprises and solved on 4 candidate sites each, the plan
+    is the optimum over every pair of the networkx matrix, with the same routes."""
+    from geo import network, travel_matrix
+
+    roads, ent, st = grid_case()
+    graph = network.build_graph(roads)
+    crit = site_criteria(st, border, min_depth_km=25.0)
+    g, e, s = networkx_joined(graph, ent, st)
+    times = travel_matrix.travel_matrix(g, e.values(), s.values())
+    times.index, times.columns = ent.index, st.index
+    reference = plan_relocation(ent, st, times, crit, max_travel_min=40.0,
+                                capacity_by="workforce")  # 60 x 150: every pair
+    assert reference.optimal and reference.n_placed == 60
+    searched = []
+    real_widen = travel_matrix.OutwardTimes.widen
+
+    def spy(self, rows, radius=None):  # noqa: ANN001, ANN202
+        searched.append((len(rows), radius is None))
+        return real_widen(self, rows, radius)
+
+    monkeypatch.setattr(travel_matrix.OutwardTimes, "widen", spy)
+    monkeypatch.setattr(settings, "relocation_all_pairs_up_to", 0)
+    monkeypatch.setattr(settings, "relocation_candidates", 4)
+    plan = relocation.relocate(ent, st, border, graph, max_travel_min=40.0,
+                               capacity_by="workforce")
+    assert plan.optimal and plan.gap == 0.0
+    assert plan.n_placed == reference.n_placed
+    assert plan.total_travel_min == pytest.approx(reference.total_travel_min, abs=1e-6)
+    assert searched and not all(full for _, full in searched)  # outward, not all at once
+    assert assert_routes_are_shortest_routes(plan, graph, ent, st) == 60
+    check_loads = plan.enterprises.groupby("site")["workforce"].sum()
+    assert (check_loads <= st.loc[check_loads.index, "capacity"]).all()
+
+
+def test_outward_searches_keep_the_reasons(border: gpd.GeoDataFrame,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enterprise whose sites are all beyond the maximum time is 'max_time', one on an
+    island of road is 'not_connected', though nothing beyond the limit is searched."""
+    from geo import network
+
+    roads, ent, st = grid_case()
+    start = roads.geometry["r0"].coords[0]  # a corner of the grid; a spur 8 km west of it
+    more = gpd.GeoDataFrame({"class": ["other_road", "other_road"]}, crs=CRS,
+                            index=["island", "spur"],
+                            geometry=[LineString([(X0 + 40_000, Y0 - 50_000),
+                                                  (X0 + 41_000, Y0 - 50_000)]),
+                                      LineString([start, (start[0] - 8000, start[1])])])
+    graph = network.build_graph(pd.concat([roads, more]))
+    lone = gpd.GeoDataFrame({"name": ["far", "spur"], "workforce": [50, 50]}, crs=CRS,
+                            index=["far", "spur"],
+                            geometry=[Point(X0 + 40_500, Y0 - 50_100),
+                                      Point(start[0] - 8000, start[1] - 20)])
+    ent = pd.concat([ent, lone])
+    monkeypatch.setattr(settings, "relocation_all_pairs_up_to", 0)
+    plan = relocation.relocate(ent, st, border, graph, max_travel_min=12.0,
+                               capacity_by="workforce")
+    reasons = plan.enterprises["reason"]
+    assert reasons["far"] == "not_connected"
+    assert reasons["spur"] == "max_time"  # 19 min of track to the grid
+    assert plan.enterprises.loc["spur", "binding"] == "max_time"
+    assert plan.enterprises.loc["far", "binding"] == ""

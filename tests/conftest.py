@@ -105,3 +105,50 @@ def assert_page_shows(page, rows) -> None:  # noqa: ANN001 - DataFrames or recor
             assert left == pytest.approx(right, rel=1e-9, abs=1e-9, nan_ok=True), column
         else:
             assert list(map(str, left)) == list(map(str, right)), column
+
+
+# --- shared checks ----------------------------------------------------------------------------
+
+
+def brute_force(times, demands, caps) -> tuple[int, float]:  # noqa: ANN001 - ndarrays
+    """Most enterprises placed, then least total time, over every assignment."""
+    import itertools
+
+    import numpy as np
+
+    n, m = times.shape
+    best = (0, 0.0)
+    for combo in itertools.product(range(-1, m), repeat=n):
+        load = np.zeros_like(caps)
+        total, count = 0.0, 0
+        for i, j in enumerate(combo):
+            if j < 0:
+                continue
+            if not np.isfinite(times[i, j]):
+                break
+            load[j] += demands[i]
+            total += times[i, j]
+            count += 1
+        else:
+            if (load <= caps).all() and (count, -total) > (best[0], -best[1]):
+                best = (count, total)
+    return best
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page of a PDF (pdftotext, layout kept, NFC), in order."""
+    import subprocess
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    count = len(PdfReader(path).pages)
+    return [unicodedata.normalize("NFC", subprocess.run(
+        ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"], check=True,
+        capture_output=True, text=True).stdout) for n in range(1, count + 1)]
+
+
+def title_of(text: str) -> str:
+    """A printed page's title: the line under the classification marking."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[1] if lines and lines[0] == "MẬT" else lines[0]

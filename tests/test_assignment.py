@@ -3,11 +3,10 @@ pair, a bound that holds against every pair, and searches that stop near each en
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
+from conftest import brute_force
 from geo import assignment, settings
 from geo.assignment import solve_assignment, solve_pairs
 
@@ -19,27 +18,6 @@ def instance(seed: int, n: int, m: int, *, tight: bool) -> tuple[np.ndarray, ...
     demands = rng.integers(1, 10, (n, 2)).astype(float)
     caps = rng.integers(2, 14 if tight else 30, (m, 2)).astype(float)
     return times, demands, caps
-
-
-def brute_force(times: np.ndarray, demands: np.ndarray, caps: np.ndarray) -> tuple[int, float]:
-    """Most enterprises placed, then least total time, over every assignment."""
-    n, m = times.shape
-    best = (0, 0.0)
-    for combo in itertools.product(range(-1, m), repeat=n):
-        load = np.zeros_like(caps)
-        total, count = 0.0, 0
-        for i, j in enumerate(combo):
-            if j < 0:
-                continue
-            if not np.isfinite(times[i, j]):
-                break
-            load[j] += demands[i]
-            total += times[i, j]
-            count += 1
-        else:
-            if (load <= caps).all() and (count, -total) > (best[0], -best[1]):
-                best = (count, total)
-    return best
 
 
 class Revealed:

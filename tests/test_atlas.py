@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import sha256
+from conftest import page_texts, sha256, title_of
 from layers.kinds import KINDS
 from layers.store import ProjectStore
 
@@ -40,20 +40,6 @@ pytestmark = pytest.mark.skipif(
 
 def kvpt(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def page_texts(path: Path) -> list[str]:
-    """The text of every page (pdftotext, layout kept), in order."""
-    count = len(PdfReader(path).pages)
-    return [unicodedata.normalize("NFC", subprocess.run(
-        ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"], check=True,
-        capture_output=True, text=True).stdout) for n in range(1, count + 1)]
-
-
-def title_of(text: str) -> str:
-    """A page's title: the line under the classification marking."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[1] if lines and lines[0] == "MẬT" else lines[0]
 
 
 def marks_per_page(path: Path) -> list[tuple[float, float]]:

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import sha256
+from conftest import page_texts, sha256, title_of
 from maps.pdf_table import Box, column_widths, paginate, text_width
 from planning.brief_tables import BriefTable, BriefText, format_number
 from planning.table_labels import value_text
@@ -36,18 +36,6 @@ needs_poppler = pytest.mark.skipif(
 
 def kvpt(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def page_texts(path: Path) -> list[str]:
-    count = len(PdfReader(path).pages)
-    return [unicodedata.normalize("NFC", subprocess.run(
-        ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"], check=True,
-        capture_output=True, text=True).stdout) for n in range(1, count + 1)]
-
-
-def title_of(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[1] if lines and lines[0] == "MẬT" else lines[0]
 
 
 def flat(text: str) -> str:

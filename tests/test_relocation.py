@@ -4,7 +4,6 @@ binding in a hand-made case, and the demo plan checked against independent recom
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 
 import geopandas as gpd
@@ -14,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
+from conftest import brute_force
 from geo import relocation, settings
 from geo.errors import AnalysisInputError
 from geo.relocation import compare_plans, plan_relocation, site_criteria, solve_assignment
@@ -24,27 +24,6 @@ X0 = 600_000.0
 
 
 # --- the MILP against brute force ------------------------------------------------------------
-
-
-def brute_force(times: np.ndarray, demands: np.ndarray, caps: np.ndarray) -> tuple[int, float]:
-    """Most enterprises placed, then least total time, over every assignment."""
-    n, m = times.shape
-    best = (0, 0.0)
-    for combo in itertools.product(range(-1, m), repeat=n):
-        load = np.zeros_like(caps)
-        total, count = 0.0, 0
-        for i, j in enumerate(combo):
-            if j < 0:
-                continue
-            if not np.isfinite(times[i, j]):
-                break
-            load[j] += demands[i]
-            total += times[i, j]
-            count += 1
-        else:
-            if (load <= caps).all() and (count, -total) > (best[0], -best[1]):
-                best = (count, total)
-    return best
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -1,11 +1,12 @@
 """Generated real-size data for ``bench/run.py`` (deterministic; nothing big committed).
 
 A province-sized road grid, enterprises and relocation sites for the relocation case
-(issue #11), and the peak memory of the process.
+(issue #11), a million points to import, and the peak memory of the process.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
@@ -75,6 +76,25 @@ def relocation_case_data(roads: gpd.GeoDataFrame, n_ent: int, n_site: int, capac
                                geometry=shapely.buffer(centres, rng.uniform(1500, 4000, 8)),
                                crs=crs)
     return ents, sites, border, hazards
+
+
+def points_file(path: Path, n: int, seed: int = 3) -> Path:
+    """Write ``n`` generated points over Lạng Sơn, in VN-2000 / UTM 48N, as a GeoPackage.
+
+    Attributes as GIS staff bring them: a Vietnamese name, a category, a number; a few
+    names written decomposed (NFD) so that the import's NFC step has work to do.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(650_000.0, 740_000.0, n)
+    y = rng.uniform(2_380_000.0, 2_470_000.0, n)
+    names = np.array([f"Điểm quan sát {i}" for i in range(n)], dtype=object)
+    names[::50] = [unicodedata.normalize("NFD", v) for v in names[::50]]
+    gdf = gpd.GeoDataFrame(
+        {"ten": names, "loai": rng.choice(["Trạm", "Mốc", "Chốt"], n),
+         "gia_tri": rng.uniform(0, 100, n).round(2)},
+        geometry=shapely.points(x, y), crs="EPSG:3405")
+    gdf.to_file(path, layer="diem", engine="pyogrio", use_arrow=True)
+    return path
 
 
 def peak_rss_reset() -> None:

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from realsize import grid_roads, peak_rss_mib, peak_rss_reset, relocation_case_data
+from realsize import grid_roads, peak_rss_mib, peak_rss_reset, points_file, relocation_case_data
 from scipy.sparse.csgraph import dijkstra
 
 from geo import appraisal, network, relocation, settings
@@ -80,6 +80,7 @@ GOALS: dict[str, float] = {
     "appraise-demo": 0.8,       # measured 0.39-0.42
     "appraise-communes": 1.4,   # measured 0.69-0.72
     "import-shapefile": 7.5,    # measured 3.6-3.9
+    "import-1m": 1.3,           # issue #11 goal 3
     "import-big-project": 1.5,  # absolute goal (issue #10); measured 1.2-1.3 (see README)
     "map-html": 1.0,            # measured 0.52-0.53
     "relocation-large": 10.0,   # absolute: ours <= 10 s with a proven gap <= 0.5 % (#11)
@@ -111,6 +112,7 @@ class Budget:
     min_sample_s: float
 
 
+MEMORY_LIMIT_MIB = 8 * 1024  # goal 5 of the speed issue: no case over 8 GiB of resident memory
 FULL = Budget(repeats=9, min_sample_s=0.1)
 QUICK = Budget(repeats=3, min_sample_s=0.02)
 
@@ -208,15 +210,24 @@ class Result:
     peer_skips: str
     agreed: str = ""
     calls: dict[str, int] = field(default_factory=dict)
+    peak_mib: dict[str, float] = field(default_factory=dict)  # of the checked call per side
 
 
 def measure(case: Case, budget: Budget) -> Result:
     """Check that both sides agree, then time them interleaved; judge the ratio."""
     goal = GOALS[case.name]
+    peak_rss_reset()
     first_ours, out_ours = case.ours.once()  # also warms caches and imports
+    peaks = {"ours": peak_rss_mib()}
+    peak_rss_reset()
     first_peer, out_peer = case.peer.once()
+    peaks["peer"] = peak_rss_mib()
     base = {"case": case.name, "goal": goal, "peer": case.peer_name, "what": case.what,
-            "peer_skips": case.peer_skips}
+            "peer_skips": case.peer_skips, "peak_mib": peaks}
+    if max(peaks.values()) > MEMORY_LIMIT_MIB:
+        return Result(ours_s=first_ours, peer_s=first_peer, ratio=first_ours / first_peer,
+                      status="FAIL", agreed=f"peak memory over {MEMORY_LIMIT_MIB:,} MiB",
+                      **base)
     try:
         agreed = case.check(out_ours, out_peer)
     except AssertionError as err:
@@ -566,6 +577,44 @@ def import_cases(demo: Demo) -> list[Case]:
         check_import)]
 
 
+# --- case 4a: a million points --------------------------------------------------------------
+
+
+MILLION = {False: 1_000_000, True: 100_000}
+"""Points of the real-size import, by ``--quick``."""
+
+
+def our_point_import(source: Path, project: ProjectStore) -> int:
+    """Ours: ``plan_import`` then ``run_import`` of the generated points."""
+    plans = plan_import(source, kind="high_point", name="Điểm (1 triệu, sinh ra)")
+    (result,) = run_import(project, plans)
+    return result.record.feature_count
+
+
+def peer_point_import(source: Path, out: Path) -> int:
+    """Peer: pyogrio + Arrow read, ``to_crs``, pyogrio + Arrow write of a GPKG."""
+    gdf = pyogrio.read_dataframe(source, use_arrow=True).to_crs(STORAGE_CRS)
+    pyogrio.write_dataframe(gdf, out, layer="diem", driver="GPKG", use_arrow=True)
+    return int(pyogrio.read_info(out, layer="diem")["features"])
+
+
+def million_cases(demo: Demo) -> list[Case]:
+    """A million generated points (VN-2000 / UTM 48N GPKG) into a fresh project."""
+    n = MILLION[demo.quick]
+    source = points_file(demo.folder / "diem.gpkg", n)
+    return [Case(
+        "import-1m",
+        f"{n:,} generated points (VN-2000 / UTM 48N GeoPackage, 3 attributes) into a fresh "
+        "project",
+        "pyogrio read_dataframe(use_arrow=True) + to_crs + write_dataframe(use_arrow=True)",
+        "CRS checks, NFC text, geometry validation, kind mapping, checksum, a staged table "
+        "copied into the store in one checked SQLite transaction, the versions registry",
+        Side(lambda project: our_point_import(source, project),
+             setup=lambda: ProjectStore.init(demo.fresh(".gpkg"))),
+        Side(lambda out: peer_point_import(source, out), setup=lambda: demo.fresh(".gpkg")),
+        check_import, once=True)]
+
+
 # --- case 4b: a small import into a large project --------------------------------------------
 
 
@@ -821,6 +870,7 @@ CASE_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Demo], list[Case]]], ...] = 
     (("travel-times", "routes"), routing_cases),
     (("appraise-demo", "appraise-communes"), appraisal_cases),
     (("import-shapefile",), import_cases),
+    (("import-1m",), million_cases),
     (("import-big-project",), big_project_cases),
     (("map-html",), map_cases),
     (("relocation-large",), relocation_cases),
@@ -844,14 +894,17 @@ def print_table(results: list[Result], budget: Budget, elapsed: float) -> None:
     print("KVPT Planner speed goals: ratio ours/peer, min of "
           f"{budget.repeats} samples, same run, same data (demo project).")
     print(", ".join(f"{k} {v}" for k, v in versions().items()))
-    head = f"{'case':<19} {'ours (s)':>10} {'peer (s)':>10} {'ratio':>7} {'goal':>6}  result"
+    head = (f"{'case':<19} {'ours (s)':>10} {'peer (s)':>10} {'ratio':>7} {'goal':>6} "
+            f"{'peak MiB ours/peer':>19}  result")
     print()
     print(head)
     print("-" * len(head))
     for r in results:
         cells = [f"{x:>10.5f}" if x is not None else f"{'-':>10}" for x in (r.ours_s, r.peer_s)]
         ratio = f"{r.ratio:>7.2f}" if r.ratio is not None else f"{'-':>7}"
-        print(f"{r.case:<19} {cells[0]} {cells[1]} {ratio} {r.goal:>6.1f}  {r.status}")
+        peak = "/".join(f"{r.peak_mib[k]:,.0f}" for k in ("ours", "peer") if k in r.peak_mib)
+        print(f"{r.case:<19} {cells[0]} {cells[1]} {ratio} {r.goal:>6.1f} {peak or '-':>19}"
+              f"  {r.status}")
     print()
     for r in results:
         print(f"{r.case}: {r.what}")

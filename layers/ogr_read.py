@@ -55,7 +55,7 @@ class Frame:
 
 
 def read_frame(target: str | Path, path: Path, *, where: object = None, what: str = "",
-               **kwargs: object) -> Frame:
+               arrow: bool = False, **kwargs: object) -> Frame:
     """Read one layer with ``pyogrio.read_dataframe``, safely (see the module notes).
 
     Parameters
@@ -68,6 +68,9 @@ def read_frame(target: str | Path, path: Path, *, where: object = None, what: st
         How messages name the layer (default: the file name).
     what : str
         Extra words after the file name in GDAL errors (``"layer 'x'"``).
+    arrow : bool
+        Read through Arrow (``use_arrow=True``: about twice as fast on big layers); for
+        UTF-8 sources only. A layer with a broken geometry is read again without it.
     **kwargs
         Passed to ``pyogrio.read_dataframe`` (``layer``, ``encoding``…).
 
@@ -84,7 +87,7 @@ def read_frame(target: str | Path, path: Path, *, where: object = None, what: st
     with gdal_errors(path, what), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            gdf = pyogrio.read_dataframe(target, **kwargs)
+            gdf = pyogrio.read_dataframe(target, use_arrow=arrow, **kwargs)
             notes: list[Note] = []
         except shapely.errors.ShapelyError:
             gdf, notes = _read_repairing(target, where, **kwargs)

@@ -483,7 +483,7 @@ def _read_ogr(path: Path, suffix: str, user_crs: pyproj.CRS | None,
         for name in names:
             frame = read_frame(path, path, what=f"layer {plain(name, 40)!r}", layer=name,
                                where=Note.of("where_layer", file=plain(path.name),
-                                             layer=plain(name, 40)))
+                                             layer=plain(name, 40)), arrow=True)
             gdf = frame.gdf
             file_crs = canonical_crs(gdf.crs) if gdf.crs is not None else None
             raws.append(RawLayer(name, gdf, file_crs, "file", Note.of("from_gpkg"),
@@ -736,6 +736,9 @@ def _nfc(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     out = gdf.copy()
     for col in text_columns(out):
-        out[col] = pd.Series([norm(v) for v in out[col].to_numpy()], index=out.index)
+        if isinstance(out[col].dtype, pd.StringDtype):  # vectorised (Arrow's utf8_normalize)
+            out[col] = out[col].str.normalize("NFC")
+        else:
+            out[col] = pd.Series([norm(v) for v in out[col].to_numpy()], index=out.index)
     geom = out.geometry.name
     return out.rename(columns={c: norm(c) for c in out.columns if c != geom})

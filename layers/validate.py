@@ -23,12 +23,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.errors import LayerError
 from layers.messages import Note
 
+_COLLECTION = 7  # shapely.get_type_id of a GeometryCollection
 _MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
 
 
@@ -122,22 +124,25 @@ def validate_geometries(gdf: gpd.GeoDataFrame, *,
     geoms = gdf.geometry
     empty = shapely.is_missing(geoms.array) | shapely.is_empty(geoms.array)
     out = gdf.loc[~empty].copy()
-    fixed, keep = [], []
-    counts = Counter()
-    numbers = [i + 1 for i, e in enumerate(empty) if not e]
-    for number, geom in zip(numbers, out.geometry.array, strict=True):
+    arr = np.asarray(out.geometry.array, dtype=object)
+    numbers = np.flatnonzero(~empty) + 1
+    todo = np.flatnonzero(~_plainly_valid(arr))
+    counts: Counter[str] = Counter()
+    keep = np.ones(len(arr), dtype=bool)
+    for i in todo:  # only the features that need a look: invalid ones and collections
         try:
-            new, status = _clean(geom)
+            new, status = _clean(arr[i])
         except (shapely.errors.GEOSException, ValueError) as exc:
             detail = " ".join(str(exc).split())[:120]
             raise LayerError(key="geometry_unreadable", params={
-                "where": where or "-", "feature": number, "detail": detail}) from exc
+                "where": where or "-", "feature": int(numbers[i]), "detail": detail}) from exc
         counts[status] += 1
-        fixed.append(new)
-        keep.append(new is not None)
-    out[out.geometry.name] = gpd.GeoSeries(fixed, index=out.index, crs=gdf.crs)
+        arr[i] = new
+        keep[i] = new is not None
+    if len(todo):
+        out[out.geometry.name] = gpd.GeoSeries(arr, index=out.index, crs=gdf.crs)
     out = out.loc[keep].reset_index(drop=True)
-    types = Counter(out.geometry.geom_type)
+    types = {str(k): int(v) for k, v in out.geometry.geom_type.value_counts().items()}
     report = ImportReport(
         features_read=read,
         features_kept=len(out),
@@ -150,6 +155,18 @@ def validate_geometries(gdf: gpd.GeoDataFrame, *,
     )
     report.warnings = _warnings(report)
     return out, report
+
+
+def _plainly_valid(arr: np.ndarray) -> np.ndarray:
+    """Return where a geometry is valid and not a collection (kept as is), vectorised.
+
+    When GEOS refuses the whole array (e.g. a NaN coordinate), every feature is looked at
+    one by one so that the error names the feature.
+    """
+    try:
+        return shapely.is_valid(arr) & (shapely.get_type_id(arr) != _COLLECTION)
+    except (shapely.errors.GEOSException, ValueError):
+        return np.zeros(len(arr), dtype=bool)
 
 
 def _clean(geom: BaseGeometry) -> tuple[BaseGeometry | None, str]:

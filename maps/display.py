@@ -53,7 +53,8 @@ _POLYGON_TYPES = (3, 6)
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
-                       metric: CRS | str | None = None, coverage: bool = False) -> dict:
+                       metric: CRS | str | None = None, coverage: bool = False,
+                       tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
     """Return the GeoJSON FeatureCollection of ``gdf`` as the web map draws it.
 
     Parameters
@@ -66,6 +67,9 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
         Metric CRS of the simplification (:func:`display_geometries`); none without it.
     coverage : bool
         Whether the polygons form a coverage (administrative units).
+    tolerance_m : float
+        Simplification tolerance (metres); larger for a map drawn at a far zoom only
+        (:mod:`maps.viewport`).
 
     Returns
     -------
@@ -73,7 +77,7 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
         The collection; a feature's ``id`` is its index label when the index is unique
         and of strings or integers, else its position.
     """
-    geoms = display_geometries(gdf, metric, coverage=coverage)
+    geoms = display_geometries(gdf, metric, coverage=coverage, tolerance_m=tolerance_m)
     props = {c: json_values(gdf[c]) or [None] * len(gdf) for c in columns}
     ids = gdf.index if gdf.index.is_unique else pd.RangeIndex(len(gdf))
     features = []
@@ -89,7 +93,8 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
 
 
 def display_geometries(gdf: gpd.GeoDataFrame, metric: CRS | str | None, *,
-                       coverage: bool = False) -> np.ndarray:
+                       coverage: bool = False,
+                       tolerance_m: float = DISPLAY_TOLERANCE_M) -> np.ndarray:
     """Return the geometries of ``gdf`` (EPSG:4326) simplified for display and rounded.
 
     Parameters
@@ -102,6 +107,8 @@ def display_geometries(gdf: gpd.GeoDataFrame, metric: CRS | str | None, *,
     coverage : bool
         Simplify polygons as a coverage (shared edges simplified once, alike on both
         sides), falling back to one polygon at a time if GEOS refuses them.
+    tolerance_m : float
+        Simplification tolerance (metres); the sparse screen scales with it.
 
     Returns
     -------
@@ -113,8 +120,8 @@ def display_geometries(gdf: gpd.GeoDataFrame, metric: CRS | str | None, *,
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     if metric is not None and len(geoms):
         shaped = ~np.isin(shapely.get_type_id(geoms), _POINT_TYPES)
-        simplified = _simplified(gdf.geometry[shaped], metric, coverage=coverage) \
-            if shaped.any() else None
+        simplified = _simplified(gdf.geometry[shaped], metric, coverage=coverage,
+                                 tolerance_m=tolerance_m) if shaped.any() else None
         if simplified is not None:
             geoms = geoms.copy()
             geoms[shaped] = simplified
@@ -131,28 +138,28 @@ def display_crs(lon: float, lat: float) -> str:
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
 
 
-def _simplified(geoms: gpd.GeoSeries, metric: CRS | str, *, coverage: bool
-                ) -> np.ndarray | None:
+def _simplified(geoms: gpd.GeoSeries, metric: CRS | str, *, coverage: bool,
+                tolerance_m: float = DISPLAY_TOLERANCE_M) -> np.ndarray | None:
     """Return lines and outlines simplified in ``metric``, back in EPSG:4326.
 
     ``None`` when their vertices are too far apart for the tolerance to matter.
     """
-    if _sparse(geoms):
+    if _sparse(geoms, SPARSE_SPACING_M * tolerance_m / DISPLAY_TOLERANCE_M):
         return None
     projected = np.asarray(geoms.to_crs(metric).values, dtype=object)
     out = None
     if coverage and np.isin(shapely.get_type_id(projected), _POLYGON_TYPES).all():
         try:
-            out = shapely.coverage_simplify(projected, DISPLAY_TOLERANCE_M)
+            out = shapely.coverage_simplify(projected, tolerance_m)
         except shapely.errors.GEOSException:
             out = None  # not a coverage GEOS can read: one polygon at a time
     if out is None:
-        out = shapely.simplify(projected, DISPLAY_TOLERANCE_M, preserve_topology=True)
+        out = shapely.simplify(projected, tolerance_m, preserve_topology=True)
     return np.asarray(gpd.GeoSeries(out, crs=metric).to_crs("EPSG:4326").values, dtype=object)
 
 
-def _sparse(geoms: gpd.GeoSeries) -> bool:
-    """Whether the vertices of ``geoms`` (EPSG:4326) are on average far apart.
+def _sparse(geoms: gpd.GeoSeries, spacing_m: float = SPARSE_SPACING_M) -> bool:
+    """Whether the vertices of ``geoms`` (EPSG:4326) are on average ``spacing_m`` apart.
 
     A quick screen before any projection, not a measurement: degrees of length are
     turned into metres at most 111,320 m a degree and at least that times the cosine of
@@ -164,7 +171,7 @@ def _sparse(geoms: gpd.GeoSeries) -> bool:
         return True
     _, south, _, north = geoms.total_bounds
     shrink = math.cos(math.radians(min(max(abs(south), abs(north)), 89.0)))
-    return shapely.length(values).sum() * 111_320.0 * shrink / count >= SPARSE_SPACING_M
+    return shapely.length(values).sum() * 111_320.0 * shrink / count >= spacing_m
 
 
 def json_values(values: pd.Series) -> list[Any] | None:

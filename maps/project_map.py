@@ -36,7 +36,13 @@ import shapely
 from pyproj import CRS
 
 from layers.kinds import POINT, POLYGON, Style
-from maps.display import FeatureLayer, display_crs, feature_collection, json_values
+from maps.display import (
+    DISPLAY_TOLERANCE_M,
+    FeatureLayer,
+    display_crs,
+    feature_collection,
+    json_values,
+)
 from maps.labels import Labels, LabelSet, label_points
 from maps.legend import Legend
 from maps.map_parts import Controls, FeatureInfo, FitView, PageStyle, SymbolMarkers, TitleBox
@@ -250,8 +256,21 @@ def _bounds(prepared: Sequence[DrawnLayer]) -> list[list[float]] | None:
             [float(b[:, 3].max()), float(b[:, 2].max())]]
 
 
-def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str | None
-             ) -> folium.GeoJson:
+def overlay(layer: MapLayer, *, lang: str = "vi", tolerance_m: float = DISPLAY_TOLERANCE_M
+            ) -> folium.GeoJson:
+    """Return one project layer's overlay styled as :func:`build_map` draws it.
+
+    For maps whose layers change without the page being built again, e.g. the features of
+    a big layer in the current view (:mod:`ui.big_map`); ``tolerance_m`` is the
+    simplification of that view's zoom.
+    """
+    (prepared,) = drawn_layers([layer]).data
+    return _geojson(prepared, lang=lang, muted=False, metric=_display_crs([prepared]),
+                    tolerance_m=tolerance_m)
+
+
+def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str | None,
+             tolerance_m: float = DISPLAY_TOLERANCE_M) -> folium.GeoJson:
     """Return the styled GeoJson overlay of one layer.
 
     Its features are sent as drawn (:mod:`maps.display`): simplified for display and
@@ -267,7 +286,8 @@ def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str 
     if muted and polygons_only:
         keep = []  # no popup or tooltip: no attribute sent
     collection = feature_collection(prepared.gdf, keep, metric=metric,
-                                    coverage=prepared.kind.key == "admin_unit")
+                                    coverage=prepared.kind.key == "admin_unit",
+                                    tolerance_m=tolerance_m)
     style = prepared.drawn_style
     points = POINT in prepared.shapes
     symbol = point_symbol(prepared, muted=muted) if points else None

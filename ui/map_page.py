@@ -6,7 +6,9 @@ import streamlit as st
 
 from maps.offline import standalone_html
 from maps.project import store_map
+from maps.viewport import BIG_LAYER_FEATURES
 from planning.project import Project
+from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
 from ui.print_panel import print_panel
@@ -48,8 +50,10 @@ def page() -> None:
     if mode == "atlas":
         atlas_panel(proj)
         return
-    # the page of the map, built once per layer versions, layers shown and language
-    st.iframe(cached(proj, project_map_page, tuple(shown), lang()), height=MAP_HEIGHT_PX)
+    if any(r.feature_count > BIG_LAYER_FEATURES for r in store.layers() if r.name in shown):
+        big_map(proj, tuple(shown))  # big layers: features sent by view (ui/big_map.py)
+    else:  # the page of the map, built once per layer versions, layers shown and language
+        st.iframe(cached(proj, project_map_page, tuple(shown), lang()), height=MAP_HEIGHT_PX)
     if st.button(t("download_html"), key="prepare_html"):
         html = standalone_html(store_map(proj.reader, names=shown, lang=lang(),
                                          assets="inline"))

@@ -18,6 +18,14 @@ class Paper(StrEnum):
     A3 = "A3"
 
 
+class Grid(StrEnum):
+    """Coordinate grids of a sheet (``planning.prints.GRIDS``)."""
+
+    degrees = "degrees"
+    vn2000 = "vn2000"
+    none = "none"
+
+
 class Lang(StrEnum):
     """Languages of a sheet."""
 
@@ -48,16 +56,20 @@ def print_(
         help="Area shown: a district or commune name (with or without prefix and "
              "diacritics, e.g. 'Tràng Định'), an id '<layer>:<row>', or "
              "minx,miny,maxx,maxy in degrees (EPSG:4326).")] = None,
+    grid: Annotated[Grid | None, typer.Option(
+        help="Coordinate grid: degree ticks (WGS 84), the VN-2000 km grid in the province's "
+             "TM-3 zone, or none (default: the project setting, see `kvpt settings`; else "
+             "degrees).", show_default=False)] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the sheet.")] = Lang.vi,
     dpi: Annotated[int, typer.Option(min=30, max=1200,
                                      help="Pixels per inch of a PNG.")] = 150,
 ) -> None:
     """Print a map sheet (PDF or PNG) of the project.
 
-    The sheet has a title, legend, scale bar, north arrow, degree ticks, locator map,
-    date, issuing unit, classification marking and sources. Drawn server-side from the
-    bundled real layers and the project's layers (no internet). Prints the file written,
-    the scale and the number of features drawn.
+    The sheet has a title, legend, scale bar, north arrow, a coordinate grid (degree ticks
+    or the VN-2000 km grid), locator map, date, issuing unit, classification marking and
+    sources. Drawn server-side from the bundled real layers and the project's layers (no
+    internet). Prints the file written, the scale and the number of features drawn.
     """
     from maps.print_layout import SheetSpec, project_sheet, save_sheet
     from planning import prints
@@ -70,15 +82,17 @@ def print_(
         raise LayerError(msg)
     proj = open_project(project)
     inputs = prints.print_inputs(proj, layers=layers, extent=extent,
-                                 classification=classification)
+                                 classification=classification,
+                                 grid=None if grid is None else grid.value)
     spec = SheetSpec(title=title, paper=paper.value, lang=lang.value,
                      landscape=None if portrait is None else not portrait,
                      **inputs.sheet_options(subtitle))
     sheet = project_sheet(proj.reader, inputs.layers, spec)
     save_sheet(sheet, out, dpi=dpi)
     orientation = "landscape" if sheet.spec.landscape else "portrait"
+    grid_note = f", VN-2000 grid every {sheet.grid[0].step / 1000:g} km" if sheet.grid else ""
     typer.echo(f"Wrote {out} ({sheet.spec.paper} {orientation}, scale "
-               f"1:{round(sheet.frame.scale):,}, {len(sheet.drawn)} features drawn)")
+               f"1:{round(sheet.frame.scale):,}, {len(sheet.drawn)} features drawn{grid_note})")
 
 
 @app.command()
@@ -91,15 +105,19 @@ def settings(
     classification: Annotated[str | None, typer.Option(
         help="Classification marking printed top and bottom of sheets, e.g. 'MẬT' or "
              "'KHÔNG MẬT' ('' to unset: no marking).")] = None,
+    grid: Annotated[Grid | None, typer.Option(
+        help="Coordinate grid printed by default: degrees, vn2000 (km grid in the "
+             "province's VN-2000 TM-3 zone) or none.", show_default=False)] = None,
 ) -> None:
     """Show the project's print settings, or set them (the other settings are kept)."""
     from planning import prints
 
     proj = open_project(project)
     values = {"issuing_unit": unit, "classification": classification}
-    if unit is None and classification is None:
-        found = prints.read_settings(proj)
-    else:
-        found = prints.save_settings(proj, values)
+    if unit is not None or classification is not None:
+        prints.save_settings(proj, values)
+    if grid is not None:
+        prints.save_grid(proj, grid.value)
+    found = {**prints.read_settings(proj), prints.GRID_SETTING: prints.read_grid(proj)}
     for key, value in found.items():
         typer.echo(f"{key}: {value}")

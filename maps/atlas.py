@@ -84,7 +84,8 @@ def plan_atlas(reader: LayerReader, contents: AtlasContents, *, paper: str = "A4
     """
     layers = store_layers(reader, contents.layers)
     base = SheetSpec(paper=paper, lang=contents.lang, classification=contents.classification,
-                     issuing_unit=contents.issuing_unit, date=date or dt.date.today())
+                     issuing_unit=contents.issuing_unit, date=date or dt.date.today(),
+                     grid=contents.grid, grid_crs=contents.grid_crs)
     sheets = {unit.ident: _unit_pages(layers, base, contents, unit) for unit in contents.units}
     cover = plan_text(replace(base, title=contents.title, subtitle=contents.subtitle),
                       _cover_blocks(contents, base), columns=2, key="cover")

@@ -86,7 +86,8 @@ def plan_brief(reader: LayerReader, brief: Brief, *, paper: str = "A4",
     """
     context = store_layers(reader, brief.context)
     base = SheetSpec(paper=paper, lang=brief.lang, classification=brief.classification,
-                     issuing_unit=brief.issuing_unit, date=date or dt.date.today())
+                     issuing_unit=brief.issuing_unit, date=date or dt.date.today(),
+                     grid=brief.grid, grid_crs=brief.grid_crs)
     body = [*_item_pages(context, base, brief, brief.overview, OVERVIEW_SHARES)]
     for item in brief.items:
         body += _item_pages(context, base, brief, item, ITEM_SHARES)

@@ -2,9 +2,10 @@
 
 A sheet (A4 or A3, portrait or landscape, sizes exact) carries the classification marking
 at top and bottom (when set), the title and subtitle, the map (:mod:`maps.print_map`)
-with degree ticks, a north arrow and a metric scale bar, the locator inset, the legend of
-the layers shown, the scale, the date, the issuing unit, the coordinate system and the
-sources (:mod:`maps.print_parts`). Text stays text in the PDF (TrueType fonts embedded,
+with degree ticks or the VN-2000 km grid (:mod:`maps.print_grid`) or neither, a north
+arrow and a metric scale bar, the locator inset, the legend of the layers shown, the scale,
+the date, the issuing unit, the coordinate system, the grid's note and the sources
+(:mod:`maps.print_parts`). Text stays text in the PDF (TrueType fonts embedded,
 :data:`PRINT_RC`), in DejaVu Sans, which has every Vietnamese letter.
 
 :func:`build_sheet` draws a sheet of any layers for any extent: ``kvpt print``, the Map
@@ -19,7 +20,7 @@ import datetime as dt
 import io
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib
@@ -32,6 +33,7 @@ from pyproj import CRS
 
 from maps import print_parts as parts
 from maps.print_frame import PT_MM, MapFrame, map_frame, metric_crs
+from maps.print_grid import GRID_CHOICES, GridLabel, draw_vn2000_grid, grid_note
 from maps.print_map import DrawnMap, data_bounds, draw_map, prepare_layers
 from maps.project import LayerReader, basemap_layers, map_title, project_title, store_layers
 from maps.styling import ATTRIBUTION_SEPARATOR, MapLayer, attributions
@@ -83,6 +85,12 @@ class SheetSpec:
         ``(minx, miny, maxx, maxy)`` in degrees shown (with a margin); default: the layers.
     area : shapely.Geometry, optional
         An area (EPSG:4326) outlined on the map, the rest veiled (e.g. the district).
+    grid : {"degrees", "vn2000", "none"}
+        Coordinate grid: degree ticks (WGS 84), the VN-2000 km grid
+        (:mod:`maps.print_grid`) or none.
+    grid_crs : str, optional
+        The VN-2000 grid of ``grid="vn2000"`` (e.g. ``"EPSG:9215"``, or a WKT); default
+        :data:`geo.coordinates.DEFAULT_VN2000_CRS`.
     """
 
     title: str | None = None
@@ -95,6 +103,8 @@ class SheetSpec:
     lang: str = "vi"
     extent: tuple[float, float, float, float] | None = None
     area: shapely.Geometry | None = None
+    grid: str = "degrees"
+    grid_crs: str | None = None
 
 
 @dataclass
@@ -113,6 +123,8 @@ class Sheet:
         The features of the layers drawn in the frame (:class:`maps.print_map.DrawnMap`).
     texts : list of str
         The sheet's words beside the map (title, marking, legend labels, …), for checks.
+    grid : list of GridLabel
+        The VN-2000 grid's labels (empty unless ``spec.grid == "vn2000"``).
     """
 
     figure: Figure
@@ -120,6 +132,7 @@ class Sheet:
     frame: MapFrame
     drawn: pd.DataFrame
     texts: list[str]
+    grid: list[GridLabel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,10 +183,13 @@ def build_sheet(layers: Sequence[MapLayer], spec: SheetSpec, *,
     LayerError
         If a layer has no CRS or an unknown kind.
     ValueError
-        If the paper or language is unknown.
+        If the paper, language or grid is unknown.
     """
     if spec.paper not in PAPERS or spec.lang not in ("vi", "en"):
         msg = f"Unknown paper {spec.paper!r} or language {spec.lang!r}: use A4/A3 and vi/en."
+        raise ValueError(msg)
+    if spec.grid not in GRID_CHOICES:
+        msg = f"Unknown grid {spec.grid!r}: use one of {', '.join(GRID_CHOICES)}."
         raise ValueError(msg)
     with print_rc():
         crs = metric_crs()
@@ -187,8 +203,9 @@ def build_sheet(layers: Sequence[MapLayer], spec: SheetSpec, *,
         fig = Figure(figsize=(layout.width / 25.4, layout.height / 25.4))
         ax = _axes(fig, layout, layout.map)
         drawn = draw_map(ax, data, base, frame, area=spec.area)
-        texts = _furniture(fig, ax, layout, frame, drawn, spec)
-    return Sheet(fig, spec, frame, drawn.drawn, texts)
+        texts, grid = _grid(ax, frame, spec, font=layout.font * 0.75)
+        texts += _furniture(fig, ax, layout, frame, drawn, spec)
+    return Sheet(fig, spec, frame, drawn.drawn, texts, grid)
 
 
 def project_sheet(reader: LayerReader, names: Sequence[str] | None, spec: SheetSpec
@@ -320,7 +337,7 @@ def _furniture(fig: Figure, ax: Axes, layout: _Layout, frame: MapFrame, drawn: D
                spec: SheetSpec) -> list[str]:
     """Draw everything around the map; return the words written."""
     font = layout.font
-    texts = parts.draw_graticule(ax, frame, font=font * 0.75)
+    texts: list[str] = []
     parts.draw_north_arrow(ax, frame, spec.lang, size_mm=9 * font / 8)
     parts.add_scale_bar(ax, font=font * 0.85)
     inset = _axes(fig, layout, layout.inset)
@@ -331,6 +348,17 @@ def _furniture(fig: Figure, ax: Axes, layout: _Layout, frame: MapFrame, drawn: D
     texts += _heading(fig, layout, spec)
     texts += _info(fig, layout, frame, drawn, spec)
     return texts
+
+
+def _grid(ax: Axes, frame: MapFrame, spec: SheetSpec, *, font: float
+          ) -> tuple[list[str], list[GridLabel]]:
+    """Draw the coordinate grid ``spec.grid`` asks for; return its words and VN-2000 labels."""
+    if spec.grid == "degrees":
+        return parts.draw_graticule(ax, frame, font=font), []
+    if spec.grid == "vn2000":
+        labels = draw_vn2000_grid(ax, frame, spec.grid_crs, font=font)
+        return [label.text for label in labels], labels
+    return [], []
 
 
 def _heading(fig: Figure, layout: _Layout, spec: SheetSpec) -> list[str]:
@@ -367,7 +395,10 @@ def _info(fig: Figure, layout: _Layout, frame: MapFrame, drawn: DrawnMap,
     if spec.issuing_unit:
         lines.append(f"{TEXTS['unit'][i]}: {spec.issuing_unit}")
     lines.append(f"{TEXTS['crs'][i]}: {CRS(frame.crs).name}")
-    lines.append(TEXTS["degrees"][i])
+    if spec.grid == "degrees":
+        lines.append(TEXTS["degrees"][i])
+    elif spec.grid == "vn2000":
+        lines.append(grid_note(spec.grid_crs, lang))
     x, y, w, h = layout.info
     size = layout.font
     chars = max(int(w / (size * 0.58 * PT_MM)), 10)

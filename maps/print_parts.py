@@ -236,7 +236,7 @@ def draw_graticule(ax: Axes, frame: MapFrame, *, font: float) -> list[str]:
             hit = line.intersection(edges[side])
             if hit.is_empty or hit.geom_type != "Point":
                 continue
-            _edge_label(ax, hit.x, hit.y, side, text, tick, font)
+            edge_label(ax, hit.x, hit.y, side, text, tick, font)
             labels.append(text)
     return labels
 
@@ -251,8 +251,12 @@ def _dms(value: float) -> str:
     return f"{minutes // 60}°{minutes % 60:02d}′"
 
 
-def _edge_label(ax: Axes, x: float, y: float, side: str, text: str, tick: float,
-                font: float) -> None:
+def edge_label(ax: Axes, x: float, y: float, side: str, text: str, tick: float,
+               font: float) -> None:
+    """Draw a tick out of the frame at ``(x, y)`` on ``side`` and write ``text`` past it.
+
+    ``tick`` is the tick's length in map units, ``font`` the label's size (points).
+    """
     dx, dy = {"bottom": (0, -1), "top": (0, 1), "left": (-1, 0), "right": (1, 0)}[side]
     ax.plot([x, x + dx * tick], [y, y + dy * tick], color="#222222", linewidth=0.6,
             clip_on=False, zorder=60)

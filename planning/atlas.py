@@ -85,6 +85,10 @@ class AtlasContents:
         Language of the words and tables.
     issuing_unit, classification : str, optional
         From the project's print settings (the marking as overridden).
+    grid : str
+        Coordinate grid of the pages (the project's print setting).
+    grid_crs : str, optional
+        The VN-2000 grid of a ``vn2000`` grid (:func:`planning.prints.vn2000_grid`).
     """
 
     title: str
@@ -95,6 +99,8 @@ class AtlasContents:
     lang: str
     issuing_unit: str | None
     classification: str | None
+    grid: str = "degrees"
+    grid_crs: str | None = None
 
 
 def atlas_contents(project: Project, *, by: str = "district", where: str | None = None,
@@ -137,7 +143,8 @@ def atlas_contents(project: Project, *, by: str = "district", where: str | None 
     province = province_name(project)
     title = words("atlas_title", lang) + (f" – {province}" if province else "")
     return AtlasContents(title, subtitle, pages, settings.layers, by, lang,
-                         settings.issuing_unit, settings.classification)
+                         settings.issuing_unit, settings.classification, settings.grid,
+                         settings.grid_crs)
 
 
 def atlas_units(project: Project, by: str, where: str | None = None

@@ -134,6 +134,10 @@ class Brief:
         Notes on the inputs, in the language.
     results : dict of str to Result
         The results the brief was made from, by analysis.
+    grid : str
+        Coordinate grid of the maps (the project's print setting).
+    grid_crs : str, optional
+        The VN-2000 grid of a ``vn2000`` grid (:func:`planning.prints.vn2000_grid`).
     """
 
     kind: str
@@ -147,6 +151,8 @@ class Brief:
     classification: str | None = None
     warnings: list[str] = field(default_factory=list)
     results: dict[str, Result] = field(default_factory=dict)
+    grid: str = "degrees"
+    grid_crs: str | None = None
 
 
 def appraisal_brief(project: Project, proposals: str, *,
@@ -228,7 +234,8 @@ def finish(project: Project, kind: str, lang: str, overview: BriefItem,
     warnings = list(dict.fromkeys(w.text(lang) for r in results.values() for w in r.warnings))
     return Brief(kind, title, lang, project.names(REFERENCE_KINDS), overview, items,
                  settings_table({k: r.settings for k, r in results.items()}, lang),
-                 inputs.issuing_unit, inputs.classification, warnings, dict(results))
+                 inputs.issuing_unit, inputs.classification, warnings, dict(results),
+                 inputs.grid, inputs.grid_crs)
 
 
 def settings_table(sections: Mapping[str, Mapping[str, Any]], lang: str) -> BriefTable:

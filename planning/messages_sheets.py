@@ -29,6 +29,10 @@ PRINT_MESSAGES: dict[str, tuple[str, str]] = {
     "no_layers_to_print": (
         "Dự án chưa có lớp nào để in.",
         "the project has no layer to print: import one with `kvpt import P.gpkg FILE`."),
+    "unknown_grid": (
+        "Lưới tọa độ {grid!r} không có: chọn một trong {choices} (độ, VN-2000, không lưới).",
+        "unknown coordinate grid {grid!r}: use one of {choices}, e.g. `kvpt settings P.gpkg "
+        "--grid vn2000`."),
 }
 """Key → (Vietnamese, English): the errors of :mod:`planning.prints`."""
 

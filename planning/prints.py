@@ -10,7 +10,11 @@ by :mod:`maps.print_layout`.
   "Thành phố", "TP", "Xã", …) and diacritics, or by its id ``"<layer>:<row>"``; or
   ``minx,miny,maxx,maxy`` in degrees (EPSG:4326);
 * **settings**: the project's records table ``settings`` (``key``, ``value``), keys
-  :data:`SETTING_KEYS`.
+  :data:`SETTING_KEYS`, and the sheet's coordinate grid (:data:`GRID_SETTING`, one of
+  :data:`GRIDS`; degree ticks unless set);
+* **VN-2000 grid**: the grid a ``vn2000`` sheet is ruled in (:func:`vn2000_grid`): the
+  VN-2000 TM-3 zone the project's layers were delivered in, else the project-wide default
+  :data:`geo.coordinates.DEFAULT_VN2000_CRS` (the one the working map shows).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import difflib
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.coordinates import DEFAULT_VN2000_CRS, CoordinateInputError, grid_label, vn2000_crs
 from layers import messages as layers_messages
 from layers.errors import LayerError
 from planning import inputs
@@ -40,6 +46,13 @@ SETTINGS_TABLE = "settings"
 
 SETTING_KEYS: tuple[str, ...] = ("issuing_unit", "classification")
 """Print settings a project keeps: the issuing unit and the classification marking."""
+
+GRID_SETTING = "grid"
+"""Settings key of the coordinate grid sheets carry by default."""
+
+GRIDS: tuple[str, ...] = ("degrees", "vn2000", "none")
+"""Coordinate grids of a sheet: degree ticks (WGS 84), the VN-2000 km grid, none
+(:data:`maps.print_grid.GRID_CHOICES`)."""
 
 LEVEL_ORDER: tuple[str, ...] = ("province", "district", "commune")
 """When a name fits units of several levels, the larger unit is taken."""
@@ -112,12 +125,18 @@ class PrintInputs:
         The area shown; ``None``: the whole project.
     issuing_unit, classification : str, optional
         From the project settings (the classification as overridden by the caller).
+    grid : {"degrees", "vn2000", "none"}
+        Coordinate grid (the caller's, else the project setting, else degrees).
+    grid_crs : str, optional
+        The VN-2000 grid of a ``vn2000`` sheet (:func:`vn2000_grid`); ``None`` otherwise.
     """
 
     layers: list[str]
     extent: Extent | None
     issuing_unit: str | None
     classification: str | None
+    grid: str = "degrees"
+    grid_crs: str | None = None
 
     def sheet_options(self, subtitle: str | None = None) -> dict[str, Any]:
         """Return keyword arguments of :class:`maps.print_layout.SheetSpec` from the inputs.
@@ -129,12 +148,13 @@ class PrintInputs:
                 (extent.label if extent is not None else None),
                 "classification": self.classification, "issuing_unit": self.issuing_unit,
                 "extent": extent.bounds if extent is not None else None,
-                "area": extent.area if extent is not None else None}
+                "area": extent.area if extent is not None else None,
+                "grid": self.grid, "grid_crs": self.grid_crs}
 
 
 def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
-                 extent: str | None = None, classification: str | None = None
-                 ) -> PrintInputs:
+                 extent: str | None = None, classification: str | None = None,
+                 grid: str | None = None) -> PrintInputs:
     """Return the inputs of a sheet: layers checked, extent found, settings read.
 
     Parameters
@@ -147,12 +167,14 @@ def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
         A unit's name or id, or ``minx,miny,maxx,maxy`` (see :func:`find_extent`).
     classification : str, optional
         Marking instead of the project's (``""``: none).
+    grid : {"degrees", "vn2000", "none"}, optional
+        Coordinate grid instead of the project's (:func:`read_grid`).
 
     Raises
     ------
     PlanningError
-        If a layer is not in the project, the project has no layer, or the extent is
-        unknown or malformed.
+        If a layer is not in the project, the project has no layer, the extent is
+        unknown or malformed, or the grid is unknown.
     """
     names = project.names()
     if not names:
@@ -165,8 +187,10 @@ def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
     found = None if extent is None or not extent.strip() else find_extent(project, extent)
     stored = read_settings(project)
     marking = stored["classification"] if classification is None else classification
+    grid = read_grid(project) if grid is None else check_grid(grid)
     return PrintInputs(names, found, stored["issuing_unit"] or None,
-                       (marking.strip() or None) if marking else None)
+                       (marking.strip() or None) if marking else None, grid,
+                       vn2000_grid(project) if grid == "vn2000" else None)
 
 
 def find_extent(project: Project, text: str) -> Extent:
@@ -286,15 +310,85 @@ def save_settings(project: Project, values: dict[str, str | None], *, store: Any
     if unknown:
         msg = f"Unknown setting {unknown[0]!r}: use one of {', '.join(SETTING_KEYS)}."
         raise LayerError(msg)
-    target = project.reader if store is None else store
+    rows = _write_settings(project.reader if store is None else store,
+                           {k: v.strip() for k, v in values.items() if v is not None})
+    return {key: rows.get(key, "") for key in SETTING_KEYS}
+
+
+def check_grid(grid: str) -> str:
+    """Return ``grid`` (trimmed, lower case) when it is one of :data:`GRIDS`.
+
+    Raises
+    ------
+    PlanningError
+        If it is not (the message lists the choices).
+    """
+    value = str(grid).strip().lower()
+    if value not in GRIDS:
+        raise PrintError("unknown_grid", grid=str(grid), choices=", ".join(GRIDS))
+    return value
+
+
+def read_grid(project: Project) -> str:
+    """Return the project's coordinate grid setting (``"degrees"`` when unset).
+
+    Raises
+    ------
+    PlanningError
+        If the stored value is not one of :data:`GRIDS`.
+    """
+    frame = project.reader.read_records(SETTINGS_TABLE)
+    if {"key", "value"} <= set(frame.columns):
+        for key, value in zip(frame["key"], frame["value"], strict=True):
+            if key == GRID_SETTING and isinstance(value, str) and value.strip():
+                return check_grid(value)
+    return "degrees"
+
+
+def save_grid(project: Project, grid: str, *, store: Any = None) -> str:
+    """Set the project's coordinate grid (one of :data:`GRIDS`); return it.
+
+    Other rows of the settings table are kept; ``store`` as for :func:`save_settings`.
+
+    Raises
+    ------
+    PlanningError
+        If ``grid`` is not one of :data:`GRIDS`.
+    """
+    value = check_grid(grid)
+    _write_settings(project.reader if store is None else store, {GRID_SETTING: value})
+    return value
+
+
+def vn2000_grid(project: Project) -> str:
+    """Return the VN-2000 grid the project's sheets are ruled in (a code or a WKT).
+
+    The VN-2000 TM-3 zone most of the project's layers were delivered in (their
+    ``source_crs``; the first layer's on a tie), else
+    :data:`geo.coordinates.DEFAULT_VN2000_CRS` (the province's zone the working map
+    shows, VN-2000 / TM-3 107-15 for Lạng Sơn).
+    """
+    found: Counter[str] = Counter()
+    for record in project.records():
+        try:
+            crs = vn2000_crs(record.source_crs) if record.source_crs else None
+        except CoordinateInputError:
+            continue
+        if crs is not None and "TM-3" in grid_label(crs):
+            found[record.source_crs] += 1
+    return found.most_common(1)[0][0] if found else DEFAULT_VN2000_CRS
+
+
+def _write_settings(target: Any, values: dict[str, str]) -> dict[str, str]:
+    """Write ``values`` into the settings table of ``target``, other rows kept; return all."""
     frame = target.read_records(SETTINGS_TABLE)
     rows = {} if not {"key", "value"} <= set(frame.columns) else {
         str(k): "" if pd.isna(v) else str(v) for k, v in zip(frame["key"], frame["value"],
                                                             strict=True)}
-    rows.update({k: v.strip() for k, v in values.items() if v is not None})
+    rows.update(values)
     target.write_records(SETTINGS_TABLE, pd.DataFrame(
         {"key": list(rows), "value": list(rows.values())}, dtype=object))
-    return {key: rows.get(key, "") for key in SETTING_KEYS}
+    return rows
 
 
 def _unit_extent(rows: gpd.GeoDataFrame) -> Extent:

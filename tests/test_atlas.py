@@ -252,3 +252,24 @@ def test_two_tier_project_has_no_district_atlas(tmp_path: Path) -> None:
         atlas_contents(Project(ProjectStore(path)), by="district")
     contents = atlas_contents(Project(ProjectStore(path)), by="commune", lang="en")
     assert [u.name for u in contents.units] == ["Xã A"] and not contents.units[0].assets.rows
+
+
+def test_the_grid_setting_rules_atlas_and_brief_pages(demo_master: Path, tmp_path: Path
+                                                      ) -> None:
+    path = tmp_path / "grid.gpkg"
+    shutil.copy2(demo_master, path)
+    assert kvpt("settings", path, "--grid", "vn2000").exit_code == 0
+    atlas, brief = tmp_path / "atlas.pdf", tmp_path / "brief.pdf"
+    res = kvpt("atlas", path, atlas, "--by", "district", "--where", "Tràng Định", "--lang",
+               "en")
+    assert res.exit_code == 0, res.stderr
+    res = kvpt("brief", path, brief, "--posture", "--lang", "en")
+    assert res.exit_code == 0, res.stderr
+    for pages in (page_texts(atlas), page_texts(brief)):
+        maps = [p for p in pages if "Scale" in p or "scale" in p]
+        assert maps and all("VN-2000 grid" in " ".join(p.split()) for p in maps)
+    assert kvpt("settings", path, "--grid", "degrees").exit_code == 0
+    res = kvpt("atlas", path, atlas, "--by", "district", "--where", "Tràng Định", "--lang",
+               "en")
+    assert res.exit_code == 0 and "VN-2000 grid" not in " ".join(" ".join(page_texts(atlas))
+                                                                 .split())

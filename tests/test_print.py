@@ -199,15 +199,15 @@ def test_unknown_extent_exits_2_with_close_matches(printed: dict, tmp_path: Path
 
 def test_settings_round_trip(demo_project: Path) -> None:
     res = kvpt("settings", demo_project)
-    assert res.exit_code == 0 and res.stdout.splitlines() == ["issuing_unit: ",
-                                                               "classification: "]
+    assert res.exit_code == 0 and res.stdout.splitlines() == [
+        "issuing_unit: ", "classification: ", "grid: degrees"]
     assert kvpt("settings", demo_project, "--unit", UNIT).exit_code == 0
     assert kvpt("settings", demo_project, "--classification", "KHÔNG MẬT").exit_code == 0
     shown = kvpt("settings", demo_project).stdout.splitlines()
-    assert shown == [f"issuing_unit: {UNIT}", "classification: KHÔNG MẬT"]
+    assert shown == [f"issuing_unit: {UNIT}", "classification: KHÔNG MẬT", "grid: degrees"]
     assert kvpt("settings", demo_project, "--classification", "").exit_code == 0
     shown = kvpt("settings", demo_project).stdout.splitlines()
-    assert shown == [f"issuing_unit: {UNIT}", "classification: "]
+    assert shown == [f"issuing_unit: {UNIT}", "classification: ", "grid: degrees"]
     frame = ProjectStore(demo_project).read_records(prints.SETTINGS_TABLE)
     assert set(frame.columns) == {"key", "value"}
     inputs = prints.print_inputs(Project(ProjectStore(demo_project)))

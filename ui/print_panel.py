@@ -24,6 +24,13 @@ PREVIEW_DPI = 45
 PNG_DPI = 150
 """Pixels per inch of the PNG download."""
 
+GRID_LABELS: dict[str, tuple[str, str]] = {
+    "degrees": ("Kinh, vĩ độ (WGS 84)", "Degrees (WGS 84)"),
+    "vn2000": ("Lưới km VN-2000 (múi 3° của tỉnh)", "VN-2000 km grid (province's 3° zone)"),
+    "none": ("Không có lưới", "No grid"),
+}
+"""Labels of the coordinate grids (:data:`planning.prints.GRIDS`), Vietnamese and English."""
+
 STATE_KEY = "print_panel_options"
 """Session key of the options of the sheet last made (shown again after a rerun)."""
 
@@ -72,6 +79,7 @@ def print_panel(proj: Project, layer_names: Sequence[str]) -> None:
 def _form(proj: Project, layer_names: list[str]) -> dict | None:
     """Draw the options form; return the options when it is submitted."""
     stored = prints.read_settings(proj)
+    grid_default = prints.read_grid(proj)
     areas = prints.area_choices(proj)
     whole = tr("(toàn bộ dự án)", "(whole project)")
     with st.form("print_form", border=False):
@@ -89,6 +97,9 @@ def _form(proj: Project, layer_names: list[str]) -> dict | None:
                             [whole, *areas], key="print_area")
         box = st.text_input(tr("Hoặc khung tọa độ minx,miny,maxx,maxy (độ)",
                                "Or a box minx,miny,maxx,maxy (degrees)"), key="print_box")
+        grid = st.selectbox(tr("Lưới tọa độ", "Coordinate grid"), list(prints.GRIDS),
+                            index=prints.GRIDS.index(grid_default), key="print_grid",
+                            format_func=lambda g: tr(*GRID_LABELS[g]))
         classification = st.text_input(
             tr("Độ mật (in trên và dưới tờ bản đồ)", "Classification marking (top and "
                "bottom)"), value=stored["classification"], key="print_classification")
@@ -101,7 +112,8 @@ def _form(proj: Project, layer_names: list[str]) -> dict | None:
     return {"layers": tuple(layer_names), "title": title.strip() or None,
             "subtitle": subtitle.strip() or None, "paper": paper,
             "landscape": {"auto": None, "landscape": True, "portrait": False}[orientation],
-            "extent": extent, "classification": classification, "lang": lang()}
+            "extent": extent, "classification": classification, "grid": grid,
+            "lang": lang()}
 
 
 def _versions(proj: Project) -> tuple:
@@ -113,10 +125,10 @@ def _versions(proj: Project) -> tuple:
 def _sheet_files(_proj: Project, versions: tuple, *, layers: tuple[str, ...],
                  title: str | None, subtitle: str | None, paper: str,
                  landscape: bool | None, extent: str | None, classification: str,
-                 lang: str) -> dict:
+                 grid: str, lang: str) -> dict:
     """Return the sheet as PDF, PNG and a preview (kept by ``versions`` and options)."""
     inputs = prints.print_inputs(_proj, layers=list(layers), extent=extent,
-                                 classification=classification)
+                                 classification=classification, grid=grid)
     spec = SheetSpec(title=title, paper=paper, landscape=landscape, lang=lang,
                      **inputs.sheet_options(subtitle))
     sheet = project_sheet(_proj.reader, inputs.layers, spec)

@@ -22,7 +22,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: paragraphs reflow to the terminal, no markup eaten
 )
 
-ProjectArg = Annotated[Path, typer.Argument(help="Project GeoPackage (.gpkg).")]
+ProjectArg = Annotated[Path, typer.Argument(
+    help="Project GeoPackage (.gpkg) or PostGIS URL (postgresql://USER@HOST:PORT/DB?schema=P).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON records instead of text.")]
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Also write the result: .csv (UTF-8, geometry as WKT) or .gpkg.")]
@@ -87,10 +88,10 @@ def _acting_user(user: UserOpt = None) -> None:
 
 
 def _open(project: Path, user: str | None = None):  # noqa: ANN202 - ProjectStore, lazily
-    """Open the store; in a project with users, signed in (see :mod:`cli.users`)."""
-    from layers.store import ProjectStore
+    """Open the store (GeoPackage or PostGIS URL); with users, signed in (:mod:`cli.users`)."""
+    from layers.store_open import open_store
 
-    store = ProjectStore(project)
+    store = open_store(project)
     if not store.has_users():
         return store
     from cli.users import sign_in

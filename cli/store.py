@@ -1,7 +1,7 @@
 """``kvpt`` commands on the project store.
 
 init, import, layers, versions, restore, delete, undelete, rename, export, kinds, map,
-demo.
+demo, copy.
 """
 
 from __future__ import annotations
@@ -86,15 +86,16 @@ def init(
 ) -> None:
     """Create an empty project GeoPackage (with --admin: with users, roles and an audit log)."""
     from cli.users import new_password
-    from layers.store import ProjectStore
+    from layers.store_open import init_store, target_text
 
     password = new_password(admin, from_stdin=password_stdin) if admin is not None else None
-    ProjectStore.init(project, admin=admin, password=password)
+    init_store(project, admin=admin, password=password)
+    shown = target_text(project)
     if admin is None:
-        typer.echo(f"Created project {project} (no users: no sign-in, roles or audit log; "
-                   f"add an admin with `kvpt user add {project} NAME --role admin`)")
+        typer.echo(f"Created project {shown} (no users: no sign-in, roles or audit log; "
+                   f"add an admin with `kvpt user add {shown} NAME --role admin`)")
     else:
-        typer.echo(f"Created project {project} with admin {admin}")
+        typer.echo(f"Created project {shown} with admin {admin}")
 
 
 @app.command("import", cls=_FileCommand)
@@ -285,3 +286,25 @@ def demo(project: ProjectArg) -> None:
     records = build_demo(project)
     typer.echo(f"Built demo project {project} with {len(records)} layers "
                "(defense assets are fictional).")
+
+
+@app.command()
+@handles_errors
+def copy(
+    source: ProjectArg,
+    destination: Annotated[Path, typer.Argument(
+        help="The new project: a .gpkg path or a postgresql://…?schema=NEW URL (must not "
+             "exist).")],
+) -> None:
+    """Copy a whole project between GeoPackage and PostGIS, nothing lost.
+
+    Layers with every version, records and settings, users with their password hashes and
+    the audit log. A project with users needs its admin (--user).
+    """
+    from layers.pg_copy import copy_project
+    from layers.store_open import target_text
+
+    report = copy_project(_open(source), destination)
+    typer.echo(f"Copied {target_text(source)} to {target_text(destination)}: "
+               f"{report.layers} layers ({report.versions} versions), {report.records} "
+               f"record tables, {report.users} users, {report.audit} audit rows")

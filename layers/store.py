@@ -881,7 +881,7 @@ def _rename_rows(con: sqlite3.Connection, old: str, new: str) -> None:
 
 
 def _migrate(con: sqlite3.Connection) -> None:
-    """Upgrade a version-1 store to :data:`SCHEMA_VERSION` (inside the change)."""
+    """Upgrade a version-1 or 2 store to :data:`SCHEMA_VERSION` (inside the change)."""
     have = {r[1] for r in con.execute(f"PRAGMA table_info({REGISTRY_TABLE})")}
     if "deleted" not in have:
         con.execute(f"ALTER TABLE {REGISTRY_TABLE} ADD COLUMN deleted INTEGER NOT NULL "

@@ -31,11 +31,14 @@ REGISTRY_TABLE = "kvpt_layers"
 META_TABLE = "kvpt_meta"
 """Name of the key/value table holding the store's schema version."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the store layout written by this code (``kvpt_meta.schema_version``).
 
-1: the first layout. 2: the registry has a ``deleted`` column (tombstone versions). A
-version-1 store is read as is and upgraded in place by its first change."""
+1: the first layout. 2: the registry has a ``deleted`` column (tombstone versions).
+3: the store may hold users, roles and an audit log (``kvpt_users``, ``kvpt_audit``): a
+KVPT Planner older than that knows no roles and must refuse the project ("made by a newer
+version") rather than let anyone change it. A version-1 or 2 store is read as is and
+upgraded in place by its first change."""
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _SQLITE_MAGIC = b"SQLite format 3\x00"

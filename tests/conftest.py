@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pg_support import pg_url  # noqa: F401 - the fixture of PostGIS tests, everywhere
+
 DATA = Path(__file__).parent / "data"
 
 

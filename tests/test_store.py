@@ -15,6 +15,8 @@ from shapely.geometry import MultiPolygon, Point
 import layers.store as store_mod
 from layers.errors import LayerError
 from layers.store import REGISTRY_TABLE, STORAGE_CRS, NewLayer, ProjectStore, slugify
+from layers.store_open import init_store
+from pg_support import BACKENDS, fingerprint, is_pg, reopen, table_names
 
 DATA = Path(__file__).parent / "data" / "store_communes.geojson"
 BASE_NAME = "Căn cứ chiến đấu (giả định)"
@@ -27,8 +29,14 @@ def communes() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ProjectStore:
+def store(tmp_path: Path, request: pytest.FixtureRequest) -> ProjectStore:
+    """A fresh GeoPackage project; with ``@both_backends``, also a PostGIS one."""
+    if getattr(request, "param", "gpkg") == "postgis":
+        return init_store(request.getfixturevalue("pg_url")())
     return ProjectStore.init(tmp_path / "project.gpkg")
+
+
+both_backends = pytest.mark.parametrize("store", BACKENDS, indirect=True)
 
 
 def sha256(path: Path) -> str:
@@ -66,7 +74,7 @@ def test_init_makes_a_valid_geopackage_with_an_attribute_registry(tmp_path: Path
         kinds = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
         meta = dict(con.execute("SELECT key, value FROM kvpt_meta"))
     assert kinds == {REGISTRY_TABLE: "attributes", "kvpt_meta": "attributes"}
-    assert meta["schema_version"] == str(store_mod.SCHEMA_VERSION) == "2"
+    assert meta["schema_version"] == str(store_mod.SCHEMA_VERSION) == "3"
     assert files_in(tmp_path) == ["p.gpkg"]
 
 
@@ -116,6 +124,7 @@ def test_newer_schema_is_refused(store: ProjectStore) -> None:
 # -- add and read --------------------------------------------------------------------------
 
 
+@both_backends
 def test_add_and_read_round_trip(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     rec = store.add_layer(NewLayer(communes, BASE_NAME, "admin_unit", source_file="x.geojson",
                                    checksum="ab" * 32, encoding="UTF-8"))
@@ -132,13 +141,16 @@ def test_add_and_read_round_trip(store: ProjectStore, communes: gpd.GeoDataFrame
     assert got["name"].tolist() == ["Phường Hoàng Văn Thụ", "Phường Đông Kinh", "Xã Quảng Lạc",
                                     "Xã Bắc Ái", "Xã Đình Lập"]
     # a reopened store sees the same thing, and GDAL lists the table with its Vietnamese id
-    assert ProjectStore(store.path).layers() == [rec]
+    assert reopen(store).layers() == [rec]
+    if is_pg(store):
+        return
     with contextlib.closing(sqlite3.connect(store.path)) as con:
         ident = con.execute("SELECT identifier FROM gpkg_contents WHERE table_name = ?",
                             (rec.table,)).fetchone()[0]
     assert ident == f"{BASE_NAME} (v1)"
 
 
+@both_backends
 def test_add_reprojects_to_storage_crs(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     vn2000 = communes.to_crs("EPSG:3405")
     rec = store.add_layer(NewLayer(vn2000, "Xã VN-2000", "admin_unit"))
@@ -151,23 +163,27 @@ def test_add_reprojects_to_storage_crs(store: ProjectStore, communes: gpd.GeoDat
     assert got.total_bounds[0] > 106  # really lon/lat, not metres
 
 
+@both_backends
 def test_mixed_geometry_types(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     poly = communes.geometry[0]
     mixed = gpd.GeoDataFrame({"name": ["Căn cứ A", "Điểm B"]},
                              geometry=[poly, Point(106.7, 21.8)], crs=4326)
     rec = store.add_layer(NewLayer(mixed, "Căn cứ", "combat_base"))
-    assert dict(pyogrio.list_layers(store.path))[rec.table] == "Unknown"  # GPKG GEOMETRY
+    if not is_pg(store):
+        assert dict(pyogrio.list_layers(store.path))[rec.table] == "Unknown"  # GPKG GEOMETRY
     assert store.read("Căn cứ").geom_type.tolist() == ["MultiPolygon", "Point"]
     # Polygon + MultiPolygon of one base type: promoted to MultiPolygon
     single = communes.copy()
     single.loc[0, "geometry"] = poly.geoms[0]
     rec2 = store.add_layer(NewLayer(single, "Xã", "admin_unit"))
-    assert dict(pyogrio.list_layers(store.path))[rec2.table] == "MultiPolygon"
+    if not is_pg(store):
+        assert dict(pyogrio.list_layers(store.path))[rec2.table] == "MultiPolygon"
     got = store.read("Xã").geometry
     assert got[0].equals(MultiPolygon([poly.geoms[0]]))
     assert shapely.equals_exact(got[1], communes.geometry[1], tolerance=0)
 
 
+@both_backends
 def test_fid_column_is_kept_under_another_name(store: ProjectStore) -> None:
     gdf = gpd.GeoDataFrame({"FID": [7, 9], "name": ["a", "b"]},
                            geometry=[Point(106.7, 21.8), Point(106.8, 21.9)], crs=4326)
@@ -176,6 +192,7 @@ def test_fid_column_is_kept_under_another_name(store: ProjectStore) -> None:
     assert got["src_fid"].tolist() == [7, 9]
 
 
+@both_backends
 @pytest.mark.parametrize(
     ("change", "kind", "message"),
     [
@@ -188,14 +205,15 @@ def test_fid_column_is_kept_under_another_name(store: ProjectStore) -> None:
 )
 def test_invalid_layers_are_refused(store: ProjectStore, communes: gpd.GeoDataFrame,
                                     change, kind: str, message: str) -> None:
-    before = sha256(store.path)
+    before = fingerprint(store)
     good = NewLayer(communes, "ok", "admin_unit")
     with pytest.raises(LayerError, match=message):
         store.add_layers([good, NewLayer(change(communes), "bad", kind)])
-    assert sha256(store.path) == before
+    assert fingerprint(store) == before
     assert store.layers() == []
 
 
+@both_backends
 def test_every_problem_is_reported_at_once(store: ProjectStore,
                                            communes: gpd.GeoDataFrame) -> None:
     with pytest.raises(LayerError) as info:
@@ -210,6 +228,7 @@ def test_every_problem_is_reported_at_once(store: ProjectStore,
 # -- versions, restore, delete ------------------------------------------------------------
 
 
+@both_backends
 def test_versions_and_restore(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
     store.add_layer(NewLayer(communes.head(1), "Sông", "river"))
@@ -234,6 +253,7 @@ def test_versions_and_restore(store: ProjectStore, communes: gpd.GeoDataFrame) -
         store.record("Đồi")
 
 
+@both_backends
 def test_read_kinds(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
                       NewLayer(communes.head(2), "Sông", "river"),
@@ -246,6 +266,7 @@ def test_read_kinds(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
         store.read_kinds(["nope"])
 
 
+@both_backends
 def test_delete_is_a_tombstone_version_and_undelete_restores(
         store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
@@ -258,7 +279,7 @@ def test_delete_is_a_tombstone_version_and_undelete_restores(
     assert [r.name for r in store.deleted_layers()] == ["Xã"]
     assert list(store.read_kinds(["admin_unit"])) == []
     # the data of every version stays in the file, the tombstone has no table
-    listed = {str(n) for n, _ in pyogrio.list_layers(store.path)}
+    listed = table_names(store)
     assert {"xa__v1", "xa__v2", "song__v1"} <= listed and tomb.table not in listed
     assert [(v.version, v.deleted) for v in store.versions("Xã")] == [(1, False), (2, False),
                                                                        (3, True)]
@@ -284,6 +305,7 @@ def test_delete_is_a_tombstone_version_and_undelete_restores(
     assert again.version == 3 and [r.name for r in store.layers()] == ["Xã", "Sông"]
 
 
+@both_backends
 def test_import_under_a_deleted_name_brings_the_layer_back(
         store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     store.add_layer(NewLayer(communes, "Xã", "admin_unit"))
@@ -293,6 +315,7 @@ def test_import_under_a_deleted_name_brings_the_layer_back(
     assert len(store.read("Xã")) == 2 and store.deleted_layers() == []
 
 
+@both_backends
 def test_rename_keeps_history_and_is_undone_by_renaming_back(
         store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
     store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
@@ -306,9 +329,10 @@ def test_rename_keeps_history_and_is_undone_by_renaming_back(
     assert_same_layer(store.read("Xã Lạng Sơn", 1), communes)
     with pytest.raises(LayerError, match="No layer named 'Xã'"):
         store.read("Xã")
-    with contextlib.closing(sqlite3.connect(store.path)) as con:
-        ids = dict(con.execute("SELECT table_name, identifier FROM gpkg_contents"))
-    assert ids["xa__v1"] == "Xã Lạng Sơn (v1)"
+    if not is_pg(store):
+        with contextlib.closing(sqlite3.connect(store.path)) as con:
+            ids = dict(con.execute("SELECT table_name, identifier FROM gpkg_contents"))
+        assert ids["xa__v1"] == "Xã Lạng Sơn (v1)"
     for bad, pattern in (("Sông", "already used"), ("  ", "empty"),
                          ("Xã Lạng Sơn", "new name is the old one")):
         with pytest.raises(LayerError, match=pattern):
@@ -324,6 +348,7 @@ def test_rename_keeps_history_and_is_undone_by_renaming_back(
         store.rename("Sông", "Sông 2")
 
 
+@both_backends
 def test_purge_removes_every_version_for_good(store: ProjectStore,
                                               communes: gpd.GeoDataFrame) -> None:
     store.add_layers([NewLayer(communes, "Xã", "admin_unit"),
@@ -332,7 +357,12 @@ def test_purge_removes_every_version_for_good(store: ProjectStore,
     store.delete("Xã")
     store.purge("Xã")
     assert [r.name for r in store.layers()] == ["Sông"] and store.deleted_layers() == []
-    listed = {str(n) for n, _ in pyogrio.list_layers(store.path)}
+    listed = table_names(store)
+    if is_pg(store):  # base tables only (+ the empty users and audit tables)
+        assert listed == {"song__v1", REGISTRY_TABLE, "kvpt_meta", "kvpt_users",
+                          "kvpt_audit"}
+        assert reopen(store).layer_views() == {"Sông": "Sông"}
+        return
     assert listed == {"song__v1", "Sông", REGISTRY_TABLE, "kvpt_meta"}  # + its view
     with contextlib.closing(sqlite3.connect(store.path)) as con:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master")]
@@ -353,7 +383,7 @@ def test_version_one_store_is_read_then_upgraded_by_its_first_change(
     old.delete("Xã")
     with contextlib.closing(sqlite3.connect(store.path)) as con:
         assert con.execute("SELECT value FROM kvpt_meta WHERE key = 'schema_version'"
-                           ).fetchone()[0] == "2"
+                           ).fetchone()[0] == "3"
     assert old.deleted_layers()[0].version == 2
     assert old.undelete("Xã").version == 3
 
@@ -500,6 +530,7 @@ def test_reading_never_changes_the_file(store: ProjectStore,
 # -- names ---------------------------------------------------------------------------------
 
 
+@both_backends
 def test_table_names_are_unique_ascii_slugs(store: ProjectStore,
                                             communes: gpd.GeoDataFrame) -> None:
     assert slugify(BASE_NAME) == "can_cu_chien_dau_gia_dinh"
@@ -512,3 +543,17 @@ def test_table_names_are_unique_ascii_slugs(store: ProjectStore,
     assert [r.table for r in recs] == ["song_ky_cung__v1", "song_ky_cung_2__v1",
                                        "l_gpkg_contents__v1"]
     assert [len(store.read(r.name)) for r in recs] == [5, 5, 5]
+
+
+def test_adding_users_raises_a_version_two_store_to_three(tmp_path: Path) -> None:
+    """A project with users must be refused by a version that knows no roles (schema 2)."""
+    path = tmp_path / "old.gpkg"
+    store = ProjectStore.init(path)
+    with contextlib.closing(sqlite3.connect(path)) as con, con:  # as version 2 wrote it
+        con.execute("UPDATE kvpt_meta SET value = '2' WHERE key = 'schema_version'")
+    assert ProjectStore(path).layers() == []  # read as is
+    store.add_user("chi_huy", "admin", "mật khẩu dài 12")
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        version = con.execute("SELECT value FROM kvpt_meta WHERE key = 'schema_version'"
+                              ).fetchone()[0]
+    assert version == "3" and store_mod.SCHEMA_VERSION == 3

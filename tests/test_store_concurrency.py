@@ -34,6 +34,7 @@ from cli import app
 from layers import store_tx, store_views
 from layers.errors import LayerError
 from layers.store import NewLayer, ProjectStore
+from layers.store_open import open_store
 
 CTX = multiprocessing.get_context("fork")
 NAMES = ("Điểm cao A", "Điểm cao B", "Điểm cao C")
@@ -92,7 +93,7 @@ def whole_snapshot(path: Path) -> list[str]:
 
 
 def _writer(path: str, writer: int, start: object, results: object) -> None:
-    store = ProjectStore(path)
+    store = open_store(path)  # a GeoPackage path or a PostGIS URL (tests/test_pg_concurrency)
     start.wait()
     for i in range(IMPORTS):
         name = NAMES[(writer + i) % len(NAMES)]
@@ -278,7 +279,7 @@ def _release_later(release: object, delay: float) -> None:
 def _busy_writer(path: str, seed: int, ready: object) -> None:
     """Change the store without a pause, in every way the store can change."""
     rng = random.Random(seed)
-    store = ProjectStore(path)
+    store = open_store(path)
     ready.set()
     for step in range(10_000):
         op = rng.random()

@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 from cli import app
 from layers.errors import LayerError
 from layers.store import NewLayer, ProjectStore
+from layers.store_open import is_pg_target, open_store
 from layers.store_users import AUDIT_TABLE, USERS_TABLE
+from pg_support import BACKENDS, connect
 
 runner = CliRunner()
 PASSWORDS = {"boss": "admin-pw-1", "vy": "viewer-pw-2", "phan": "planner-pw-3",
@@ -45,6 +47,8 @@ def layer() -> NewLayer:
 
 def table_digests(path: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """SHA-256 of the rows of every table (but ``skip``), to compare two states of a store."""
+    if is_pg_target(path):
+        return pg_table_digests(str(path), skip=skip)
     out = {}
     with contextlib.closing(sqlite3.connect(path)) as con:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = "
@@ -59,10 +63,30 @@ def table_digests(path: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return out
 
 
+def pg_table_digests(url: str, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """SHA-256 of the rows of every table of a PostGIS project's schema (but ``skip``)."""
+    schema = open_store(url).schema
+    out = {}
+    with connect(url) as con:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "ORDER BY table_name", (schema,))]
+        for name in names:
+            if name not in skip:
+                rows = con.execute(f'SELECT * FROM "{schema}"."{name}"').fetchall()
+                out[name] = hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()
+    return out
+
+
 @pytest.fixture
-def team(tmp_path: Path) -> Path:
-    """A project with an admin (boss), a viewer (vy) and a planner (phan)."""
+def team(tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A project with an admin (boss), a viewer (vy) and a planner (phan).
+
+    A GeoPackage; with ``@both_backends``, a PostGIS project too.
+    """
     project = tmp_path / "p.gpkg"
+    if getattr(request, "param", "gpkg") == "postgis":
+        project = request.getfixturevalue("pg_url")()
     res = kvpt("init", project, "--admin", "boss", "--password-stdin",
                stdin=PASSWORDS["boss"] + "\n")
     assert res.exit_code == 0, res.output
@@ -74,6 +98,10 @@ def team(tmp_path: Path) -> Path:
     return project
 
 
+both_backends = pytest.mark.parametrize("team", BACKENDS, indirect=True)
+
+
+@both_backends
 def test_init_with_admin_and_users_of_each_role(team: Path) -> None:
     res = kvpt("user", "list", team, "--json", user="boss")
     assert res.exit_code == 0, res.output
@@ -82,10 +110,20 @@ def test_init_with_admin_and_users_of_each_role(team: Path) -> None:
     res = kvpt("user", "add", team, "an", "--role", "admin", "--password-stdin",
                user="boss", stdin=PASSWORDS["an"] + "\n")
     assert res.exit_code == 0, res.output
-    assert ProjectStore(team).as_user("an", PASSWORDS["an"]).user.role == "admin"
+    assert open_store(team).as_user("an", PASSWORDS["an"]).user.role == "admin"
 
 
+@both_backends
 def test_passwords_are_argon2_hashes_never_plain(team: Path) -> None:
+    if is_pg_target(team):
+        with connect(str(team)) as con:
+            schema = open_store(team).schema
+            hashes = [r[0] for r in con.execute(
+                f'SELECT password_hash FROM "{schema}".{USERS_TABLE}')]
+            dump = repr(con.execute(f'SELECT * FROM "{schema}".{USERS_TABLE}').fetchall())
+        assert len(hashes) == 3 and all(h.startswith("$argon2id$") for h in hashes)
+        assert not any(p in dump for p in PASSWORDS.values())
+        return
     raw = team.read_bytes()
     for password in PASSWORDS.values():
         assert password.encode() not in raw
@@ -96,22 +134,24 @@ def test_passwords_are_argon2_hashes_never_plain(team: Path) -> None:
     assert kinds[USERS_TABLE] == kinds[AUDIT_TABLE] == "attributes"
 
 
+@both_backends
 def test_viewer_import_refused_naming_planner_store_unchanged(team: Path,
                                                              tmp_path: Path) -> None:
     src = source(tmp_path)
     before = table_digests(team, skip=(AUDIT_TABLE,))
-    audit_before = len(ProjectStore(team).as_user("boss", PASSWORDS["boss"]).audit())
+    audit_before = len(open_store(team).as_user("boss", PASSWORDS["boss"]).audit())
     res = kvpt("import", team, src, "--kind", "proposed_project", user="vy")
     assert res.exit_code == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and "planner" in lines[0] and lines[0].startswith("kvpt: error:")
     assert table_digests(team, skip=(AUDIT_TABLE,)) == before
-    log = ProjectStore(team).as_user("boss", PASSWORDS["boss"]).audit()
+    log = open_store(team).as_user("boss", PASSWORDS["boss"]).audit()
     refusal = log[audit_before]
     assert (refusal.user, refusal.action) == ("vy", "refused")
     assert "planner" in refusal.detail
 
 
+@both_backends
 def test_planner_import_is_audited(team: Path, tmp_path: Path) -> None:
     res = kvpt("import", team, source(tmp_path), "--kind", "proposed_project", "--name",
                "Dự án A", user="phan")
@@ -122,8 +162,9 @@ def test_planner_import_is_audited(team: Path, tmp_path: Path) -> None:
         "phan", "import", "Dự án A", 1)
 
 
+@both_backends
 def test_admin_restores_and_deletes_planner_may_not(team: Path) -> None:
-    planner = ProjectStore(team).as_user("phan", PASSWORDS["phan"])
+    planner = open_store(team).as_user("phan", PASSWORDS["phan"])
     planner.add_layer(layer())
     planner.add_layer(layer())
     res = kvpt("restore", team, "Dự án A", 1, user="phan")
@@ -133,36 +174,39 @@ def test_admin_restores_and_deletes_planner_may_not(team: Path) -> None:
     assert err.value.key == "role_needed" and err.value.params["role"] == "admin"
     assert "vai trò quản trị (admin) để xóa lớp" in err.value.text("vi")
     assert "có vai trò người lập kế hoạch (planner)" in err.value.text("vi")
-    assert ProjectStore(team).record("Dự án A").version == 2
+    assert open_store(team).record("Dự án A").version == 2
     res = kvpt("restore", team, "Dự án A", 1, user="boss")
     assert res.exit_code == 0, res.output
     res = kvpt("delete", team, "Dự án A", user="boss")
     assert res.exit_code == 0, res.output
     actions = [(r.user, r.action, r.version) for r in
-               ProjectStore(team).as_user("boss", PASSWORDS["boss"]).audit()]
+               open_store(team).as_user("boss", PASSWORDS["boss"]).audit()]
     assert actions[-2:] == [("boss", "restore", 3), ("boss", "delete", 4)]
     assert ("phan", "refused", None) in actions
 
 
+@both_backends
 def test_wrong_password_refused_and_audited(team: Path) -> None:
     res = kvpt("layers", team, user="phan", password="not it")
     assert res.exit_code == 2 and "wrong name or password" in res.stderr
     res = kvpt("layers", team, user="nobody", password="x")
     assert res.exit_code == 2 and "wrong name or password" in res.stderr
-    log = ProjectStore(team).as_user("boss", PASSWORDS["boss"]).audit()
+    log = open_store(team).as_user("boss", PASSWORDS["boss"]).audit()
     assert [(r.user, r.action) for r in log[-2:]] == [("phan", "sign_in_failed"),
                                                       ("nobody", "sign_in_failed")]
 
 
+@both_backends
 def test_a_project_with_users_needs_a_user(team: Path) -> None:
     res = kvpt("layers", team)
     assert res.exit_code == 2 and "--user" in res.stderr
     with pytest.raises(LayerError) as err:
-        ProjectStore(team).add_layer(layer())
+        open_store(team).add_layer(layer())
     assert err.value.key == "role_needed"
-    assert ProjectStore(team).layers() == []
+    assert open_store(team).layers() == []
 
 
+@both_backends
 def test_viewer_reads_and_admin_only_lists(team: Path) -> None:
     assert kvpt("layers", team, user="vy").exit_code == 0
     res = kvpt("user", "list", team, user="phan")
@@ -171,6 +215,7 @@ def test_viewer_reads_and_admin_only_lists(team: Path) -> None:
     assert res.exit_code == 2 and "admin" in res.stderr
 
 
+@both_backends
 def test_passwd_remove_and_last_admin(team: Path) -> None:
     res = kvpt("user", "passwd", team, "phan", "--password-stdin", user="phan",
                stdin="new-planner-pw\n")
@@ -182,7 +227,7 @@ def test_passwd_remove_and_last_admin(team: Path) -> None:
     assert res.exit_code == 2 and "admin" in res.stderr
     res = kvpt("user", "remove", team, "boss", user="boss")
     assert res.exit_code == 2 and "last admin" in res.stderr
-    planner = ProjectStore(team).as_user("phan", "new-planner-pw")
+    planner = open_store(team).as_user("phan", "new-planner-pw")
     assert kvpt("user", "remove", team, "phan", user="boss").exit_code == 0
     with pytest.raises(LayerError, match="no longer in the project"):
         planner.add_layer(layer())  # removed since signing in

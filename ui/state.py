@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import settings
 from geo.errors import AnalysisInputError
+from layers import store_open
 from layers.errors import LayerError
 from layers.messages import text as message_text
 from layers.store import LayerRecord, ProjectStore
@@ -44,7 +45,7 @@ def sidebar() -> None:
     st.sidebar.radio(t("lang"), ["vi", "en"], key=LANG_WIDGET, horizontal=True,
                      format_func={"vi": "Tiếng Việt", "en": "English"}.get,
                      on_change=_keep_language)
-    st.sidebar.caption(f"{t('project')}: `{project_path()}`")
+    st.sidebar.caption(f"{t('project')}: `{store_open.target_text(project_path())}`")
     actor = signed_in()
     if actor is not None:
         st.sidebar.caption(message_text("signed_in_as", lang(), user=actor.name,
@@ -63,11 +64,11 @@ def _keep_language() -> None:
 def open_store() -> ProjectStore | None:
     """Open the project store, or show why it can't be opened and return ``None``."""
     path = project_path()
-    if not path.exists():
+    if not store_open.is_pg_target(path) and not path.exists():
         st.warning(t("no_project", path=path))
         return None
     try:
-        store = ProjectStore(path)
+        store = store_open.open_store(path)
         if not store.has_users():
             return store
     except LayerError as err:
@@ -75,7 +76,7 @@ def open_store() -> ProjectStore | None:
         return None
     actor = signed_in()
     if actor is not None:
-        return ProjectStore(path, user=actor)
+        return store_open.open_store(path, user=actor)
     _sign_in_form(store)
     return None
 
@@ -107,7 +108,7 @@ def _sign_in_form(store: ProjectStore) -> None:
     except LayerError as err:
         st.error(error_text(err))
         return
-    st.session_state[ACTOR_KEY] = (str(store.path.resolve()), actor)
+    st.session_state[ACTOR_KEY] = (str(project_path().resolve()), actor)
     st.rerun()
 
 
@@ -130,7 +131,8 @@ class CachedReader:
     def read(self, name: str, version: int | None = None) -> gpd.GeoDataFrame:
         """Return a layer, cached by its stored table."""
         rec = self.store.record(name, version)
-        return _read_table(str(self.path), rec.name, rec.version, rec.table, rec.imported_at)
+        return _read_table(str(getattr(self.store, "target", self.path)), rec.name, rec.version,
+                           rec.table, rec.imported_at)
 
     def read_records(self, table: str) -> pd.DataFrame:
         """Return a stored table of records (not cached: it may be edited on the page)."""
@@ -140,7 +142,7 @@ class CachedReader:
 @st.cache_data(max_entries=128, show_spinner=False)
 def _read_table(path: str, name: str, version: int, table: str, stamp: str
                 ) -> gpd.GeoDataFrame:
-    return ProjectStore(path).read(name, version)
+    return store_open.open_store(path).read(name, version)
 
 
 def project() -> Project | None:

@@ -13,6 +13,12 @@
   browser on the WGS 84 ellipsoid (within about 0.1 % of :func:`geo.measure.measure`,
   which gives the figures that are kept).
 
+An existing feature can be put in the toolbar's edit group (``add_tools(..., editable=)``):
+the edit tool drags a point or the vertices of a line or polygon, the delete tool removes it.
+The group returns every digit of the coordinates (Leaflet rounds to 6 decimals by
+default), and a removed feature of the group as a feature with no geometry and
+``kvpt_deleted`` (:class:`_FullPrecision`).
+
 The shapes drawn are GeoJSON in EPSG:4326: ``drawn_items_js(draw)`` names the
 Leaflet feature group that holds them, which ``st_folium`` returns as
 ``all_drawings`` / ``last_active_drawing``. Call :func:`add_tools` before
@@ -21,6 +27,8 @@ then loads Leaflet.draw from ``static/``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import folium
 from branca.element import MacroElement
@@ -34,6 +42,15 @@ LANGS = ("vi", "en")
 
 DRAW_COLOR = "#d7301f"
 """Colour of the shapes being drawn and drawn."""
+
+EDIT_COLOR = "#6a3d9a"
+"""Colour of the feature being edited (moved or deleted)."""
+
+EDIT_MARK = "kvpt_edit"
+"""Property that marks a feature of the edit group (:data:`planning.editing.EDIT_PROPERTY`)."""
+
+EDIT_GROUP_NAME = "kvpt-edit"
+"""Name of the edit group (:func:`edit_group`)."""
 
 DD_DECIMALS, DMS_DECIMALS = 6, 1
 """Decimals of the pointer readout, as the defaults of :mod:`geo.coordinates`."""
@@ -98,7 +115,7 @@ DRAW_TEXTS: dict[str, dict] = {
 """Texts of the drawing toolbar (``L.drawLocal``), merged over Leaflet.draw's English."""
 
 
-def add_tools(m: folium.Map, *, lang: str) -> folium.Map:
+def add_tools(m: folium.Map, *, lang: str, editable: Mapping | None = None) -> folium.Map:
     """Add the pointer readout, the drawing toolbar and the measure readout to ``m``.
 
     Parameters
@@ -108,6 +125,11 @@ def add_tools(m: folium.Map, *, lang: str) -> folium.Map:
         :func:`maps.offline.use_local_assets`.
     lang : {"vi", "en"}
         Language of the tools' texts.
+    editable : mapping, optional
+        A GeoJSON feature (EPSG:4326) put in the toolbar's edit group
+        (:func:`edit_group`): the toolbar's edit tool moves it (a point) or its vertices,
+        its delete tool removes it, and ``st_folium`` returns it in ``all_drawings`` with
+        its properties.
 
     Returns
     -------
@@ -125,21 +147,47 @@ def add_tools(m: folium.Map, *, lang: str) -> folium.Map:
     m.add_child(_ToolStyle())
     m.add_child(_PointerReadout(lang))
     m.add_child(_DrawTexts(lang))
-    m.add_child(draw_control())
+    group = None
+    if editable is not None:
+        group = edit_group(editable)
+        m.add_child(group)
+    draw = draw_control(feature_group=group)
+    m.add_child(draw)
+    m.add_child(_FullPrecision(draw))
     m.add_child(_MeasureReadout(lang))
     return m
 
 
-def draw_control() -> Draw:
+def edit_group(feature: Mapping) -> folium.GeoJson:
+    """Return the edit group holding ``feature`` (a point as a circle marker).
+
+    Its ``label`` property, when given, is its tooltip.
+    """
+    label = (feature.get("properties") or {}).get("label")
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": [dict(feature)]},
+        name=EDIT_GROUP_NAME, control=False,
+        style_function=lambda _: {"color": EDIT_COLOR, "weight": 4, "opacity": 0.95,
+                                  "fillOpacity": 0.2, "dashArray": "6 4"},
+        marker=folium.CircleMarker(radius=9, color=EDIT_COLOR, weight=3, fill=True,
+                                   fill_color=EDIT_COLOR, fill_opacity=0.6),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if label else None)
+
+
+def draw_control(*, feature_group: folium.FeatureGroup | folium.GeoJson | None = None
+                 ) -> Draw:
     """Return folium's ``Draw`` plugin set up for planning shapes.
 
     A line, a polygon (its edges may not cross), a rectangle and a point (a circle
     marker, which needs no icon image); no circle (not a GeoJSON shape), no alert on
     click, no export button (the app takes the shapes through ``st_folium``).
+    ``feature_group``: the group of shapes the edit and delete tools work on (a new
+    empty one by default).
     """
     shape = {"color": DRAW_COLOR, "weight": 3, "opacity": 0.9, "fillOpacity": 0.15}
     return Draw(
         position="topleft", show_geometry_on_click=False, export=False,
+        feature_group=feature_group,
         draw_options={
             "polyline": {"shapeOptions": shape, "metric": True, "showLength": True},
             "polygon": {"shapeOptions": shape, "allowIntersection": False, "showArea": True,
@@ -235,6 +283,48 @@ class _PointerReadout(MacroElement):
         self._name = "PointerReadout"
         self.hint = TEXTS[lang]["hint"]
         self.dd, self.dms = DD_DECIMALS, DMS_DECIMALS
+
+
+class _FullPrecision(MacroElement):
+    """Make the toolbar's group give every digit of its coordinates, and its removals.
+
+    Leaflet rounds coordinates to 6 decimals by default (about 0.1 m): a feature moved
+    on the map would come back with its undragged vertices rounded. ``st_folium`` calls
+    ``toGeoJSON()`` with no argument, so the group's own method asks for full precision.
+    A feature of the edit group (:func:`edit_group`) removed with the delete tool stays in
+    the result as a feature with no geometry and the property ``kvpt_deleted`` (the page
+    needs to know which one was removed, not only that it is gone).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (group, map) {
+            var base = group.toGeoJSON, removed = [];
+            group.toGeoJSON = function (precision) {
+                var out = base.call(this, precision === undefined ? false : precision);
+                removed.forEach(function (props) {
+                    out.features.push({type: "Feature", geometry: null,
+                        properties: Object.assign({}, props, {kvpt_deleted: true})});
+                });
+                return out;
+            };
+            map.on("draw:deleted", function (e) {
+                e.layers.eachLayer(function (layer) {
+                    var props = layer.feature && layer.feature.properties;
+                    if (props && props[{{ this.mark|tojson }}]) { removed.push(props); }
+                });
+            });
+        })({{ this.group }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, draw: Draw) -> None:
+        super().__init__()
+        self._name = "FullPrecision"
+        self.group = drawn_items_js(draw)
+        self.mark = EDIT_MARK
 
 
 class _DrawTexts(MacroElement):

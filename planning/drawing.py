@@ -183,11 +183,14 @@ class DrawingError(PlanningError):
     ----------
     problems : sequence of Message
         One message of :data:`planning.messages.MESSAGES` per problem.
+    lead : str
+        Key of the lead sentence: ``"drawing_refused"``, or ``"edit_refused"`` for a
+        move or deletion (:mod:`planning.editing`).
     """
 
-    def __init__(self, problems: Sequence[Message]) -> None:
+    def __init__(self, problems: Sequence[Message], lead: str = "drawing_refused") -> None:
         self.problems = tuple(problems)
-        super().__init__("drawing_refused", count=len(self.problems))
+        super().__init__(lead, count=len(self.problems))
         self.args = (self.text("en"),)
 
     def text(self, lang: str = "en") -> str:
@@ -195,7 +198,7 @@ class DrawingError(PlanningError):
         return " ".join([self.message.text(lang), *(p.text(lang) for p in self.problems)])
 
     def __reduce__(self) -> tuple:
-        return (DrawingError, (self.problems,))
+        return (DrawingError, (self.problems, self.message.key))
 
     @property
     def keys(self) -> list[str]:
@@ -332,7 +335,8 @@ def save_drawing(store: ProjectStore, form: DrawingForm, values: Mapping[str, ob
     return store.add_layer(new)
 
 
-def undo_drawing(store: ProjectStore, record: LayerRecord) -> LayerRecord:
+def undo_drawing(store: ProjectStore, record: LayerRecord, *, note: str = UNDO_NOTE
+                 ) -> LayerRecord:
     """Take back a drawing saved by :func:`save_drawing` (``record`` is what it returned).
 
     The layer gets a new version holding the features of the version before the drawing,
@@ -340,6 +344,9 @@ def undo_drawing(store: ProjectStore, record: LayerRecord) -> LayerRecord:
     a drawing); a layer the drawing made is deleted
     (:meth:`~layers.store.ProjectStore.delete`, restorable; that needs the admin role in a
     project with users). Nothing is removed for good.
+
+    ``note`` is the note of the new version, formatted with ``version`` (the version
+    brought back); :mod:`planning.editing` undoes a move or a deletion the same way.
 
     Returns
     -------
@@ -362,7 +369,38 @@ def undo_drawing(store: ProjectStore, record: LayerRecord) -> LayerRecord:
                                     name=record.name, kind=before.kind,
                                     source_file=before.source_file,
                                     source_crs=before.source_crs, encoding=before.encoding,
-                                    note=UNDO_NOTE.format(version=before.version)))
+                                    note=note.format(version=before.version)))
+
+
+def checked_shape(geometry: BaseGeometry | Mapping, kind: str) -> BaseGeometry:
+    """Return a drawn or edited geometry as shapely, checked for ``kind``.
+
+    Parameters
+    ----------
+    geometry : shapely geometry or mapping
+        A GeoJSON geometry or feature (or a shapely geometry) in EPSG:4326.
+    kind : str
+        A key of :data:`layers.kinds.KINDS`.
+
+    Returns
+    -------
+    shapely geometry
+
+    Raises
+    ------
+    DrawingError
+        If it is not a valid point, line or polygon in Vietnam of a type ``kind`` allows.
+    """
+    problems: list[Message] = []
+    geom = _drawn_shape(geometry, KINDS[kind], problems)
+    if problems or geom is None:
+        raise DrawingError(problems or [Message("drawing_no_geometry", {})])
+    return geom
+
+
+def typed_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    """Return ``frame`` with the integer attributes of ``kind`` kept integer (nullable)."""
+    return _typed_columns(frame, KINDS[kind])
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -273,7 +273,7 @@ def test_planner_goes_to_measures_draws_saves_and_undoes(demo_project: Path) -> 
         assert frame.evaluate("() => window.drawnItems.toGeoJSON().features") == [drawn]
         overlay = frame.evaluate("""() => (window.feature_group || [])
             .filter(g => window.map.hasLayer(g))
-            .flatMap(g => g.toGeoJSON().features)
+            .flatMap(g => g.toGeoJSON(false).features)
             .filter(f => f.geometry.type === "Polygon")""")
         assert [shape(f["geometry"]).equals_exact(shape(drawn["geometry"]), 1e-9)
                 for f in overlay] == [True]

@@ -7,6 +7,12 @@ after every rerun (``feature_group_to_add``), so a rerun never loses it. A saved
 is a new version of its layer (:mod:`planning.drawing`); "Undo" restores the version
 before it.
 
+A feature of an editable layer chosen above the map is put in the drawing toolbar's edit
+group: moved with the toolbar's edit tool (then Save on the map) or removed with its delete
+tool (or the page's Delete button), the change is kept in the session (and drawn again over
+the map should it reload) until it is saved as a new version of the layer
+(:mod:`planning.editing`) or dropped; "Undo" restores the version before.
+
 The map is built once per layer versions, layers shown and language (``cached``) and
 copied for each run: ``st_folium`` changes the map it is given (element ids, the overlay
 added as a child), and the same map given twice gives another script the second time,
@@ -16,6 +22,7 @@ which would reload the map in the browser and lose what was drawn on it.
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections.abc import Mapping
 
@@ -24,14 +31,14 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from geo import coordinates, measure
+from geo import coordinates, measure, settings
 from geo.coordinates import CoordinateInputError
 from layers.kinds import KINDS
 from layers.store import LayerRecord, ProjectStore
 from maps.offline import use_local_assets
 from maps.project import store_map
 from maps.tools import add_tools
-from planning import drawing
+from planning import drawing, editing
 from planning.messages import Message
 from planning.project import Project
 from ui.i18n import lang, t, tr
@@ -49,7 +56,11 @@ _TARGET = "wm_target"  # (lat, lon) of the last "go to"
 _VIEW = "wm_view"  # ((lat, lon), zoom) the map is moved to (go to, a saved drawing)
 _CLICKED = "wm_clicked"  # (lat, lon) of the point whose coordinates are shown
 _MAP_RUN = "wm_map_run"  # bumped to start the map afresh (drops Leaflet.draw's shapes)
-_NOTICE = "wm_notice"  # a message for the next run (after an undo)
+_NOTICE = "wm_notice"  # the message of an undo, shown until the next drawing or save
+_EDIT_LAYER = "wm_edit_layer"  # the layer whose feature is moved or deleted (a select box)
+_EDIT_ROW = "wm_edit_row"  # the row of that feature (a select box)
+_EDIT = "wm_edit"  # the change made on the map: {"ident", "action", "geometry"}
+_SAVED_EDIT = "wm_saved_edit"  # whether the last save (_SAVED) was a move or a deletion
 
 
 def working_map(store: ProjectStore, proj: Project, shown: list[str]) -> None:
@@ -65,22 +76,27 @@ def working_map(store: ProjectStore, proj: Project, shown: list[str]) -> None:
         Layers drawn on the map.
     """
     _goto_box()
+    ref, feature = _edit_choice(store)
     view = st.session_state.get(_VIEW)
     out = st_folium(
-        copy.deepcopy(cached(proj, tool_map, tuple(shown), lang())),
+        copy.deepcopy(cached(proj, tool_map, tuple(shown), lang(),
+                             json.dumps(feature) if feature else None)),
         center=view[0] if view else None, zoom=view[1] if view else None,
         feature_group_to_add=_overlay(), height=MAP_HEIGHT_PX, use_container_width=True,
         returned_objects=["all_drawings", "last_clicked", "last_object_clicked"],
         key=f"wm_map_{st.session_state.get(_MAP_RUN, 0)}") or {}
-    _remember(out)
+    _remember(out, ref, feature)
     left, right = st.columns(2)
     with left:
         _coordinates_panel()
     with right:
+        if ref is not None and feature is not None:
+            _edit_panel(store, ref, feature)
         _drawing_panel(store)
 
 
-def tool_map(proj: Project, names: tuple[str, ...], language: str) -> folium.Map:
+def tool_map(proj: Project, names: tuple[str, ...], language: str,
+             editable: str | None = None) -> folium.Map:
     """Return the project map with the working tools (kept by layer versions).
 
     Parameters
@@ -91,6 +107,9 @@ def tool_map(proj: Project, names: tuple[str, ...], language: str) -> folium.Map
         Layers drawn.
     language : {"vi", "en"}
         Language of the map and its tools.
+    editable : str, optional
+        The feature to move or delete, GeoJSON text (:func:`planning.editing.edit_feature`),
+        put in the drawing toolbar's edit group.
 
     Returns
     -------
@@ -98,7 +117,8 @@ def tool_map(proj: Project, names: tuple[str, ...], language: str) -> folium.Map
         The map, loading Leaflet and Leaflet.draw from the app's ``/app/static``. Shared
         by every session: give ``st_folium`` a copy.
     """
-    m = add_tools(store_map(proj.reader, names=list(names), lang=language), lang=language)
+    m = add_tools(store_map(proj.reader, names=list(names), lang=language), lang=language,
+                  editable=json.loads(editable) if editable else None)
     return use_local_assets(m, mode="static")  # Leaflet.draw from /app/static, no CDN
 
 
@@ -163,7 +183,7 @@ def _coordinates_panel() -> None:
     st.markdown("\n".join(rows))
 
 
-def _remember(out: Mapping) -> None:
+def _remember(out: Mapping, ref: editing.FeatureRef | None, feature: Mapping | None) -> None:
     """Keep what the map returned: a new click, a new drawing.
 
     The map returns its last click and its drawings again on every rerun, so only a
@@ -172,7 +192,9 @@ def _remember(out: Mapping) -> None:
     commune, a road…) as ``last_object_clicked``; both give the point clicked. A drawing
     is read from ``all_drawings`` (the shapes of the drawing toolbar: a new or edited one
     becomes the drawing), never from ``last_active_drawing``, which ``st_folium`` also
-    sets to any feature clicked.
+    sets to any feature clicked. The feature being edited (``ref``) comes back in
+    ``all_drawings`` too, marked with :data:`planning.editing.EDIT_PROPERTY`: moved or
+    removed, it becomes the change to save (:func:`_take_edit`), never a new drawing.
     """
     clicks = [_changed(out, name) for name in ("last_clicked", "last_object_clicked")]
     for clicked in clicks:
@@ -180,14 +202,36 @@ def _remember(out: Mapping) -> None:
             st.session_state[_CLICKED] = (clicked["lat"], clicked["lng"])
     drawings = [f for f in out.get("all_drawings") or [] if isinstance(f, Mapping)]
     seen = st.session_state.get(_SEEN) or []
-    fresh = [f for f in drawings if f not in seen and f.get("geometry")]
+    fresh = [f for f in drawings if f not in seen]
     st.session_state[_SEEN] = drawings
+    edits = [f for f in fresh if editing.EDIT_PROPERTY in (f.get("properties") or {})]
+    _take_edit(edits, ref, feature)
+    fresh = [f for f in fresh if f not in edits and f.get("geometry")]
     if fresh:
+        st.session_state.pop(_NOTICE, None)
         st.session_state[_DRAWING] = fresh[-1]
         geometry = fresh[-1]["geometry"]
         if geometry.get("type") == "Point":  # a point drawn: the panel gives its coordinates
             lon, lat = geometry["coordinates"][:2]
             st.session_state[_CLICKED] = (lat, lon)
+
+
+def _take_edit(edits: list[Mapping], ref: editing.FeatureRef | None,
+               feature: Mapping | None) -> None:
+    """Keep a move or removal of the feature being edited that the map just returned."""
+    if ref is None or feature is None:
+        return
+    mine = [f for f in edits if f["properties"].get(editing.EDIT_PROPERTY) == ref.ident]
+    if not mine:
+        return
+    last = mine[-1]
+    st.session_state.pop(_NOTICE, None)
+    if last["properties"].get("kvpt_deleted"):
+        st.session_state[_EDIT] = {"ident": ref.ident, "action": "delete", "geometry": None}
+    elif last.get("geometry") and not shape(last["geometry"]).equals_exact(
+            shape(feature["geometry"]), 0.0):
+        st.session_state[_EDIT] = {"ident": ref.ident, "action": "move",
+                                   "geometry": last["geometry"]}
 
 
 def _changed(out: Mapping, name: str) -> object:
@@ -201,9 +245,14 @@ def _changed(out: Mapping, name: str) -> object:
 def _overlay() -> folium.FeatureGroup | None:
     """Return the kept drawing and the go-to point, drawn over the map on every rerun."""
     drawn, target = st.session_state.get(_DRAWING), st.session_state.get(_TARGET)
-    if drawn is None and target is None:
+    moved = (st.session_state.get(_EDIT) or {}).get("geometry")
+    if drawn is None and target is None and moved is None:
         return None
     group = folium.FeatureGroup(name=tr("Hình đang vẽ", "Current drawing"))
+    if moved is not None:  # the new position, drawn again should the map reload
+        folium.GeoJson(moved, style_function=lambda _: {
+            "color": "#6a3d9a", "weight": 2, "dashArray": "2 4", "fillOpacity": 0.05},
+            marker=folium.CircleMarker(radius=4, color="#6a3d9a")).add_to(group)
     if drawn is not None:
         folium.GeoJson(drawn, style_function=lambda _: {"color": "#d7301f", "weight": 3,
                                                         "fillOpacity": 0.15}).add_to(group)
@@ -243,7 +292,7 @@ def fit_view(geometry: Mapping, *, height_px: int = MAP_HEIGHT_PX) -> tuple[tupl
 
 
 def _drawing_panel(store: ProjectStore) -> None:
-    notice = st.session_state.pop(_NOTICE, None)
+    notice = st.session_state.get(_NOTICE)  # kept until the next drawing, change or save
     if notice:
         st.success(notice)
     saved = st.session_state.get(_SAVED)
@@ -314,6 +363,8 @@ def _save_form(store: ProjectStore, geometry: Mapping) -> None:
         st.error(error_text(err))
         return
     st.session_state[_SAVED] = record
+    st.session_state[_SAVED_EDIT] = False
+    st.session_state.pop(_NOTICE, None)
     st.session_state[_VIEW] = fit_view(geometry)  # the map reloads with the new version
     st.session_state.pop(_DRAWING, None)
     for f in form.fields:  # an empty form for the next drawing
@@ -333,6 +384,9 @@ def _field_input(field: drawing.FormField) -> object:
 def _saved_panel(store: ProjectStore, record: LayerRecord) -> None:
     st.success(tr(f"Đã lưu vào lớp “{record.name}” (phiên bản {record.version}).",
                   f"Saved into layer “{record.name}” (version {record.version})."))
+    if st.session_state.get(_SAVED_EDIT):
+        _saved_edit_panel(store, record)
+        return
     if st.button(tr("Hoàn tác", "Undo"), key="wm_undo"):
         try:
             back = drawing.undo_drawing(store, record)
@@ -350,3 +404,127 @@ def _saved_panel(store: ProjectStore, record: LayerRecord) -> None:
             f"Undone: layer “{back.name}” is back as version {record.version - 1} "
             f"(new version {back.version}).")
         st.rerun()
+
+
+# --- move or delete a feature ----------------------------------------------------------------
+
+
+def _say(key: str, **params: object) -> str:
+    """Return the catalogue text ``key`` in the page language."""
+    return Message(key, params).text(lang())
+
+
+def _edit_choice(store: ProjectStore) -> tuple[editing.FeatureRef | None, dict | None]:
+    """Show the choice of a feature to move or delete; return it (or ``(None, None)``).
+
+    The feature comes as :func:`planning.editing.edit_feature` gives it, through JSON (as
+    the map gets it).
+    """
+    left, right = st.columns(2)
+    layers = editing.editable_layers(store)
+    with left:
+        layer = st.selectbox(_say("wm_edit_layer"), layers, index=None, key=_EDIT_LAYER,
+                             placeholder=t("choose"), on_change=_forget_edit)
+    if layer is None or layer not in layers:
+        return None, None
+    options = feature_options(editing.feature_labels(store, layer))
+    with right:
+        choice = st.selectbox(_say("wm_edit_feature"), options, index=None, key=_EDIT_ROW,
+                              placeholder=t("choose"), on_change=_forget_edit,
+                              args=(store, layer))
+    if choice not in options:
+        return None, None
+    row = options.index(choice)
+    try:
+        ref = editing.feature_ref(store, layer, row)
+        return ref, json.loads(json.dumps(editing.edit_feature(store, ref)))
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
+        return None, None
+
+
+def feature_options(labels: list[str]) -> list[str]:
+    """Return the options of the feature select box: ``"<row + 1>. <label>"`` (unique)."""
+    return [f"{i + 1}. {label}" for i, label in enumerate(labels)]
+
+
+def _forget_edit(store: ProjectStore | None = None, layer: str | None = None) -> None:
+    """Drop the change made on the map; a feature chosen: move the map onto it."""
+    st.session_state.pop(_EDIT, None)
+    choice = st.session_state.get(_EDIT_ROW)
+    if store is None or layer is None or choice is None:
+        st.session_state.pop(_EDIT_ROW, None)
+        return
+    try:
+        options = feature_options(editing.feature_labels(store, layer))
+        row = options.index(choice) if choice in options else -1
+        feature = editing.edit_feature(store, editing.feature_ref(store, layer, row))
+    except EXPECTED_ERRORS:
+        return  # shown by _edit_choice
+    st.session_state[_VIEW] = fit_view(feature["geometry"])
+
+
+def _edit_panel(store: ProjectStore, ref: editing.FeatureRef, feature: Mapping) -> None:
+    """Show the feature being edited, its change, and the buttons to save or drop it."""
+    label = feature["properties"]["label"]
+    st.markdown(f"**{label}**")
+    st.caption(_say("wm_edit_help", feature=label, layer=ref.layer, version=ref.version))
+    change = st.session_state.get(_EDIT)
+    if change is not None and change.get("ident") != ref.ident:
+        change = None
+    if change is None:
+        if st.button(_say("wm_edit_delete"), key="wm_edit_delete"):
+            st.session_state[_EDIT] = {"ident": ref.ident, "action": "delete",
+                                       "geometry": None}
+            st.rerun()
+        return
+    if change["action"] == "move":
+        metres = editing.moved_m(shape(feature["geometry"]), shape(change["geometry"]))
+        st.info(_say("wm_edit_moved", feature=label, crs=settings.metric_crs or "UTM",
+                     metres=f"{metres:,.1f}"))
+        button = _say("wm_edit_save_move")
+    else:
+        st.warning(_say("wm_edit_confirm", feature=label, layer=ref.layer))
+        button = _say("wm_edit_confirm_delete")
+    save, drop = st.columns(2)
+    if drop.button(_say("wm_edit_drop"), key="wm_edit_drop"):
+        st.session_state.pop(_EDIT, None)
+        _restart_map()  # the map shows the feature where it is stored
+        st.rerun()
+    if save.button(button, key="wm_edit_save", type="primary"):
+        _save_edit(store, ref, change, feature)
+
+
+def _save_edit(store: ProjectStore, ref: editing.FeatureRef, change: Mapping,
+               feature: Mapping) -> None:
+    try:
+        if change["action"] == "move":
+            record = editing.move_feature(store, ref, change["geometry"])
+        else:
+            record = editing.delete_feature(store, ref)
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
+        return
+    st.session_state[_SAVED] = record
+    st.session_state[_SAVED_EDIT] = True
+    st.session_state.pop(_NOTICE, None)
+    st.session_state.pop(_EDIT, None)
+    st.session_state[_VIEW] = fit_view(change["geometry"] or feature["geometry"])
+    if change["action"] == "delete":
+        st.session_state.pop(_EDIT_ROW, None)  # the rows after it moved up
+    st.rerun()
+
+
+def _saved_edit_panel(store: ProjectStore, record: LayerRecord) -> None:
+    st.success(_say("wm_edit_saved", layer=record.name, version=record.version))
+    if not st.button(tr("Hoàn tác", "Undo"), key="wm_undo"):
+        return
+    st.session_state.pop(_SAVED, None)
+    try:
+        back = editing.undo_edit(store, record)
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
+        return
+    st.session_state[_NOTICE] = _say("wm_edit_undone", layer=back.name,
+                                     before=record.version - 1, version=back.version)
+    st.rerun()

@@ -89,7 +89,12 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
             "properties": {c: props[c][i] for c in columns},
             "geometry": shapely.geometry.mapping(geom),
         })
-    return {"type": "FeatureCollection", "features": features}
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if len(geoms):  # GeoJSON's own bbox member: the map's bounds without a walk in Python
+        west, south, east, north = (float(v) for v in shapely.total_bounds(geoms))
+        if all(map(math.isfinite, (west, south, east, north))):
+            collection["bbox"] = [west, south, east, north]
+    return collection
 
 
 def display_geometries(gdf: gpd.GeoDataFrame, metric: CRS | str | None, *,
@@ -240,8 +245,18 @@ class FeatureLayer(folium.GeoJson, _EmbedAfter):
     time than the rest of the map and would read a ``{{`` in an attribute as template
     code. Here the features skip it, as compact JSON (no blanks). Otherwise the same
     as ``folium.GeoJson`` (styles, highlight, markers, layer control); the class order
-    puts :class:`_EmbedAfter` between ``GeoJson`` and folium's ``Layer``.
+    puts :class:`_EmbedAfter` between ``GeoJson`` and folium's ``Layer``. Its bounds are
+    the collection's ``bbox`` (:func:`feature_collection`), not a walk over every
+    coordinate in Python (which ``st_folium`` asks for on every run).
     """
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        """Return ``[[south, west], [north, east]]`` from the collection's ``bbox``."""
+        box = self.data.get("bbox") if isinstance(self.data, dict) else None
+        if box is None:
+            return super()._get_self_bounds()
+        west, south, east, north = box
+        return [[south, west], [north, east]]
 
 
 class _Text(Element):

@@ -387,3 +387,23 @@ def test_legend_html_swatches_and_escaping() -> None:
     dashed = legend_html([("Nền", [LegendEntry("Biên giới", KINDS["border"].style,
                                                  ("LineString",))])])
     assert 'stroke-dasharray="8 4"' in dashed and "<h5>Nền</h5>" in dashed
+
+
+def test_a_layer_s_bounds_come_from_its_bbox_and_equal_folium_s_walk() -> None:
+    from folium.utilities import get_bounds
+
+    from maps.display import FeatureLayer, feature_collection
+
+    rng = np.random.default_rng(3)
+    pts = shapely.points(rng.uniform(104, 108, 40), rng.uniform(20, 23, 40))
+    geoms = [*pts[:20], *shapely.buffer(pts[20:30], 0.05),
+             *[shapely.LineString([p, q]) for p, q in zip(pts[30:35], pts[35:40],
+                                                           strict=True)]]
+    gdf = gpd.GeoDataFrame({"name": [f"f{i}" for i in range(len(geoms))]}, geometry=geoms,
+                           crs="EPSG:4326")
+    collection = feature_collection(gdf, ["name"])
+    walked = get_bounds({"type": "FeatureCollection", "features": collection["features"]},
+                        lonlat=True)
+    layer = FeatureLayer(collection)
+    assert np.allclose(layer._get_self_bounds(), walked, rtol=0, atol=1e-12)
+    assert collection["bbox"] == pytest.approx(list(gdf.total_bounds), abs=1e-5)  # rounded

@@ -24,6 +24,10 @@ asset is its own point) and by its **level** attribute:
 * where units of one level overlap, an asset in the overlap counts for each of them; an
   asset outside every unit counts for none.
 
+A requirement of :data:`geo.settings.unit_status_kinds` (``"combat_commune"``, a combat
+commune, "xã chiến đấu") is met by the unit itself, when its own attribute
+(``combat_year``) is filled, not by an asset.
+
 Levels are ``"province"``, ``"district"``, ``"commune"`` or one of their spellings in
 :data:`geo.settings.level_aliases` (``"tỉnh"``, ``"huyện"``, ``"xã"``, …), compared
 without case or accents.
@@ -41,6 +45,7 @@ import shapely
 
 from geo import _validate, settings
 from geo.errors import Problem
+from geo.targets import asset_completion
 
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
 """Levels of admin unit, highest first."""
@@ -50,7 +55,7 @@ COLUMNS: tuple[str, ...] = ("level", "code", "name", "parent_code")
 kind, then :data:`SUMMARY_COLUMNS`."""
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("n_required", "n_missing", "missing", "complete",
-                                    "completeness_pct")
+                                    "completeness_pct", "progress_pct")
 """Last columns of :func:`completeness`."""
 
 
@@ -62,6 +67,7 @@ def completeness(
     kind_col: str = "kind",
     level_col: str = "level",
     crs: object = None,
+    built_only: bool = False,
 ) -> pd.DataFrame:
     """Count each unit's defense assets by kind and list the required kinds it lacks.
 
@@ -81,6 +87,9 @@ def completeness(
         Column holding the level, in ``units`` (required) and ``assets`` (optional).
     crs : optional
         Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
+    built_only : bool
+        Count only the built assets (:func:`geo.targets.built_mask`: 100 % complete), so
+        a planned or unfinished work leaves its kind missing.
 
     Returns
     -------
@@ -92,7 +101,10 @@ def completeness(
         of kinds required at the unit's level; ``n_missing`` and ``missing`` (kind keys
         joined by ``", "``, empty when complete) those it lacks; ``complete``;
         ``completeness_pct`` = 100 × present / required (missing where nothing is
-        required).
+        required); ``progress_pct`` = 100 × the mean, over the required kinds, of the
+        completion of the unit's most advanced asset of that kind
+        (:func:`geo.targets.asset_completion`; 0 for a kind it lacks): a unit whose
+        required works are all planned (0 %) is complete in the plan but at 0 % progress.
 
     Raises
     ------
@@ -115,9 +127,16 @@ def completeness(
     _validate.raise_problems(problems + more)
     kinds = required_kinds(reqs)
     counts = np.zeros((len(units), len(kinds)), dtype=int)
+    best = np.zeros((len(units), len(kinds)), dtype=float)
     if metric is not None and len(units) and len(assets):
-        _count(counts, units, assets, unit_levels, asset_levels, kinds, kind_col, metric)
-    return _frame(units, unit_levels, kinds, counts, reqs)
+        done = asset_completion(assets).to_numpy(dtype=float)
+        keep = done >= 1.0 - 1e-9 if built_only else np.ones(len(assets), dtype=bool)
+        _count(counts, best, units, assets[keep], unit_levels, asset_levels[keep], done[keep],
+               kinds, kind_col, metric)
+    _unit_statuses(counts, best, units, kinds)
+    out = _frame(units, unit_levels, kinds, counts, reqs)
+    out["progress_pct"] = _progress(best, unit_levels, kinds, reqs)
+    return out
 
 
 def required_kinds(requirements: Mapping[str, Sequence[str]] | None = None) -> list[str]:
@@ -214,13 +233,20 @@ def effective_levels(asset_levels: np.ndarray, present: set[str]) -> np.ndarray:
     return np.array([table[v] for v in asset_levels], dtype=object)
 
 
-def _count(counts: np.ndarray, units: gpd.GeoDataFrame, assets: gpd.GeoDataFrame,
-           unit_levels: np.ndarray, asset_levels: np.ndarray, kinds: list[str],
-           kind_col: str, metric: object) -> None:
-    """Add to ``counts[unit, kind]`` every asset counting for the unit."""
+def _count(counts: np.ndarray, best: np.ndarray, units: gpd.GeoDataFrame,
+           assets: gpd.GeoDataFrame, unit_levels: np.ndarray, asset_levels: np.ndarray,
+           done: np.ndarray, kinds: list[str], kind_col: str, metric: object) -> None:
+    """Count in ``counts[unit, kind]`` the assets counting for each unit, best completion."""
+    if not len(assets):
+        return
     polys = units.geometry.to_crs(metric)
     points = shapely.point_on_surface(assets.geometry.to_crs(metric).to_numpy())
-    ai, ui = polys.sindex.query(points, predicate="covered_by")
+    if settings.dask_partitions is None:
+        ai, ui = polys.sindex.query(points, predicate="covered_by")
+    else:  # the same pairs, on dask-geopandas partitions of the assets
+        from geo import partitioned
+
+        ai, ui = partitioned.query_pairs(points, polys, predicate="covered_by")
     levels = effective_levels(asset_levels, set(unit_levels))
     same = np.array([lv is None or lv == unit_levels[u] for lv, u in
                      zip(levels[ai], ui, strict=True)], dtype=bool)
@@ -229,6 +255,37 @@ def _count(counts: np.ndarray, units: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
                         dtype=int)
     keep = same & (kind_pos[ai] >= 0)
     np.add.at(counts, (ui[keep], kind_pos[ai[keep]]), 1)
+    np.maximum.at(best, (ui[keep], kind_pos[ai[keep]]), done[ai[keep]])
+
+
+def _unit_statuses(counts: np.ndarray, best: np.ndarray, units: gpd.GeoDataFrame,
+                   kinds: list[str]) -> None:
+    """Fill the requirements a unit meets by its own attribute (a designated combat commune).
+
+    See :data:`geo.settings.unit_status_kinds`: the unit meets ``kind`` when its column is
+    filled (not empty, not ``0``).
+    """
+    for j, kind in enumerate(kinds):
+        column = settings.unit_status_kinds.get(kind)
+        if column is None or column not in units.columns:
+            continue
+        values = units[column].to_numpy(dtype=object)
+        held = np.array([not _blank(v) and str(v).strip() not in {"0", "0.0"} for v in values],
+                        dtype=bool)
+        counts[:, j] = held.astype(int)
+        best[:, j] = held.astype(float)
+
+
+def _progress(best: np.ndarray, unit_levels: np.ndarray, kinds: list[str],
+              reqs: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Return 100 × the mean best completion over each unit's required kinds (NaN: none)."""
+    column = {k: j for j, k in enumerate(kinds)}
+    out = np.full(len(unit_levels), np.nan)
+    for i, level in enumerate(unit_levels):
+        wanted = [column[k] for k in reqs.get(level) or ()]
+        if wanted:
+            out[i] = 100.0 * float(np.mean(best[i, wanted]))
+    return out
 
 
 def _frame(units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PROJECT ?= var/demo.gpkg
 
-.PHONY: app test lint venv chromium postgis postgis-stop demo bench clean
+.PHONY: app test lint venv chromium postgis postgis-stop qgis demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ postgis:
 postgis-stop:
 	-$(PGAS) $(PGBIN)/pg_ctl stop -D $(PGDIR)/data -m fast
 
+# Debian's QGIS 3.22 (Python bindings and the OGR/GeoPackage providers) for the tests that
+# open `kvpt qgis` projects in real QGIS, headless (tests/test_qgis_open.py runs Debian's
+# /usr/bin/python3, whose bindings these are). Installed only when `import qgis.core` fails.
+qgis:
+	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-qgis qgis-providers >/dev/null; }
+
 $(PROJECT): $(STAMP)
 	mkdir -p $(dir $(PROJECT))
 	$(VENV)/bin/kvpt demo $(PROJECT)
@@ -59,7 +65,7 @@ app: $(STAMP) $(PROJECT)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) chromium postgis
+test: $(STAMP) chromium postgis qgis
 	$(VENV)/bin/ruff check .
 	KVPT_TEST_PG="$$(cat $(PGDIR)/url)" $(VENV)/bin/pytest -q
 

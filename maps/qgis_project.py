@@ -528,8 +528,15 @@ def _rendering(cls: str, lat: float) -> dict[str, str]:
 
 
 def _properties(root: ET.Element) -> None:
-    """Project properties: keep data paths relative to the project file."""
-    paths = ET.SubElement(ET.SubElement(root, "properties"), "Paths")
+    """Project properties: data paths relative to the project file, the CRS switched on.
+
+    QGIS 3.22 reads ``projectCrs`` only when ``SpatialRefSys/ProjectionsEnabled`` is 1;
+    without it the project opens with no CRS at all (checked with real QGIS in
+    ``tests/test_qgis_open.py``).
+    """
+    properties = ET.SubElement(root, "properties")
+    _text(ET.SubElement(properties, "SpatialRefSys"), "ProjectionsEnabled", "1", type="int")
+    paths = ET.SubElement(properties, "Paths")
     _text(paths, "Absolute", "false", type="bool")
 
 

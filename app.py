@@ -12,6 +12,9 @@ st.navigation([
     st.Page("ui/posture_page.py", title=t("page_posture"), icon=":material/shield:"),
     st.Page("ui/network_page.py", title=t("page_network"), icon=":material/route:"),
     st.Page("ui/relocation_page.py", title=t("page_relocation"), icon=":material/factory:"),
+    st.Page("ui/evacuation_page.py", title=t("page_evacuation"),
+            icon=":material/emergency_home:"),
     st.Page("ui/exercises_page.py", title=t("page_exercises"), icon=":material/event_repeat:"),
+    st.Page("ui/terrain_page.py", title=t("page_terrain"), icon=":material/landscape:"),
     st.Page("ui/audit_page.py", title=t("page_audit"), icon=":material/history:"),
 ]).run()

@@ -14,7 +14,8 @@ import sys
 from cli.common import app
 
 GROUPS: tuple[str, ...] = ("store", "qgis", "appraisal", "posture", "network", "relocation",
-                           "exercises", "prints", "briefs", "users")
+                           "mobilization", "evacuation", "exercises", "roadmap", "prints", "briefs",
+                           "users", "terrain", "links")
 """Modules of commands, in the order ``kvpt --help`` lists them."""
 
 for _group in GROUPS:

@@ -36,6 +36,14 @@ def exercises(
     replace: Annotated[bool, typer.Option(
         "--replace", help="With --import: replace every stored record instead of adding.")
     ] = False,
+    kind: Annotated[str, typer.Option(
+        help="What to plan: commune (commune combat-defense exercises), district (district "
+             "defense-area exercises), rescue (district flood and search-and-rescue "
+             "exercises) or province (the province defense-area exercise); the last three "
+             "plan every unit once in each plan period (settings plan_period_first_year, "
+             "plan_period_years: 2026-2030, ...; seed 003: 100 %), spread evenly over the "
+             "period, longest-waiting first. --json then prints unit_code, unit_name, year, "
+             "last_exercised, waited_years.")] = "commune",
     encoding: Annotated[str | None, typer.Option(
         help="Text encoding of the CSV: utf-8, cp1258, tcvn3 or vni; detected when "
              "omitted.")] = None,
@@ -44,9 +52,11 @@ def exercises(
 ) -> None:
     """Plan the commune combat-defense exercise rotation (diễn tập) for the next years.
 
-    Each year plans 20-25 % of the communes (settings exercise_share_min/max), every
-    commune within the cycle, longest-waiting first (never exercised first, then the
-    oldest last exercise), spread across districts by size; ties by code. The communes
+    Each year plans 20-25 % of the communes (settings exercise_share_min/max, seed 003),
+    no commune more than the cycle (5 years, setting exercise_cycle_years) after its last
+    exercise whenever the cap allows it; within that, longest-waiting first (never
+    exercised first, then the oldest last exercise), spread across districts by size;
+    ties by code. The communes
     are the admin units of level commune (a 'level' of commune, xã, phường or thị trấn),
     named by their code.
 
@@ -65,10 +75,11 @@ def exercises(
                    f"(encoding {parsed.encoding}{', replacing the old ones' if replace else ''})"
                    + (f"; ignored columns: {', '.join(parsed.ignored_columns)}"
                       if parsed.ignored_columns else ""), err=as_json)
-    result = planning_exercises.rotation(proj, years=years, start=start)
+    result = planning_exercises.rotation(proj, years=years, start=start, kind=kind)
     if not as_json:
         print_table(result.tables["summary"], index=False,
-                    formatters={"share": "{:.1%}".format})
+                    formatters={"share": "{:.1%}".format,
+                                "units_share": "{:.1%}".format})
         typer.echo("")
     emit_result(result, as_json=as_json, out=out, layer="exercise_plan")
 
@@ -78,29 +89,62 @@ def exercises(
 def targets(
     project: ProjectArg,
     year: Annotated[int | None, typer.Option(
-        help="Year of the commune-exercise share (default: the last year with records, "
-             "else this year).")] = None,
+        help="Year of the targets (default: the last year with records, else this "
+             "year).")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="Instead: the province's targets for every year of this plan period (a name "
+             "of `kvpt periods`, e.g. 2021-2025); 'all' for every period. --json then "
+             "prints records period, year, measure, value, achieved, total, target_min, "
+             "target_max, status.")] = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
     """Progress towards the plan targets, per district and for the province.
 
+    The combat bases and training grounds count as of the year: a work's completion is
+    the latest actual_pct of its construction roadmap for a year <= the year (kvpt
+    roadmap), else its percent_complete (or status). Plan periods are the project's
+    (kvpt periods).
+
     Targets (settings.targets, shares 0-1): commune_exercise (communes exercised in the
-    year / communes, 20-25 %), training_ground (districts holding a training ground /
-    districts, 20-30 %, province level), combat_base_completion (mean of
-    percent_complete/100, or of the status, over the combat bases; 100 % by default).
+    year / communes, 20-25 %, seed 003); district_exercise, province_exercise and
+    rescue_exercise (districts / the province with a defense-area, resp. flood and
+    search-and-rescue exercise in the plan period up to the year, 100 %, seed 003; periods
+    of settings.plan_period_years from plan_period_first_year: 2016-2020, 2021-2025, ...);
+    training_ground (build progress: mean completion of the district- and province-level
+    training grounds, 20-30 %, seed 003; setting training_ground_measure = 'district_share'
+    measures the share of districts holding one instead); combat_base_completion (mean of
+    percent_complete/100, or of the status, over the combat bases; 100 % by default, not
+    from a regulation).
 
     --json prints {"year": Y, "province": [measure, value, achieved, total, target_min,
     target_max, status], "records": [one per district: district_code, district_name,
-    communes, exercised, exercise_share, exercise_status, training_grounds,
-    has_training_ground, combat_bases, base_completion, base_status]}; status is below,
+    communes, exercised, exercise_share, exercise_status, district_exercised,
+    rescue_exercised, training_grounds, has_training_ground, ground_progress, combat_bases,
+    base_completion, base_status]}; status is below,
     within, above or no_data. --out writes the per-district table (.csv).
     """
     from planning import exercises as planning_exercises
 
+    if period is not None:
+        result = planning_exercises.targets_by_year(
+            open_project(project), period=None if period == "all" else period)
+        emit_result(result, as_json=as_json, out=out, layer="targets_by_year",
+                    text=_by_year_text if out is None else None)
+        return
     result = planning_exercises.targets(open_project(project), year=year)
     emit_result(result, as_json=as_json, out=out, layer="targets",
                 text=_targets_text if out is None else None)
+
+
+def _by_year_text(result: Any) -> None:
+    table = result.main
+    for name in dict.fromkeys(table["period"]):
+        mine = table[table["period"] == name]
+        typer.echo(f"Plan period {name} (value per year; status in --json):")
+        print_table(mine.pivot(index="measure", columns="year", values="value")
+                    .reindex(list(dict.fromkeys(mine["measure"]))).round(3))
+        typer.echo("")
 
 
 def _targets_text(result: Any) -> None:

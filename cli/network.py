@@ -26,6 +26,12 @@ ACCESS_RULE = ("Every feature joins the road network from its representative poi
                "to the nearest road")
 """The access rule, in the help of every command that routes (tests check it is there)."""
 
+LoadOpt = Annotated[float | None, typer.Option(
+    "--load-t", help="Vehicle load, tonnes: leave out the road segments (bridges) whose "
+                     "load_class is below it (read from 30, 30T, H30, HK80, HL93, 0,5HL93; "
+                     "a class that cannot be read is kept, with a warning).")]
+"""The vehicle-load option of the routing commands."""
+
 
 @app.command()
 @handles_errors
@@ -38,6 +44,7 @@ def route(
     lines: LinesOpt = None,
     speed: SpeedOpt = None,
     offroad_kmh: OffroadOpt = None,
+    load_t: LoadOpt = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -56,11 +63,13 @@ def route(
     connector_m (off-road length, both ends), offroad_speed_kmh, n_segments and segments
     (the road segment ids travelled, in order, separated by '; '; connectors end in
     '/connector'). --out writes the record (.csv with the route as WKT, .gpkg as a line).
+    Text mode lists the segments with their load class and a mark on dual-use ones.
     """
     from planning import network, params
 
     result = network.route(open_project(project), from_, to, lines=lines,
-                           speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh)
+                           speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh,
+                           load_t=load_t)
 
     def text(result: Result) -> None:
         row = result.main.iloc[0]
@@ -68,8 +77,10 @@ def route(
                    f"{row['travel_min']:.1f} min, {row['distance_km']:.1f} km "
                    f"({row['connector_m']:.0f} m off road at {row['offroad_speed_kmh']:g} "
                    f"km/h), {row['n_segments']} segments:")
-        for seg in result.extra["route"].segment_ids:
-            typer.echo(f"  {seg}")
+        for seg in result.tables["segments"].itertuples():
+            marks = [f"load class {seg.load_class}"] if seg.load_class else []
+            marks += ["dual-use"] if seg.dual_use else []
+            typer.echo(f"  {seg.segment_id}" + (f" ({', '.join(marks)})" if marks else ""))
 
     emit_result(result, as_json=as_json, out=out, text=text, layer="route")
 
@@ -86,6 +97,7 @@ def reach(
     lines: LinesOpt = None,
     speed: SpeedOpt = None,
     offroad_kmh: OffroadOpt = None,
+    load_t: LoadOpt = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -106,7 +118,8 @@ def reach(
 
     result = network.reach(open_project(project), minutes, sources=sources,
                            source_layer=source_layer, lines=lines,
-                           speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh)
+                           speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh,
+                           load_t=load_t)
 
     def text(result: Result) -> None:
         frame, values = result.main, result.values
@@ -140,6 +153,7 @@ def chokepoints(
     lines: LinesOpt = None,
     speed: SpeedOpt = None,
     offroad_kmh: OffroadOpt = None,
+    load_t: LoadOpt = None,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -164,7 +178,8 @@ def chokepoints(
 
     result = network.chokepoints(open_project(project), increase_pct=increase_pct, hubs=hub,
                                  targets=targets, nodes=nodes, lines=lines,
-                                 speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh)
+                                 speeds=params.parse_speeds(speed), offroad_kmh=offroad_kmh,
+                                 load_t=load_t)
 
     def text(result: Result) -> None:
         found, values = result.main, result.values

@@ -10,13 +10,20 @@ from cli.common import JsonOpt, OutOpt, ProjectArg, app, emit_result, handles_er
 from planning import posture as analyses
 from planning.results import Result
 
+BuiltOnly = Annotated[bool, typer.Option(
+    "--built-only", help="Count only the built works (100 % complete: percent_complete, else "
+                         "status built/done); planned and unfinished ones are left out. A work "
+                         "with neither counts as built (setting posture_unknown_status_built)."
+)]
+
 FLOAT_0 = {"float_format": lambda x: f"{x:.0f}"}
 FLOAT_1 = {"float_format": lambda x: f"{x:.1f}"}
 
 
 @app.command()
 @handles_errors
-def posture(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -> None:
+def posture(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt = False,
+            out: OutOpt = None) -> None:
     """Completeness of the defense posture: which units lack which required assets.
 
     The kinds each level must have are geo.settings.posture_requirements (province:
@@ -25,22 +32,28 @@ def posture(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -
     units of its own `level` that contain its representative point (a district-level base
     for its district, a province-level one for the province); an asset with no level
     counts for every unit containing it; in a 2-tier project district-level assets count
-    for their commune. Admin units whose level is unknown are left out, with a warning on
-    stderr.
+    for their commune. The requirement combat_commune (làng, xã chiến đấu, seed 003; add it
+    to posture_requirements) is met by the unit's own combat_year attribute. Admin units
+    whose level is unknown are left out, with a warning on stderr.
 
     One record per admin unit (--json; --out .csv, or .gpkg with the unit polygons):
     unit (row id "<layer>:<row>"), layer, kind, level, code, name, parent_code, n_<kind>
     and has_<kind> for every required kind, n_required, n_missing, missing (kinds joined
-    by ", "), complete, completeness_pct (null where the level requires nothing).
+    by ", "), complete, completeness_pct (null where the level requires nothing),
+    progress_pct (mean over the required kinds of the build progress of the unit's most
+    advanced work of that kind: a planned work is present but at 0 %). --built-only counts
+    only the built works.
     """
     def text(result: Result) -> None:
         shown = result.main[result.main["n_required"] > 0]
-        typer.echo(shown[["level", "code", "name", "missing", "completeness_pct"]]
+        typer.echo(shown[["level", "code", "name", "missing", "completeness_pct",
+                          "progress_pct"]]
                    .to_string(index=False, **FLOAT_0))
         typer.echo(f"\n{int(shown['complete'].sum())} of {len(shown)} units with "
                    "requirements are complete.")
 
-    emit_result(analyses.completeness(open_project(project)), as_json=as_json, out=out,
+    emit_result(analyses.completeness(open_project(project), built_only=built_only),
+                as_json=as_json, out=out,
                 layer="posture",
                 text=text)
 
@@ -52,6 +65,7 @@ def depth(
     bands: Annotated[str | None, typer.Option(
         help="Upper limits of the depth bands in km, increasing, separated by commas (or "
              "semicolons); default geo.settings.depth_bands_km (10,30,60).")] = None,
+    built_only: BuiltOnly = False,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -64,7 +78,8 @@ def depth(
 
     One record per asset (--json prints {"bands": [labels], "records": [...]}; --out .csv,
     or .gpkg with the assets): asset (row id "<layer>:<row>"), layer, kind, name, code,
-    depth_km, band (e.g. "0–10", "10–30", "30–60", "> 60"), outside_province. Text mode
+    work_status, completion_pct (build progress, 0-100), depth_km, band (e.g. "0–10", "10–30",
+    "30–60", "> 60"), outside_province. --built-only keeps the built works only. Text mode
     also prints the number of assets per kind and band.
     """
     def text(result: Result) -> None:
@@ -73,7 +88,8 @@ def depth(
         typer.echo("\nAssets per kind and depth band (km):")
         typer.echo(result.tables["crosstab"].to_string())
 
-    emit_result(analyses.depth(open_project(project), bands=bands), as_json=as_json, out=out,
+    emit_result(analyses.depth(open_project(project), bands=bands, built_only=built_only),
+                as_json=as_json, out=out,
                 layer="depth",
                 text=text)
 
@@ -88,6 +104,7 @@ def support(
     within_min: Annotated[float | None, typer.Option(
         help="Link positions this close by road, minutes of travel time (uses the road "
              "network of the infrastructure layers).")] = None,
+    built_only: BuiltOnly = False,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -99,7 +116,8 @@ def support(
     a straight off-road connector). A weak link is a bridge: removing it splits its group.
 
     One record per position (--out .csv, or .gpkg with the positions): position (row id
-    "<layer>:<row>"), layer, kind, name, code, component (1 = largest group),
+    "<layer>:<row>"), layer, kind, name, code, work_status, completion_pct (build progress,
+    0-100; --built-only links the built works only), component (1 = largest group),
     component_size, degree (number of links), isolated. --json prints {"within_km",
     "within_min", "weakest_links": [{a, a_code, b, b_code, a_name, b_name, distance_m,
     time_min, by_distance, by_road, bridge, component}, ...] (weakest first),
@@ -115,13 +133,14 @@ def support(
                    .to_string(index=False, **FLOAT_1) if len(weakest) else "none")
 
     result = analyses.support(open_project(project), within_km=within_km,
-                              within_min=within_min)
+                              within_min=within_min, built_only=built_only)
     emit_result(result, as_json=as_json, out=out, text=text, layer="support")
 
 
 @app.command()
 @handles_errors
-def hazards(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -> None:
+def hazards(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt = False,
+            out: OutOpt = None) -> None:
     """Assets, relocation sites and enterprises in hazard zones; roads through them.
 
     Features: the layers of the kinds in geo.settings.posture_asset_kinds; zones: the
@@ -143,7 +162,8 @@ def hazards(project: ProjectArg, as_json: JsonOpt = False, out: OutOpt = None) -
         typer.echo(roads[["name", "hazard_length_m", "zones"]]
                    .to_string(index=False, **FLOAT_0) if len(roads) else "none")
 
-    emit_result(analyses.hazards(open_project(project)), as_json=as_json, out=out, text=text,
+    emit_result(analyses.hazards(open_project(project), built_only=built_only),
+                as_json=as_json, out=out, text=text,
                 layer="hazards")
 
 
@@ -156,6 +176,7 @@ def nearest(
                                      "only in a straight line.")] = True,
     base_kind: Annotated[str, typer.Option(
         help="Kind of the bases (see `kvpt kinds`).")] = "combat_base",
+    built_only: BuiltOnly = False,
     as_json: JsonOpt = False,
     out: OutOpt = None,
 ) -> None:
@@ -177,5 +198,6 @@ def nearest(
         typer.echo(result.main[["name", "base_name", "distance_m", "road_base_name",
                                 "road_time_min"]].to_string(index=False, **FLOAT_1))
 
-    result = analyses.nearest(open_project(project), by_road=by_road, base_kind=base_kind)
+    result = analyses.nearest(open_project(project), by_road=by_road, base_kind=base_kind,
+                              built_only=built_only)
     emit_result(result, as_json=as_json, out=out, text=text, layer="nearest")

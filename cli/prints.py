@@ -63,6 +63,10 @@ def print_(
     lang: Annotated[Lang, typer.Option(help="Language of the sheet.")] = Lang.vi,
     dpi: Annotated[int, typer.Option(min=30, max=1200,
                                      help="Pixels per inch of a PNG.")] = 150,
+    hillshade: Annotated[bool, typer.Option(
+        "--hillshade", help="Shade the relief from the project's newest DEM (see `kvpt "
+                            "terrain list`), above the basemap and below the layers.")
+    ] = False,
 ) -> None:
     """Print a map sheet (PDF or PNG) of the project.
 
@@ -83,14 +87,20 @@ def print_(
     proj = open_project(project)
     inputs = prints.print_inputs(proj, layers=layers, extent=extent,
                                  classification=classification,
-                                 grid=None if grid is None else grid.value)
+                                 grid=None if grid is None else grid.value,
+                                 hillshade=hillshade, lang=lang.value)
     spec = SheetSpec(title=title, paper=paper.value, lang=lang.value,
                      landscape=None if portrait is None else not portrait,
                      **inputs.sheet_options(subtitle))
     sheet = project_sheet(proj.reader, inputs.layers, spec)
+    if inputs.relief is not None:
+        from maps.hillshade import add_to_sheet
+
+        add_to_sheet(sheet, inputs.relief[0], label=inputs.relief[1])
     save_sheet(sheet, out, dpi=dpi)
     orientation = "landscape" if sheet.spec.landscape else "portrait"
     grid_note = f", VN-2000 grid every {sheet.grid[0].step / 1000:g} km" if sheet.grid else ""
+    grid_note += ", with hillshade" if inputs.relief is not None else ""
     typer.echo(f"Wrote {out} ({sheet.spec.paper} {orientation}, scale "
                f"1:{round(sheet.frame.scale):,}, {len(sheet.drawn)} features drawn{grid_note})")
 

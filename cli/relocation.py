@@ -16,6 +16,7 @@ from cli.common import (
     open_project,
     print_table,
 )
+from cli.network import LoadOpt
 from planning.results import Result
 
 
@@ -41,6 +42,10 @@ def relocate(
     sites: Annotated[str | None, typer.Option(
         help="Layer of relocation sites (default: every layer of kind relocation_site).")
     ] = None,
+    everyone: Annotated[bool, typer.Option(
+        "--all", help="Plan every enterprise, not only those marked must_relocate (yes or "
+                      "blank).")] = False,
+    load_t: LoadOpt = None,
     list_segments: Annotated[bool, typer.Option(
         "--list-segments", help="Only list the road segments (segment_id, class, name, "
                                 "length_m, time_min, n_used, used_by = enterprises routed "
@@ -51,20 +56,26 @@ def relocate(
 ) -> None:
     """Assign designated enterprises to relocation sites by road travel time.
 
-    Least total travel time such that each site's workforce and/or floor area stays
-    within its capacity, each site lies at least --min-depth-km behind the border and
-    outside every hazard zone, and no trip exceeds --max-min (an integer programme
-    solved with HiGHS; when not everyone fits, as many as possible are placed first).
+    Only the enterprises that must relocate (must_relocate yes or blank; every one with
+    --all). Least total travel time such that each site's workforce and/or floor area
+    stays within its capacity, a site has the water / power an enterprise needs
+    (needs_water / needs_power yes: the site's water / power must be yes), each site
+    lies at least --min-depth-km behind the border and outside every hazard zone, and no
+    trip exceeds --max-min (an integer programme solved with HiGHS; when not everyone
+    fits, as many as possible are placed first).
+    With --load-t, the road segments (bridges) whose load_class is below the vehicle's
+    weight are left out (as for `kvpt route --load-t`).
     Every feature joins the road network from its representative point (a point as it
     is, a polygon from a point inside it) by a straight off-road connector to the nearest
     road, so `kvpt route --from ENTERPRISE --to SITE` gives the same travel time.
 
     --json prints exactly {"enterprises": [...], "sites": [...]}, plus "changes" with
     --cut. enterprises: enterprise, name, site (null when unplaced), site_name, reason
-    (null when placed, else no_eligible_site, not_connected, max_time or capacity),
+    (null when placed, else no_eligible_site, no_water, no_power, no_water_power,
+    not_connected, max_time or capacity),
     travel_min, distance_km, site_depth_km, workforce, floor_area_m2, binding
     (comma-separated constraints that kept it from a faster site: depth, hazard,
-    max_time, capacity), route_hazard_m (metres of the route inside hazard zones),
+    water_power, max_time, capacity), route_hazard_m (metres of the route inside hazard zones),
     route_hazards (their names). sites: site, name, capacity, used (workers), area_capacity,
     area_used (m²), n_enterprises, depth_km, in_hazard, passes_depth, passes_hazard,
     selected. changes (plan with the cut vs without): enterprise, name, change
@@ -78,7 +89,8 @@ def relocate(
     from planning import relocation
 
     options = {"enterprises": enterprises, "sites": sites, "min_depth_km": min_depth_km,
-               "max_min": max_min, "capacity_by": capacity_by}
+               "max_min": max_min, "capacity_by": capacity_by, "everyone": everyone,
+               "load_t": load_t}
     proj = open_project(project)
     if list_segments:
         emit_result(relocation.segments(proj, **options), as_json=as_json, out=out,

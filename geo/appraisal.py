@@ -12,7 +12,8 @@ Verdicts, worst first (:data:`VERDICTS`):
     that the project touches or contains);
 ``"protection_zone"``
     it overlaps the work's protection-zone ring (area > 0) or comes closer to the work
-    than the zone width;
+    than the zone width; or it overlaps a work that is itself a zone (a border belt
+    drawn as a polygon, ``zone_col``);
 ``"near"``
     it lies within the near distance of the work;
 ``"clear"``
@@ -29,6 +30,7 @@ import pandas as pd
 import shapely
 
 from geo import _validate, settings
+from geo.appraisal_zones import area_zone_flags, work_widths
 from geo.errors import Problem
 
 VERDICTS: tuple[str, ...] = ("conflict", "protection_zone", "near", "clear")
@@ -39,6 +41,9 @@ PAIR_COLUMNS: tuple[str, ...] = (
     "distance_m", "overlap_m2", "zone_overlap_m2", "zone_width_m", "verdict",
 )
 """Columns of the table returned by :func:`appraise`."""
+
+WIDTH_COL, ZONE_COL = "zone_width_m", "belt"
+"""Default columns of a work's own protection width and of its "is itself a zone" flag."""
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "proposal_name", "verdict", "n_conflict", "n_zone", "n_near", "nearest_work",
@@ -52,12 +57,15 @@ def protection_zones(
     *,
     zones: Mapping[str, float] | None = None,
     kind_col: str = "kind",
+    width_col: str | None = WIDTH_COL,
+    zone_col: str | None = ZONE_COL,
     crs: object = None,
 ) -> gpd.GeoSeries:
     """Return the protection zone of every defense work: a ring around the work.
 
-    The ring is the work buffered by its kind's zone width, minus the work itself
-    (for a point or line work: the whole buffer). A width of 0 gives an empty polygon.
+    The ring is the work buffered by its zone width (its own in ``width_col``, else its
+    kind's), minus the work itself (for a point or line work: the whole buffer). A width
+    of 0, or a work that is itself a zone (``zone_col``), gives an empty polygon.
 
     Parameters
     ----------
@@ -68,6 +76,8 @@ def protection_zones(
         for the kinds it names only.
     kind_col : str
         Column holding each work's kind key (``"combat_base"``, ``"air_defense"``, …).
+    width_col, zone_col : str, optional
+        As in :func:`appraise`.
     crs : optional
         Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
 
@@ -86,12 +96,14 @@ def protection_zones(
     problems += _validate.frame_problems(works, "works")
     if isinstance(works, gpd.GeoDataFrame):
         widths, more = _validate.kind_widths(works, kind_col, zone_m)
-        problems += more
+        widths, own = work_widths(works, width_col, widths)
+        problems += more + own
     metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [works])
     _validate.raise_problems(problems + more)
     if metric is None:  # nothing to estimate a UTM zone from: no works
         return gpd.GeoSeries([], index=works.index, crs=works.crs, name="protection_zone")
     geoms = works.geometry.to_crs(metric).to_numpy()
+    widths = np.where(area_zone_flags(works, zone_col), 0.0, widths)
     return gpd.GeoSeries(_rings(geoms, widths), index=works.index, crs=metric,
                          name="protection_zone")
 
@@ -104,6 +116,8 @@ def appraise(
     search_distance: float | None = None,
     near_distance: float | None = None,
     kind_col: str = "kind",
+    width_col: str | None = WIDTH_COL,
+    zone_col: str | None = ZONE_COL,
     crs: object = None,
 ) -> pd.DataFrame:
     """Appraise proposed projects against the defense works within the search distance.
@@ -130,6 +144,15 @@ def appraise(
         by default.
     kind_col : str
         Column of ``works`` holding each work's kind key.
+    width_col : str, optional
+        Column of ``works`` with a work's own protection width in metres (e.g. set by the
+        decision on a military zone); where it is missing, or ``works`` has no such
+        column, the kind's width applies. None: kind widths only.
+    zone_col : str, optional
+        Column of ``works`` flagging (true/yes/1) polygons that are themselves a zone,
+        such as a border belt: a proposal overlapping one is ``"protection_zone"`` (the
+        area counts as ``zone_overlap_m2``), never ``"conflict"``; such a work has no ring.
+        Ignored when ``works`` has no such column.
     crs : optional
         Metric CRS to compute in; :data:`geo.settings.metric_crs` by default.
 
@@ -157,7 +180,8 @@ def appraise(
     problems += _validate.frame_problems(works, "works")
     if isinstance(works, gpd.GeoDataFrame):
         widths, more = _validate.kind_widths(works, kind_col, zone_m)
-        problems += more
+        widths, own = work_widths(works, width_col, widths)
+        problems += more + own
     metric, more = _validate.metric_crs(_setting(crs, settings.metric_crs), [proposals, works])
     _validate.raise_problems(problems + more)
     if metric is None or not len(proposals) or not len(works):
@@ -166,7 +190,9 @@ def appraise(
     props = proposals.geometry.to_crs(metric).to_numpy()
     tree = works.geometry.to_crs(metric)
     pi, wi = tree.sindex.query(props, predicate="dwithin", distance=search)
-    measures = _measure(props[pi], tree.to_numpy(), wi, widths, near)
+    belts = area_zone_flags(works, zone_col)
+    measures = _measure(props[pi], tree.to_numpy(), wi, np.where(belts, 0.0, widths), near,
+                        belts[wi])
     pairs = _pair_frame(proposals, works, kind_col, pi, wi, measures)
     order = np.lexsort((wi, pairs["distance_m"].to_numpy(), measures["severity"], pi))
     return pairs.take(order).reset_index(drop=True)
@@ -238,8 +264,11 @@ def _rings(geoms: np.ndarray, widths: np.ndarray) -> np.ndarray:
 
 
 def _measure(props: np.ndarray, all_works: np.ndarray, wi: np.ndarray,
-             all_widths: np.ndarray, near: float) -> dict[str, np.ndarray]:
-    """Measure the pairs (``props[k]``, ``all_works[wi[k]]``) in the metric CRS and judge them."""
+             all_widths: np.ndarray, near: float, belt: np.ndarray) -> dict[str, np.ndarray]:
+    """Measure the pairs (``props[k]``, ``all_works[wi[k]]``) in the metric CRS and judge them.
+
+    ``belt[k]``: the work of pair ``k`` is itself a zone (its overlap is a zone overlap).
+    """
     works, widths = all_works[wi], all_widths[wi]
     distance = shapely.distance(props, works)
     hits = shapely.intersects(props, works)
@@ -252,8 +281,10 @@ def _measure(props: np.ndarray, all_works: np.ndarray, wi: np.ndarray,
     rings = _rings(all_works[ring_of], all_widths[ring_of])
     zone = np.zeros(len(props))
     zone[inner] = shapely.area(shapely.intersection(props[inner], rings[at]))
+    zone[belt], overlap[belt] = overlap[belt], 0.0
     areal = (shapely.get_dimensions(props) == 2) & (shapely.get_dimensions(works) == 2)
-    conditions = [(overlap > 0) | (hits & ~areal), (zone > 0) | inner, distance <= near]
+    conditions = [((overlap > 0) | (hits & ~areal)) & ~belt, (zone > 0) | inner | (belt & hits),
+                  distance <= near]
     severity = np.select(conditions, [0, 1, 2], default=3)
     return {"distance_m": distance, "overlap_m2": overlap, "zone_overlap_m2": zone,
             "zone_width_m": widths.astype(float), "severity": severity}

@@ -13,13 +13,18 @@ the next years from the record of past exercises:
   Rounding rule: when no whole number of communes lies between the two shares (fewer
   than about 20 communes), the plan takes ``lo``, which is above the maximum share by
   less than one commune.
-* **Which ones.** Longest-waiting first: a commune never exercised has waited forever,
-  then the one with the oldest last exercise. Communes that waited equally long (one
-  *waiting class*: the same last year, or never) are taken whole while they fit; the
-  class that does not fit is shared out between districts in proportion to their size:
-  the next commune comes from the district with the smallest ``(planned this year + 0.5)
-  / communes of the district`` (the Sainte-Laguë divisors), ties by district code, then
-  by commune code. Every choice is deterministic.
+* **Which ones.** Longest-waiting first, within the deadlines: a commune never exercised
+  has waited forever, then the one with the oldest last exercise. Communes that waited
+  equally long (one *waiting class*: the same last year, or never) are shared out between
+  districts in proportion to their size: the next commune comes from the district with the
+  smallest ``(planned this year + 0.5) / communes of the district`` (the Sainte-Laguë
+  divisors), ties by district code, then by commune code. A commune is passed over when
+  taking it would leave too few places for the communes whose deadline cannot wait: with at
+  most ``hi`` a year, at least ``#(deadline <= year + k) - k * hi`` of them must go this
+  year, for every ``k`` (:func:`communes_forced`). So no commune waits more than the cycle
+  whenever the cap allows it (the earliest-deadline-first argument: the tests check it
+  against an exhaustive search on small provinces); a never-exercised commune may then wait
+  until its own deadline. Every choice is deterministic.
 * **What counts as an exercise.** Records whose ``type`` is one of
   :data:`geo.settings.exercise_commune_types`, held before the plan's first year. A
   commune planned in the plan counts as exercised that year for the years after it.
@@ -139,6 +144,34 @@ def communes_needed(deadlines: Iterable[int], year: int) -> int:
     return need
 
 
+def communes_forced(deadlines: Iterable[int], year: int, most: int) -> int:
+    """Return how many of the most urgent communes must exercise in ``year``.
+
+    Parameters
+    ----------
+    deadlines : iterable of int
+        Last year by which each not-yet-planned commune must exercise (an overdue one is
+        due in ``year``).
+    year : int
+        The year being planned.
+    most : int
+        Most communes any later year may plan (the cap).
+
+    Returns
+    -------
+    int
+        ``max(0, max over k >= 0 of #(deadline <= year + k) - k * most)``: the later years
+        hold at most ``k * most`` of the communes due by ``year + k``, so at least this many
+        of the earliest-deadline communes must go now for every deadline to be kept.
+    """
+    counts = Counter(max(int(d), year) - year for d in deadlines)
+    forced, due = 0, 0
+    for k in range(max(counts, default=-1) + 1):
+        due += counts.get(k, 0)
+        forced = max(forced, due - k * most)
+    return forced
+
+
 def last_exercised(
     communes: pd.DataFrame,
     records: pd.DataFrame | None,
@@ -202,8 +235,8 @@ def rotation_plan(
 ) -> pd.DataFrame:
     """Plan which communes exercise in each of the next ``years`` years.
 
-    See the module notes for the rules (count per year, longest-waiting first, spread
-    across districts, deterministic ties).
+    See the module notes for the rules (count per year, longest-waiting first within the
+    deadlines, spread across districts, deterministic ties).
 
     Parameters
     ----------
@@ -263,12 +296,86 @@ def rotation_plan(
     district_of = dict(zip(codes, districts, strict=True))
     rows = []
     for year in range(start, start + years):
-        deadlines = [(start + cycle - 1) if y is None else y + cycle for y in last.values()]
-        count = min(max(lo, communes_needed(deadlines, year)), hi, len(codes))
-        picked = _pick(last, district_of, sizes, count)
+        due = {c: max(year, (start + cycle - 1) if y is None else y + cycle)
+               for c, y in last.items()}
+        count = min(max(lo, communes_needed(due.values(), year)), hi, len(codes))
+        picked = _pick(last, due, district_of, sizes, count, year, hi)
         rows += [(code, year, last[code]) for code in picked]
         last.update(dict.fromkeys(picked, year))
     return _plan_frame(rows, communes, codes, district_of, name_col, district_names)
+
+
+PERIOD_COLUMNS: tuple[str, ...] = ("unit_code", "unit_name", "year", "last_exercised",
+                                   "waited_years")
+"""Columns of :func:`period_plan` (one row per planned unit and year)."""
+
+
+def period_plan(
+    units: pd.DataFrame,
+    records: pd.DataFrame | None = None,
+    *,
+    years: int,
+    start: int,
+    types: Iterable[str],
+    code_col: str = "code",
+    name_col: str | None = "name",
+) -> pd.DataFrame:
+    """Plan one exercise per unit in each plan period (district, province, rescue exercises).
+
+    Seed 003 asks the district and province exercises to reach 100 %: every unit once in
+    each plan period (:func:`geo.targets.plan_period`: 2021–2025, 2026–2030, …). In each
+    year the units not yet exercised in the period are spread evenly over the years left:
+    ``ceil(pending / years left)`` of them, longest-waiting first (never exercised, then the
+    oldest last exercise; ties by code). A unit exercises once a period, never twice.
+
+    Parameters
+    ----------
+    units : DataFrame or GeoDataFrame
+        One row per unit (districts, or the province), with a code column.
+    records : DataFrame, optional
+        Past exercises, ``commune_code`` holding the **unit's** code, ``year``, ``type``.
+    years, start : int
+        Years to plan and the first of them.
+    types : iterable of str
+        Record types that count.
+    code_col, name_col : str
+        Columns of ``units``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PERIOD_COLUMNS`, sorted by year and code.
+
+    Raises
+    ------
+    AnalysisInputError
+        If an argument is out of range, a column is missing or codes are not unique.
+    """
+    from geo.targets import plan_period  # geo.targets does not import this module
+
+    _check_years(years, start)
+    codes = _codes(units, code_col)
+    recs = _counted_records(records, list(types), int(start))
+    last_year = recs.groupby("commune_code")["year"].max()
+    last = {c: (None if pd.isna(last_year.get(c)) else int(last_year[c])) for c in codes}
+    rows = []
+    for year in range(int(start), int(start) + int(years)):
+        first, end = plan_period(year)
+        pending = sorted((c for c, y in last.items() if y is None or y < first),
+                         key=lambda c: (-math.inf if last[c] is None else last[c], c))
+        picked = pending[:math.ceil(len(pending) / (end - year + 1))]
+        rows += [(code, year, last[code]) for code in picked]
+        last.update(dict.fromkeys(picked, year))
+    names = (dict(zip(codes, units[name_col], strict=True))
+             if name_col and name_col in units.columns else {})
+    frame = pd.DataFrame({
+        "unit_code": pd.Series([r[0] for r in rows], dtype="str"),
+        "unit_name": pd.Series([names.get(r[0]) for r in rows], dtype="str"),
+        "year": pd.Series([r[1] for r in rows], dtype="int64"),
+        "last_exercised": pd.Series([r[2] for r in rows], dtype="Int64"),
+    })
+    frame["waited_years"] = (frame["year"] - frame["last_exercised"]).astype("Int64")
+    return frame.sort_values(["year", "unit_code"], kind="stable").reset_index(drop=True)
 
 
 def plan_summary(
@@ -311,43 +418,46 @@ def plan_summary(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _pick(last: Mapping[str, int | None], district_of: Mapping[str, str],
-          sizes: Mapping[str, int], count: int) -> list[str]:
-    """Choose ``count`` communes: whole waiting classes first, the last one shared out."""
+def _pick(last: Mapping[str, int | None], due: Mapping[str, int],
+          district_of: Mapping[str, str], sizes: Mapping[str, int], count: int,
+          year: int, most: int) -> list[str]:
+    """Choose ``count`` communes: longest-waiting first, unless a deadline forces another.
+
+    Waiting classes (never exercised, then the oldest last exercise) are taken in turn,
+    each shared out between districts (Sainte-Laguë, ties by district then commune code).
+    A commune is skipped when taking it would leave too few places this year for the
+    communes that must go now (:func:`communes_forced` with the cap ``most``).
+    """
+    horizon = max(due.values(), default=year) - year + 1
+    at = Counter(due[c] - year for c in due)
+    need = [sum(at[j] for j in range(k + 1)) - k * most for k in range(horizon)]
     classes: dict[int | None, list[str]] = {}
     for code in sorted(last):
         classes.setdefault(last[code], []).append(code)
-    order = sorted(classes, key=lambda y: -math.inf if y is None else y)
     picked: list[str] = []
     per_district: Counter[str] = Counter()
-    for key in order:
+    for key in sorted(classes, key=lambda y: -math.inf if y is None else y):
         members = classes[key]
-        room = count - len(picked)
-        if room <= 0:
-            break
-        if len(members) <= room:
-            chosen = members
-        else:
-            chosen = _share_out(members, district_of, sizes, per_district, room)
-        picked += chosen
-        per_district.update(district_of[c] for c in chosen)
+        while members and len(picked) < count:
+            room = count - len(picked)
+            tight = [k for k, v in enumerate(need) if v >= room]
+            ok = [c for c in members if not tight or due[c] - year <= min(tight)]
+            if not ok:
+                break
+            code = _next_in_district_order(ok, district_of, sizes, per_district)
+            members.remove(code)
+            picked.append(code)
+            per_district[district_of[code]] += 1
+            need = [v - (due[code] - year <= k) for k, v in enumerate(need)]
     return picked
 
 
-def _share_out(members: list[str], district_of: Mapping[str, str], sizes: Mapping[str, int],
-               already: Counter[str], room: int) -> list[str]:
-    """Take ``room`` of ``members`` spreading them across districts by size."""
-    queues: dict[str, list[str]] = {}
-    for code in sorted(members, reverse=True):  # pop() then yields the smallest code
-        queues.setdefault(district_of[code], []).append(code)
-    counts = Counter(already)
-    chosen = []
-    for _ in range(room):
-        district = min((d for d, q in queues.items() if q),
-                       key=lambda d: ((counts[d] + 0.5) / sizes[d], d))
-        chosen.append(queues[district].pop())
-        counts[district] += 1
-    return chosen
+def _next_in_district_order(candidates: list[str], district_of: Mapping[str, str],
+                            sizes: Mapping[str, int], counts: Mapping[str, int]) -> str:
+    """Return the candidate of the district with the smallest ``(planned + 0.5) / size``."""
+    district = min({district_of[c] for c in candidates},
+                   key=lambda d: ((counts.get(d, 0) + 0.5) / sizes[d], d))
+    return min(c for c in candidates if district_of[c] == district)
 
 
 def _plan_frame(rows: list[tuple[str, int, int | None]], communes: pd.DataFrame,

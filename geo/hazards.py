@@ -1,4 +1,12 @@
-"""Hazard exposure: assets and routes in flood and landslide zones (vùng ngập lụt, sạt lở).
+"""Hazard exposure: assets and routes in flood, landslide and forest-fire zones.
+
+A hazard zone (vùng ngập lụt, sạt lở, cháy rừng) is a polygon with a ``hazard`` type;
+:func:`hazard_type` reads the type's spellings (``"Ngập lụt"``, ``"sạt lở đất"``,
+``"Cháy rừng"``, ``"wildfire"``…) as :data:`HAZARD_TYPES` (``flood``, ``landslide``,
+``forest_fire``; :data:`geo.settings.hazard_type_aliases`), and :func:`select_hazards`
+keeps the zones of some types. A forest-fire zone is a hazard zone of type
+``forest_fire``: the forest-fire risk areas of the forest protection plan (vùng trọng
+điểm cháy rừng), imported or drawn as a hazard layer like a flood zone.
 
 :func:`hazard_exposure` lists every (feature, hazard zone) pair that meet: defense works,
 relocation sites, enterprises, … in a zone, with the area (polygons) or length (lines)
@@ -8,6 +16,10 @@ Every area and length is computed in the metric CRS (:data:`geo.settings.metric_
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +33,9 @@ EXPOSURE_COLUMNS: tuple[str, ...] = (
     "feature", "layer", "kind", "name", "geometry_type", "zone", "zone_name", "hazard",
     "overlap_m2", "overlap_m", "overlap_pct")
 """Columns of :func:`hazard_exposure`."""
+
+HAZARD_TYPES: tuple[str, ...] = ("flood", "landslide", "forest_fire")
+"""The hazard types the tool knows (other values of ``hazard`` are kept as written)."""
 
 ROUTE_COLUMNS: tuple[str, ...] = ("in_hazard", "hazard_length_m", "hazard_pct", "zones",
                                   "hazards")
@@ -147,6 +162,72 @@ def route_hazards(
         "zones": pd.array(zone_names, dtype="str"),
         "hazards": pd.array(types, dtype="str"),
     }, geometry=inside, index=frame.index, crs=metric if metric is not None else frame.crs)
+
+
+def hazard_type(value: object) -> str | None:
+    """Return the hazard type ``value`` spells, or ``value`` itself in lower case.
+
+    Parameters
+    ----------
+    value : object
+        A value of the ``hazard`` column: ``"Ngập lụt"``, ``"CHÁY RỪNG"``, ``"flood"``…
+
+    Returns
+    -------
+    str or None
+        A key of :data:`HAZARD_TYPES` when :data:`geo.settings.hazard_type_aliases` knows
+        the spelling (compared in lower case without accents or separators), else the
+        text stripped and in lower case; ``None`` for a missing or blank value.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in {"nan", "none", "<na>"}:
+        return None
+    key = _fold(text)
+    return settings.hazard_type_aliases.get(key, text.lower())
+
+
+def select_hazards(hazards: gpd.GeoDataFrame, types: Iterable[str] | None = None
+                   ) -> gpd.GeoDataFrame:
+    """Return the hazard zones of ``types``, with ``hazard`` read by :func:`hazard_type`.
+
+    Parameters
+    ----------
+    hazards : GeoDataFrame
+        Hazard zones with an optional ``hazard`` column.
+    types : iterable of str, optional
+        Hazard types to keep (any spelling :func:`hazard_type` reads); ``None`` keeps
+        every zone.
+
+    Returns
+    -------
+    GeoDataFrame
+        The zones kept (index kept), ``hazard`` replaced by the type read (missing when
+        blank).
+
+    Raises
+    ------
+    AnalysisInputError
+        If ``types`` is given but empty.
+    """
+    out = hazards.copy()
+    raw = out["hazard"] if "hazard" in out.columns else pd.Series(None, index=out.index)
+    out["hazard"] = pd.array([hazard_type(v) for v in raw], dtype="str")
+    if types is None:
+        return out
+    wanted = {hazard_type(t) for t in types} - {None}
+    if not wanted:
+        _validate.raise_problems([Problem("hazard_types_empty",
+                                          known=", ".join(HAZARD_TYPES))])
+    return out[out["hazard"].isin(wanted).to_numpy(dtype=bool)]
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents (``đ`` → ``d``), separators as single spaces."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
 def _exposure_frame(features: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, fi: np.ndarray,

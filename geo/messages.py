@@ -52,6 +52,9 @@ MESSAGES: dict[str, str] = {
     "zone_width_bad": (
         "protection-zone width of {kind!r} must be a number of metres >= 0, not {width!r}; "
         "e.g. zones={{{kind!r}: 300.0}}."),
+    "work_width_bad": (
+        "`works` column {column!r} must hold protection widths in metres >= 0 or be empty; "
+        "rows {labels} hold {values}. Correct them, or empty them to use the kind's width."),
     "works_no_kind_column": (
         "`works` has no column {column!r} with the kind of each work (columns: {columns}); "
         "pass kind_col='<column>' naming it."),
@@ -146,8 +149,13 @@ MESSAGES: dict[str, str] = {
         "`districts` has no column {column!r} with the district code; pass "
         "code_col='<column>'."),
     "percent_complete_bad": (
-        "`percent_complete` must be 0–100; rows {rows}. Fix the values in the combat-base "
-        "layer."),
+        "`percent_complete` must be 0–100; rows {rows}. Fix the values in the layer of "
+        "these works."),
+    "roadmap_ids_count": (
+        "`ids` has {ids} values for {works} works: give one id per work."),
+    "ground_measure_bad": (
+        "settings.training_ground_measure must be 'build_progress' or 'district_share', not "
+        "{value!r}."),
     "target_missing": (
         "target {measure!r} is missing; set settings.targets[{measure!r}] = {{'min': ..., "
         "'max': ...}}"),
@@ -183,6 +191,9 @@ MESSAGES: dict[str, str] = {
         "'<layer>:<row>/<part>/<piece>'; list them with geo.network.edges_frame(G) "
         "(geo.chokepoints.chokepoints(G, ...) ranks the ones that matter)."),
     "minutes_bad": "`minutes` must be a number >= 0, not {value!r}.",
+    "load_t_bad": (
+        "`load_t` (the vehicle load, tonnes) must be a number > 0, not {value!r}; pass None "
+        "to route without a load check."),
     "no_road_lines": (
         "no road lines: classes found {found}. Road classes are {classes} (also written "
         "'Quốc lộ', 'QL1A', 'Đường tỉnh', 'ĐT.226', 'Đường huyện', 'trunk', ...: "
@@ -225,6 +236,18 @@ MESSAGES: dict[str, str] = {
     "capacity_values_bad": (
         "`{role}` column {column!r} has missing or negative values (rows {rows}): fill them "
         "in, or use capacity_by='{other}'."),
+    "yes_no_bad": (
+        "`{role}` column {column!r} has values that are neither yes nor no ({values}; rows "
+        "{rows}): write yes/có or no/không (blank is read as the default)."),
+    "readiness_bad": (
+        "readiness {values} (rows {rows}) is not a known level: write one of {levels} (or a "
+        "spelling in geo.settings.mobilization_readiness_aliases), or leave it blank."),
+    "mobilization_capacity_bad": (
+        "mobilization_capacity {values} (rows {rows}) must be a number >= 0 (its unit goes in "
+        "capacity_unit): correct it or leave it blank."),
+    "directions_bad": (
+        "directions must map a name to (start, end) bearings in degrees between 0 and 360; "
+        "fix {sectors} in geo.settings.mobilization_directions."),
     "times_missing": (
         "`times` lacks enterprises ({enterprises}) or sites ({sites}): build it from the same "
         "layers (rows = enterprises, columns = sites)."),
@@ -233,5 +256,44 @@ MESSAGES: dict[str, str] = {
     "network_no_segments": (
         "the road network has no segments: add a layer of kind 'infrastructure' with roads, or "
         "cut fewer segments."),
+    # --- terrain (geo.terrain) ---------------------------------------------------------------
+    "terrain_grid_shape": (
+        "an elevation grid needs at least 2 rows and 2 columns, not shape {shape}: import a "
+        "DEM that covers the area."),
+    "terrain_cell_bad": "the cell size of an elevation grid must be a number > 0, not {value}.",
+    "terrain_radius_bad": "`radius_m` must be a number > 0 (metres), not {value}.",
+    "terrain_height_bad": "`{arg}` must be a number >= 0 (metres above the ground), not {value}.",
+    "terrain_off_grid": (
+        "{points} lie(s) off the DEM or on cells without data: import a DEM that covers "
+        "them, or choose points inside it."),
+    # --- hazards and evacuation (geo.hazards, geo.evacuation) ----------------------------
+    "hazard_types_empty": (
+        "`hazard_types` names no hazard type: give one or more of {known}, or None for every "
+        "zone."),
+    "population_rule_bad": (
+        "population_rule must be one of {choices}, not {value!r} (see "
+        "geo.settings.evacuation_population_rule)."),
+    "population_bad": (
+        "`communes` column 'population' has values that are not numbers >= 0 (rows {rows}): "
+        "correct them, or leave them empty to use "
+        "geo.settings.evacuation_fallback_density_km2."),
+    "density_bad": (
+        "fallback_density_km2 must be a number of people per km² >= 0, not {value!r}."),
+    "group_size_bad": (
+        "group_size must be a whole number of people >= 0 (0: one group per commune), not "
+        "{value!r}."),
+    "shelter_capacity_missing": (
+        "`shelters` has no column 'capacity' (people; columns: {columns}): map it on import "
+        "(kind 'shelter')."),
+    "shelter_capacity_bad": (
+        "`shelters` column 'capacity' has missing or negative values (rows {rows}): fill in "
+        "each shelter's capacity in people."),
+    # --- partitioned runs (geo.partitioned) -----------------------------------------------
+    "dask_missing": (
+        "the dask engine needs dask-geopandas (module {module!r} is not installed): install it "
+        "with `pip install kvpt-planner[dask]`, or leave the engine out (in memory)."),
+    "partitions_bad": (
+        "the number of partitions must be a whole number >= 1, not {value!r}: pass e.g. "
+        "--partitions 4 or set geo.settings.dask_partitions."),
 }
 """Key → English text (a :meth:`str.format` template)."""

@@ -29,7 +29,8 @@ the piece of one line between two junctions (a *segment*), with ``segment_id``
 (``"<row label>/<part>/<piece>"``: row label of ``lines``, part of a multi-line, piece of
 the part, all from 0; stable while the lines don't change), ``source`` (the row label),
 ``class``, ``length_m`` (the length of its ``geometry``), ``speed_kmh`` (from the class),
-``time_min`` and ``geometry`` (LineString, metric CRS). ``G.graph`` holds ``crs``,
+``time_min``, ``geometry`` (LineString, metric CRS) and, when ``lines`` has the columns,
+the :data:`EDGE_ATTRIBUTES` (text). ``G.graph`` holds ``crs``,
 ``speeds``, ``default_speed_kmh`` and ``snap_tolerance_m``.
 
 Off-network points
@@ -72,6 +73,10 @@ from geo.errors import AnalysisInputError, Problem
 EDGE_COLUMNS: tuple[str, ...] = (
     "segment_id", "source", "class", "length_m", "speed_kmh", "time_min", "u", "v")
 """Columns of :func:`edges_frame` (besides the geometry)."""
+
+EDGE_ATTRIBUTES: tuple[str, ...] = ("load_class", "dual_use")
+"""Attributes of a road line its segments keep as text (``""`` when blank), when ``lines`` has
+them: the bridge load class (:mod:`geo.load_class`) and the dual-use flag."""
 
 CONNECTOR = "connector"
 """``class`` of the connector edges added by :func:`connect_points`."""
@@ -168,9 +173,11 @@ def build_graph(
     pieces = parts.pieces(float(tol), split_crossings=bool(settings.network_split_crossings))
     for node, (x, y) in pieces.nodes.items():
         graph.add_node(node, x=x, y=y, kind="junction")
+    extras = {c: lines[c].to_dict() for c in EDGE_ATTRIBUTES if c in lines.columns}
     for u, v, attrs in pieces.edges:
         speed = table.get(attrs["class"], default)
-        graph.add_edge(u, v, **attrs, speed_kmh=speed,
+        more = {c: _text(values.get(attrs["source"])) for c, values in extras.items()}
+        graph.add_edge(u, v, **attrs, **more, speed_kmh=speed,
                        time_min=_minutes(attrs["length_m"], speed))
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     graph.graph["next_node"] = max(pieces.nodes, default=-1) + 1
@@ -450,7 +457,8 @@ def network_lines(
     Returns
     -------
     GeoDataFrame
-        Columns ``layer``, ``name``, ``class`` (as :func:`road_class` reads it) and the
+        Columns ``layer``, ``name``, ``class`` (as :func:`road_class` reads it), the
+        :data:`EDGE_ATTRIBUTES` (text, ``""`` where blank or missing) and the
         line geometry, in the CRS of the
         first frame, with the index ``"<layer>:<row>"`` (row = position in its layer, from
         0), so segment ids read ``"<layer>:<row>/<part>/<piece>"``.
@@ -472,7 +480,9 @@ def network_lines(
         classes = np.array([road_class(c, table) for c in classes], dtype=object)
         road = lines & (all_lines | np.array([_is_road(c, table) for c in classes], bool))
         names = gdf["name"].astype(str).to_numpy() if "name" in gdf.columns else ""
-        part = gpd.GeoDataFrame({"layer": layer, "name": names, "class": classes},
+        more = {c: (gdf[c].map(_text).to_numpy() if c in gdf.columns else "")
+                for c in EDGE_ATTRIBUTES}
+        part = gpd.GeoDataFrame({"layer": layer, "name": names, "class": classes, **more},
                                 geometry=gdf.geometry.to_numpy(), crs=gdf.crs,
                                 index=[f"{layer}:{i}" for i in range(len(gdf))])[road]
         if len(part):
@@ -937,6 +947,15 @@ def _plain(text: str) -> str:
     text = text.casefold().replace("đ", "d")
     return "".join(c for c in unicodedata.normalize("NFD", text)
                    if unicodedata.category(c) != "Mn")
+
+
+def _text(value: object) -> str:
+    """Return a value as text: ``""`` for None or NaN, ``"30"`` for 30.0."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _setting(value: object, default: object) -> object:

@@ -9,6 +9,9 @@ road travel time is least, subject to:
 * **depth**: the site lies at least :data:`geo.settings.relocation_min_depth_km` behind
   the border (shortest distance from the site to the border line);
 * **hazard**: the site touches no hazard zone (flood, landslide);
+* **requirements**: an enterprise that ``needs_water`` / ``needs_power`` goes only to a site
+  whose ``water`` / ``power`` is yes (:func:`geo.mobilization.requirements`; no such
+  columns, no requirement);
 * **maximum travel time**: :data:`geo.settings.relocation_max_travel_min`.
 
 The optimisation
@@ -55,7 +58,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import _validate, network, settings, travel_matrix
+from geo import _validate, mobilization, network, settings, travel_matrix
 from geo.assignment import Assignment as Assignment
 from geo.assignment import KnownTimes, PairTimes, solve_pairs
 from geo.assignment import _milp as _milp
@@ -68,19 +71,22 @@ if TYPE_CHECKING:
 
 REASONS: dict[str, str] = {
     "no_eligible_site": "no relocation site passes the depth and hazard criteria",
+    **mobilization.REQUIREMENT_REASONS,
     "not_connected": "no eligible site can be reached on the road network",
     "max_time": "no eligible site within the maximum travel time",
     "capacity": "every eligible site within the maximum travel time is full or too small",
 }
 """Why an enterprise is unplaced, by code (checked in this order)."""
 
-BINDING: tuple[str, ...] = ("depth", "hazard", "max_time", "capacity")
+BINDING: tuple[str, ...] = ("depth", "hazard", "water_power", "max_time", "capacity")
 """Constraints that can keep an enterprise from a faster site, in the order listed.
 
 A site faster than the one chosen (any reachable site when unplaced) was ruled out by:
 ``"depth"`` it lies too close to the border; ``"hazard"`` it touches a hazard zone;
-``"max_time"`` it passes both but is farther than the maximum travel time; ``"capacity"``
-it passes every criterion but is full (or too small for the enterprise).
+``"water_power"`` it lacks the water or power the enterprise requires
+(:mod:`geo.mobilization`); ``"max_time"`` it passes those but is farther than the maximum
+travel time; ``"capacity"`` it passes every criterion but is full (or too small for the
+enterprise).
 """
 
 CAPACITY_BY: tuple[str, ...] = ("both", "workforce", "area")
@@ -562,6 +568,7 @@ def _options(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, max_travel_
     depth_min = float(_setting(min_depth_km, settings.relocation_min_depth_km))
     dims, problems = _dimensions(enterprises, sites, by)
     problems += _validate.distance_problems(max_travel_min=limit)
+    problems += mobilization.requirement_problems(enterprises, sites)
     return _Options(limit, depth_min, dims), problems
 
 
@@ -576,17 +583,35 @@ def _plan(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, times: PairTim
                                for d in dims]) if dims else np.zeros((len(enterprises), 0))
     caps = np.column_stack([sites[DIMENSIONS[d][1]].to_numpy(dtype=float)
                             for d in dims]) if dims else np.zeros((len(sites), 0))
+    needs, has = mobilization.requirements(enterprises, sites)
+    demands, caps = _with_requirements(demands, caps, needs, has)
     solution = solve_pairs(times, eligible, demands, caps, max_min=opts.max_travel_min,
                            time_limit_s=time_limit_s, milp=_solve)
     times.widen(np.flatnonzero((solution.site < 0) & ~times.complete))  # for the reasons
     limit = opts.max_travel_min
     ent = _enterprise_table(enterprises, sites, times.times, solution.site, eligible,
-                            criteria, limit)
+                            criteria, limit, (needs, has))
     site_table = _site_table(sites, enterprises, solution.site, criteria)
     plan = RelocationPlan(ent, site_table, float(np.nansum(ent["travel_min"])),
                           solution.optimal, opts.min_depth_km, limit, dims,
                           bound_min=solution.bound_min)
     return plan, solution.site
+
+
+def _with_requirements(demands: np.ndarray, caps: np.ndarray, needs: np.ndarray,
+                       has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Add one capacity dimension per utility some enterprise needs.
+
+    Demand 1 where the enterprise needs it; capacity 0 where the site lacks it, else the
+    number of enterprises (never binding): the solver's rule that a demand must fit the
+    site alone then forbids exactly the pairs where the site lacks what is needed.
+    """
+    used = needs.any(axis=0)
+    if not used.any():
+        return demands, caps
+    room = np.where(has[:, used], float(len(needs) + 1), 0.0)
+    return (np.column_stack([demands, needs[:, used].astype(float)]),
+            np.column_stack([caps, room]))
 
 
 def _solve(cost: np.ndarray, constraints: list, limit: float, **gap: float) -> object:
@@ -676,8 +701,11 @@ def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def _enterprise_table(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, t: np.ndarray,
                       site: np.ndarray, eligible: np.ndarray, criteria: pd.DataFrame,
-                      limit: float) -> gpd.GeoDataFrame:
+                      limit: float, utilities: tuple[np.ndarray, np.ndarray]
+                      ) -> gpd.GeoDataFrame:
     placed = site >= 0
+    needs, has = utilities
+    ok = mobilization.meets(needs, has)
     rows = np.arange(len(site))
     chosen_t = np.where(placed, t[rows, np.maximum(site, 0)] if t.size else np.nan, np.nan)
     labels = sites.index.to_numpy(object)
@@ -690,13 +718,14 @@ def _enterprise_table(enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, t:
         "site": pd.Series(np.where(placed, labels[pick] if len(labels) else None, None),
                           index=enterprises.index, dtype=object),
         "site_name": np.where(placed, site_names[pick] if len(labels) else None, None),
-        "reason": [None if p else _reason(t[i], eligible, limit) for i, p in enumerate(placed)],
+        "reason": [None if p else _reason(t[i], eligible, limit, (needs[i], has))
+                   for i, p in enumerate(placed)],
         "travel_min": chosen_t,
         "distance_km": np.nan,
         "site_depth_km": np.where(placed, depth[pick] if len(labels) else np.nan, np.nan),
         "workforce": _counts(_numbers(enterprises, "workforce"), (enterprises, "workforce")),
         "floor_area_m2": _numbers(enterprises, "floor_area_m2"),
-        "binding": [_binding(t[i], chosen_t[i], criteria, eligible, limit)
+        "binding": [_binding(t[i], chosen_t[i], criteria, eligible, limit, ok[i])
                     for i in range(len(site))],
     }, index=enterprises.index)
     out = out.astype({"name": "str", "site_name": "str", "reason": "str", "binding": "str"})
@@ -716,10 +745,19 @@ def _counts(values: np.ndarray, *sources: tuple[pd.DataFrame, str]) -> object:
     return pd.array(values, dtype="Int64") if integral else values
 
 
-def _reason(times: np.ndarray, eligible: np.ndarray, limit: float) -> str:
-    """Why an enterprise is unplaced; ``times``: NaN unreachable, inf beyond the limit."""
+def _reason(times: np.ndarray, eligible: np.ndarray, limit: float,
+            utilities: tuple[np.ndarray, np.ndarray]) -> str:
+    """Why an enterprise is unplaced; ``times``: NaN unreachable, inf beyond the limit.
+
+    ``utilities``: what the enterprise needs and what each site has.
+    """
     if not eligible.any():
         return "no_eligible_site"
+    needs, has = utilities
+    served = eligible & mobilization.meets(needs[None, :], has)[0]
+    if not served.any():
+        return mobilization.lacking_reason(needs, has, eligible)
+    eligible = served
     reach = times[eligible]
     if np.isnan(reach).all():
         return "not_connected"
@@ -729,19 +767,20 @@ def _reason(times: np.ndarray, eligible: np.ndarray, limit: float) -> str:
 
 
 def _binding(times: np.ndarray, chosen: float, criteria: pd.DataFrame, eligible: np.ndarray,
-             limit: float) -> str:
+             limit: float, ok: np.ndarray) -> str:
     """Return the constraints that ruled out a site faster than the chosen one.
 
     Any reached site when unplaced; ``times``: NaN unreachable, inf beyond the limit or
-    the search.
+    the search; ``ok``: the sites that have what the enterprise needs.
     """
     reached = ~np.isnan(times)
     bound = reached & (times < chosen - _TIME_TOL) if math.isfinite(chosen) else reached
     found = {
         "depth": (bound & ~criteria["passes_depth"].to_numpy(bool)).any(),
         "hazard": (bound & ~criteria["passes_hazard"].to_numpy(bool)).any(),
-        "max_time": (bound & eligible & (times > limit + _TIME_TOL)).any(),
-        "capacity": (bound & eligible & (times <= limit + _TIME_TOL)).any(),
+        "water_power": (bound & eligible & ~ok).any(),
+        "max_time": (bound & eligible & ok & (times > limit + _TIME_TOL)).any(),
+        "capacity": (bound & eligible & ok & (times <= limit + _TIME_TOL)).any(),
     }
     return ",".join(k for k in BINDING if found[k])
 

@@ -34,6 +34,7 @@ protection_zone_m: dict[str, float] = {
     "key_defense_area": 1000.0,
     "air_defense": 500.0,
     "training_ground": 300.0,
+    "military_zone": 500.0,
 }
 """Width (metres) of the protection zone around each kind of defense work.
 
@@ -41,7 +42,33 @@ The zone (hành lang / vành đai an toàn công trình quốc phòng) is the ri
 work's edge out to this distance. Keys are layer-kind keys. The values are the tool's
 fictional planning defaults (see the module note), to be replaced by the widths of
 the plan in force; a width of ``0`` turns a kind's zone off.
+
+``military_zone`` (khu quân sự): the seeds name the law on protecting defense works and
+military zones (seed 004: "Luật Quản lý, bảo vệ công trình quốc phòng và khu quân sự") but
+give no width; 500 m is a default of this tool, not from a regulation. A military zone whose
+layer has a ``zone_width_m`` value (the width its own decision sets) uses that instead.
 """
+
+border_belt_m: float = 1000.0
+"""Width (metres) of the border belt (vành đai biên giới) drawn along a border *line*.
+
+A border layer's polygons are the belt itself and are used as they are; its lines are
+buffered by this width. A proposal inside the belt is ``"protection_zone"``; one crossing
+the border line is ``"conflict"``. The seeds ask to protect the border (seed 003) but give
+no width: 1000 m is a default of this tool, not from a regulation; set the belt of the
+decision in force.
+"""
+
+dual_use_zone_m: float = 200.0
+"""Width (metres) of the protection zone around dual-use infrastructure (hạ tầng lưỡng
+dụng: an ``infrastructure`` feature whose ``dual_use`` is yes), which appraisal checks like
+a defense work. Seed 003 asks that transport be planned "bảo đảm tính lưỡng dụng" but gives
+no width: 200 m is a default of this tool, not from a regulation.
+"""
+
+dual_use_values: tuple[str, ...] = ("yes", "y", "true", "1", "co", "x", "luong dung")
+"""Values of ``dual_use`` (compared without case or accents: ``"Có"`` is ``"co"``) that mark a
+feature dual-use."""
 
 search_distance_m: float = 5000.0
 """Distance (metres) within which a proposed project and a defense work are paired."""
@@ -56,6 +83,15 @@ A circle drawn with ``4 * quad_segs`` segments is inscribed in the true circle: 
 its area is 0.04 % smaller than π r² (shapely's default of 8 gives 0.64 %). The
 ``"protection_zone"`` verdict does not depend on it (it also tests the exact distance
 against the zone width); the zone areas do.
+"""
+
+dask_partitions: int | None = None
+"""Partitions of the asset → admin-unit join of :func:`geo.completeness.completeness`.
+
+``None`` (default): the join runs in memory. A number ``N >= 1``: the assets are cut into
+``N`` spatial partitions run by dask-geopandas (:func:`geo.partitioned.query_pairs`; the
+optional extra ``kvpt-planner[dask]``), with the same counts. It is also the default
+number of partitions of ``kvpt appraise --engine dask`` (2 when ``None``).
 """
 
 # --- relocation (geo.relocation) ---
@@ -98,6 +134,31 @@ from the start (as if :data:`relocation_candidates` were 0): HiGHS solves such a
 whole in about a second, and rounds of pricing would only add work. The demo (30 × 38) is
 solved this way. Above it, candidates are used."""
 
+# --- industrial mobilization (geo.mobilization) ---
+
+mobilization_directions: dict[str, tuple[float, float]] = {
+    "Hướng Bắc": (315.0, 45.0), "Hướng Đông": (45.0, 135.0),
+    "Hướng Nam": (135.0, 225.0), "Hướng Tây": (225.0, 315.0),
+}
+"""Directions (hướng) the mobilization capacity is totalled by: name → (start, end) grid
+bearing in degrees clockwise from north, measured in the metric CRS from the province's
+centroid; a sector holds ``start <= bearing < end`` (through north when ``start > end``),
+the first listed wins. Four quarters is a default of this tool, **not from a regulation**:
+set the directions of the province's own defense plan (e.g. ``{"Hướng Đông Bắc": (0, 90),
+…}``)."""
+
+mobilization_readiness_aliases: dict[str, str] = {
+    "sẵn sàng": "ready", "sẵn sàng cao": "ready", "đã sẵn sàng": "ready", "cao": "ready",
+    "a": "ready", "1": "ready",
+    "một phần": "partial", "sẵn sàng một phần": "partial", "cần bổ sung": "partial",
+    "trung bình": "partial", "b": "partial", "2": "partial",
+    "chưa sẵn sàng": "not_ready", "chưa": "not_ready", "thấp": "not_ready", "c": "not_ready",
+    "3": "not_ready", "not ready": "not_ready",
+}
+"""Spellings of an enterprise's ``readiness`` read as ``ready``, ``partial`` or
+``not_ready`` (compared in lower case without accents or separators); the three keys
+themselves are always read. Other text is an error naming the value."""
+
 
 # --- exercises and targets (geo.exercises, geo.targets) ---------------------------------
 
@@ -118,10 +179,12 @@ whole number of communes lies between the two shares (very few communes): then i
 """
 
 exercise_cycle_years: int | None = None
-"""Every commune is planned at least once in this many years (the rotation cycle).
+"""Most years a commune may wait between two exercises (the rotation cycle), kept whenever
+the maximum share allows it.
 
-``None`` means ``ceil(1 / exercise_share_min)``: 5 years for 20 %. A cycle shorter than that
-cannot be kept within the maximum share and is refused.
+``None`` means ``ceil(1 / exercise_share_min)``: 5 years for 20 %. Derived from seed 003's
+20 %; the cycle itself is a default, not from a regulation. A cycle shorter than
+``ceil(n_communes / max per year)`` cannot be kept within the maximum share and is refused.
 """
 
 exercise_commune_types: tuple[str, ...] = ("commune_combat_defense",)
@@ -134,6 +197,9 @@ the commune) are kept in the records but do not reset its waiting time.
 
 targets: dict[str, dict[str, float]] = {
     "commune_exercise": {"min": 0.20, "max": 0.25},
+    "district_exercise": {"min": 1.0, "max": 1.0},
+    "province_exercise": {"min": 1.0, "max": 1.0},
+    "rescue_exercise": {"min": 1.0, "max": 1.0},
     "training_ground": {"min": 0.20, "max": 0.30},
     "combat_base_completion": {"min": 1.0, "max": 1.0},
 }
@@ -143,9 +209,21 @@ targets: dict[str, dict[str, float]] = {
     Share of a district's (and the province's) communes with a commune combat-defense
     exercise in the year: 20–25 % (seed 003, as :data:`exercise_share_min` / ``_max``;
     change both together).
+``district_exercise``, ``province_exercise``
+    Share of the districts (and the province) that held a defense-area exercise
+    (``district_defense_area`` / ``province_defense_area`` records) in the plan period
+    of the year up to the year (:data:`plan_period_first_year`, :data:`plan_period_years`):
+    100 % (seed 003: "diễn tập tác chiến khu vực phòng thủ ... cấp huyện, cấp tỉnh đạt
+    100 %").
+``rescue_exercise``
+    Share of the districts that held a flood, storm and search-and-rescue exercise
+    (:data:`rescue_exercise_types` records) in the plan period up to the year: 100 %
+    (seed 003: "phòng chống lụt bão, tìm kiếm, cứu hộ, cứu nạn cấp huyện, cấp tỉnh đạt
+    100 %").
 ``training_ground``
-    Share of the districts that hold a training ground (thao trường), province level:
-    20–30 % (seed 003: "xây dựng thao trường cấp huyện, cấp tỉnh đạt từ 20 – 30 %").
+    20–30 % (seed 003: "xây dựng thao trường cấp huyện, cấp tỉnh đạt từ 20 – 30 %"), read
+    as :data:`training_ground_measure` says: by default the build progress of the
+    district- and province-level training grounds.
 ``combat_base_completion``
     Mean completion of the combat bases of a district (``percent_complete`` / 100, or
     the status, see :data:`status_completion`). The seeds ask to "speed up" the bases but
@@ -155,10 +233,40 @@ targets: dict[str, dict[str, float]] = {
 A value below ``min`` is ``"below"``, above ``max`` is ``"above"``, else ``"within"``.
 """
 
+training_ground_measure: str = "build_progress"
+"""How the training-ground target (seed 003, 20–30 %) is measured.
+
+``"build_progress"`` (the seed's reading, "xây dựng thao trường ... đạt 20–30 %"): the mean
+completion (``percent_complete``, else ``status``, :data:`status_completion`) of the
+training grounds of district or province level (or no level), those with a known
+completion. ``"district_share"``: the share of the districts holding any training ground
+(the tool's earlier reading, kept as an option; not the seed's).
+"""
+
+plan_period_first_year: int = 2016
+"""First year of the first plan period; periods follow each other every
+:data:`plan_period_years` years (2016–2020, 2021–2025, 2026–2030: seeds 002 and 004,
+"giai đoạn 2016-2020", "2021-2025")."""
+
+plan_period_years: int = 5
+"""Length of a plan period in years (seed 002: "giai đoạn 2016-2020"; the five-year
+plans of seed 004). The district, province and rescue exercise targets count the
+exercises of the period up to the year, and the district, rescue and province rotations
+(:func:`geo.exercises.period_plan`) plan every unit once in each period."""
+
+plan_period_count: int = 3
+"""Number of plan periods a project has until it records its own (:mod:`geo.roadmap`):
+from :data:`plan_period_first_year`, :data:`plan_period_years` years each (2016–2020,
+2021–2025, 2026–2030). A default of this tool, not from a regulation; a project's
+``plan_periods`` table (``kvpt periods``) replaces it."""
+
+rescue_exercise_types: tuple[str, ...] = ("civil_defense",)
+"""Exercise types that count as a flood, storm and search-and-rescue exercise (seed 003)."""
+
 status_completion: dict[str, float] = {
     "planned": 0.0, "quy hoach": 0.0, "ke hoach": 0.0, "chua xay dung": 0.0,
     "building": 0.5, "dang xay dung": 0.5, "dang thi cong": 0.5,
-    "done": 1.0, "hoan thanh": 1.0, "da xay dung": 1.0, "da hoan thanh": 1.0,
+    "done": 1.0, "built": 1.0, "hoan thanh": 1.0, "da xay dung": 1.0, "da hoan thanh": 1.0,
 }
 """Completion (0–1) of a base whose ``percent_complete`` is missing, by its ``status``.
 
@@ -166,6 +274,13 @@ Statuses are compared without case or accents (``"Đang xây dựng"`` matches
 ``"dang xay dung"``). ``"building"`` without a percentage counts as half done: a planning
 default of this tool. A base with neither a percentage nor a known status is left out of
 the mean.
+"""
+
+posture_unknown_status_built: bool = True
+"""Whether a defense work with neither ``percent_complete`` nor a known ``status`` counts as
+built in the posture analyses (completeness, depth, mutual support, nearest base, the
+"built only" views). ``True`` keeps layers drawn before statuses were recorded as they were;
+``False`` counts such works as planned (0 %). Default, not from a regulation.
 """
 
 
@@ -183,6 +298,16 @@ Keys are the levels ``"province"``, ``"district"``, ``"commune"``; values are la
 keys. A planning default of this tool: set the components the plan in force requires. A
 level with no list (or an empty one) requires nothing. A 2-tier project (province +
 commune) simply has no district units.
+"""
+
+unit_status_kinds: dict[str, str] = {"combat_commune": "combat_year"}
+"""Requirements an admin unit meets by an attribute of its own rather than by an asset.
+
+``"combat_commune"`` (làng, xã chiến đấu; seed 003: "xây dựng các căn cứ chiến đấu, làng, xã
+chiến đấu"): the unit's ``combat_year`` (the year it was designated a combat commune) is
+filled. Put the key in :data:`posture_requirements` (e.g. ``"commune": ["combat_commune"]``)
+to have completeness count it; the default requirements leave it out (default, not from a
+regulation).
 """
 
 level_aliases: dict[str, str] = {
@@ -305,3 +430,59 @@ Road network page), unless other targets are chosen."""
 chokepoint_hub_level: str = "province"
 """Default hubs of the chokepoint analysis: the target-kind features whose ``level`` is this
 (the province-level bases); every target is timed to the nearest of them."""
+
+
+# --- civil defense: evacuation (geo.evacuation) -------------------------------------------
+
+evacuation_max_travel_min: float = 60.0
+"""Longest road trip (minutes) from a commune's hazard area to its shelter. A planning
+default of this tool, not from a regulation or a seed: set the figure of the plan."""
+
+evacuation_group_size: int = 500
+"""People per evacuation block. A commune's people at risk are split into blocks of this
+many (the last holds the rest), each sent whole to one shelter: the full blocks first
+(each takes ``size`` places), then the last blocks in the places left
+(:mod:`geo.evacuation`). ``0`` sends each commune whole to one shelter (slow when shelters
+are tight). 500 is about one village (thôn) and keeps the plan to about a second on the
+demo, proven optimal; with 100-person blocks the integer programme holds ~900
+interchangeable blocks and HiGHS had not proven the plan in 20 s a run (25 % gap). A
+planning default of this tool, not from a regulation."""
+
+evacuation_population_rule: str = "area_share"
+"""Who is at risk in a commune touching a hazard zone: ``"area_share"`` its population
+times the share of its area inside the zones (people spread evenly over the commune), or
+``"whole"`` its whole population."""
+
+evacuation_fallback_density_km2: float = 88.0
+"""People per km² assumed for a commune with no ``population`` value (such communes are
+marked ``population_source = "fallback"`` and warned about). 88 is Lạng Sơn's mean density
+at the 2009 census (732,515 people on 8,310 km²), not a figure for any commune."""
+
+hazard_type_aliases: dict[str, str] = {
+    "flood": "flood", "ngap lut": "flood", "ngap": "flood", "lu": "flood", "lu lut": "flood",
+    "inundation": "flood",
+    "landslide": "landslide", "sat lo": "landslide", "sat lo dat": "landslide",
+    "forest fire": "forest_fire", "chay rung": "forest_fire",
+    "nguy co chay rung": "forest_fire", "wildfire": "forest_fire", "fire": "forest_fire",
+}
+"""Spellings of the hazard types (the ``hazard`` column of a hazard zone) read as
+``flood``, ``landslide`` or ``forest_fire``; keys are lower case without accents, ``đ`` →
+``d``, separators as spaces (:func:`geo.hazards.hazard_type`). Other values are kept as
+written (lower case)."""
+
+# --- load classes of roads and bridges (geo.load_class) ---
+
+load_class_named_t: dict[str, float] = {"hl93": 33.1, "hs20": 32.7}
+"""Tonnes of the bridge design loads written by name (keys lower case, letters and digits
+only: ``"HL-93"`` is ``"hl93"``). HL-93 (AASHTO, TCVN 11823:2017): the design truck's
+35 + 145 + 145 kN = 325 kN ≈ 33.1 t; HS20-44: 8 + 32 + 32 kips = 72 kips ≈ 32.7 t. A factor
+before the name scales it (``"0,5HL93"`` ≈ 16.6 t). Derived from the design vehicles, not a
+posted limit: set the limits of the bridges' own records where they differ."""
+
+link_base_kinds: tuple[str, ...] = ("combat_base", "rear_base", "logistics_base")
+"""Kinds of the bases an economic facility's ``base_code`` may name
+(:func:`planning.links.facility_links`)."""
+
+link_facility_kinds: tuple[str, ...] = ("defense_economic_zone", "enterprise")
+"""Kinds of the economic facilities linked to a base by their ``base_code`` (seeds 003, 004:
+economic facilities tied to the defense posture)."""

@@ -38,7 +38,8 @@ import shapely
 from geo import _validate, settings
 from geo.errors import AnalysisInputError, Problem
 
-MEASURES: tuple[str, ...] = ("commune_exercise", "training_ground", "combat_base_completion")
+MEASURES: tuple[str, ...] = ("commune_exercise", "district_exercise", "province_exercise",
+                              "rescue_exercise", "training_ground", "combat_base_completion")
 """Keys of the targets, in display order."""
 
 STATUSES: tuple[str, ...] = ("below", "within", "above", "no_data")
@@ -46,8 +47,9 @@ STATUSES: tuple[str, ...] = ("below", "within", "above", "no_data")
 
 DISTRICT_COLUMNS: tuple[str, ...] = (
     "district_code", "district_name", "communes", "exercised", "exercise_share",
-    "exercise_status", "training_grounds", "has_training_ground", "combat_bases",
-    "base_completion", "base_status",
+    "exercise_status", "district_exercised", "rescue_exercised", "training_grounds",
+    "has_training_ground", "ground_progress", "combat_bases", "base_completion",
+    "base_status",
 )
 """Columns of :func:`district_progress`."""
 
@@ -164,6 +166,31 @@ def base_completion(bases: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
     return out.astype("float64")
 
 
+def asset_completion(assets: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
+    """Return the completion (0–1) of every asset, for the posture analyses.
+
+    As :func:`base_completion`; an asset with neither a percentage nor a known status is
+    complete (1.0) when :data:`geo.settings.posture_unknown_status_built` is true (layers
+    drawn before statuses were recorded), else not started (0.0).
+
+    Raises
+    ------
+    AnalysisInputError
+        If a ``percent_complete`` is outside 0–100.
+    """
+    unknown = 1.0 if settings.posture_unknown_status_built else 0.0
+    return base_completion(assets).fillna(unknown).astype("float64")
+
+
+def built_mask(assets: gpd.GeoDataFrame | pd.DataFrame) -> pd.Series:
+    """Return whether each asset is built: its :func:`asset_completion` is 1 (100 %).
+
+    A planned (0 %) or building work is not built; see :func:`asset_completion` for an
+    asset without a status.
+    """
+    return (asset_completion(assets) >= 1.0 - 1e-9).rename("built")
+
+
 def district_progress(
     districts: gpd.GeoDataFrame,
     *,
@@ -179,6 +206,7 @@ def district_progress(
     targets: Mapping[str, Mapping[str, float]] | None = None,
     types: Iterable[str] | None = None,
     crs: object = None,
+    periods: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return each district's progress towards the targets.
 
@@ -204,6 +232,9 @@ def district_progress(
         Record types that count; :data:`geo.settings.exercise_commune_types` by default.
     crs : optional
         Metric CRS; :data:`geo.settings.metric_crs` by default.
+    periods : DataFrame, optional
+        The plan periods (``first_year``, ``last_year``) the period targets count in
+        (:func:`plan_period`); the settings' periods by default.
 
     Returns
     -------
@@ -237,8 +268,17 @@ def district_progress(
     out["exercise_share"] = (out["exercised"] / out["communes"].where(out["communes"] > 0))
     out["exercise_status"] = [status(v, table["commune_exercise"])
                               for v in out["exercise_share"]]
+    period = _period_exercised(records, communes, year, (DISTRICT_TYPE,), commune_code_col,
+                               commune_district_col, periods)
+    rescue = _period_exercised(records, communes, year, settings.rescue_exercise_types,
+                               commune_code_col, commune_district_col, periods)
+    out["district_exercised"] = codes.isin(period)
+    out["rescue_exercised"] = codes.isin(rescue)
     out["training_grounds"] = codes.map(grounds).fillna(0).astype("int64")
     out["has_training_ground"] = out["training_grounds"] > 0
+    counted = _counted_grounds(training_grounds)
+    progress = _completion_by_district(counted, districts, code_col, crs)
+    out["ground_progress"] = codes.map(progress["mean"]).astype("float64")
     out["combat_bases"] = codes.map(completion["count"]).fillna(0).astype("int64")
     out["base_completion"] = codes.map(completion["mean"]).astype("float64")
     out["base_status"] = [status(v, table["combat_base_completion"])
@@ -259,6 +299,7 @@ def province_progress(
     targets: Mapping[str, Mapping[str, float]] | None = None,
     types: Iterable[str] | None = None,
     crs: object = None,
+    periods: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the province's progress towards each target.
 
@@ -269,7 +310,7 @@ def province_progress(
         two-tier project): the training-ground share is then ``no_data``.
     code_col, commune_code_col : str
         Code columns of ``districts`` and ``communes``.
-    targets, types, crs
+    targets, types, crs, periods
         As for :func:`district_progress`.
 
     Returns
@@ -286,14 +327,9 @@ def province_progress(
     codes = communes[commune_code_col].astype("str").str.strip()
     done = int(codes.isin(_exercised_codes(records, year, types)).sum())
     rows = [_row("commune_exercise", done, len(codes), table)]
-    if districts is not None and len(districts):
-        _check_columns(districts, "districts", (code_col,))
-        grounds = _count_by_district(training_grounds, districts, code_col, crs)
-        with_ground = int(districts[code_col].astype("str").str.strip().isin(
-            grounds[grounds > 0].index).sum())
-        rows.append(_row("training_ground", with_ground, len(districts), table))
-    else:
-        rows.append(_row("training_ground", 0, 0, table))
+    rows += _period_rows(communes, records, year, districts, code_col, commune_code_col,
+                         table, periods)
+    rows.append(_ground_row(training_grounds, districts, code_col, crs, table))
     values = (base_completion(combat_bases).dropna()
               if combat_bases is not None and len(combat_bases) else pd.Series(dtype=float))
     row = _row("combat_base_completion", int((values >= 1.0).sum()), len(values), table)
@@ -303,7 +339,105 @@ def province_progress(
     return pd.DataFrame(rows, columns=list(PROVINCE_COLUMNS))
 
 
+def plan_period(year: int, periods: pd.DataFrame | None = None) -> tuple[int, int]:
+    """Return the first and last year of the plan period holding ``year``.
+
+    The row of ``periods`` (``first_year``, ``last_year``; a project's periods, see
+    :mod:`geo.roadmap`) holding ``year``; with no such row (or no ``periods``), periods
+    of :data:`geo.settings.plan_period_years` years from
+    :data:`geo.settings.plan_period_first_year` (2016–2020, 2021–2025, …).
+    """
+    if periods is not None and len(periods):
+        from geo.roadmap import period_of
+
+        row = period_of(year, periods)
+        if row is not None:
+            return int(row["first_year"]), int(row["last_year"])
+    first, length = settings.plan_period_first_year, settings.plan_period_years
+    start = first + ((int(year) - first) // length) * length
+    return start, start + length - 1
+
+
 # --- helpers --------------------------------------------------------------------------------
+
+DISTRICT_TYPE = "district_defense_area"
+PROVINCE_TYPE = "province_defense_area"
+
+
+def _period_rows(communes: pd.DataFrame, records: pd.DataFrame | None, year: int,
+                 districts: gpd.GeoDataFrame | None, code_col: str, commune_code_col: str,
+                 table: Mapping[str, Mapping[str, float]],
+                 periods: pd.DataFrame | None = None) -> list[dict]:
+    """Return the rows of the district, province and rescue exercises of the period so far."""
+    codes = (districts[code_col].astype("str").str.strip()
+             if districts is not None and len(districts) else pd.Series(dtype="str"))
+    district_col = "parent_code" if "parent_code" in communes.columns else None
+    held = {kind: _period_exercised(records, communes, year, types, commune_code_col,
+                                    district_col, periods)
+            for kind, types in (("district", (DISTRICT_TYPE,)),
+                                ("rescue", settings.rescue_exercise_types))}
+    province = _period_records(records, year, (PROVINCE_TYPE,), periods)
+    return [_row("district_exercise", int(codes.isin(held["district"]).sum()), len(codes),
+                 table),
+            _row("province_exercise", int(len(province) > 0), 1, table),
+            _row("rescue_exercise", int(codes.isin(held["rescue"]).sum()), len(codes), table)]
+
+
+def _period_records(records: pd.DataFrame | None, year: int, types: Iterable[str],
+                    periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the records of ``types`` from the start of ``year``'s plan period up to ``year``."""
+    if records is None or len(records) == 0 or "type" not in records.columns:
+        return pd.DataFrame(columns=["commune_code", "year"])
+    first, _ = plan_period(year, periods)
+    years = pd.to_numeric(records["year"], errors="coerce")
+    return records[records["type"].isin(set(types)) & (years >= first) & (years <= year)]
+
+
+def _period_exercised(records: pd.DataFrame | None, communes: pd.DataFrame, year: int,
+                      types: Iterable[str], commune_code_col: str,
+                      commune_district_col: str | None,
+                      periods: pd.DataFrame | None = None) -> set[str]:
+    """District codes with a record of ``types`` in the period so far (by the commune)."""
+    recs = _period_records(records, year, types, periods)
+    if not len(recs) or not commune_district_col:
+        return set()
+    parent = dict(zip(communes[commune_code_col].astype("str").str.strip(),
+                      communes[commune_district_col].astype("str").str.strip(), strict=True))
+    return {parent[c] for c in recs["commune_code"].astype("str").str.strip() if c in parent}
+
+
+def _counted_grounds(grounds: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """Return the training grounds the target counts: district, province or no level."""
+    if grounds is None or not len(grounds) or "level" not in grounds.columns:
+        return grounds
+    from geo.completeness import levels_of  # geo.completeness imports this module
+
+    levels, _ = levels_of(grounds, "training_grounds", required=False)
+    return grounds[[lv in (None, "district", "province") for lv in levels]]
+
+
+def _ground_row(grounds: gpd.GeoDataFrame | None, districts: gpd.GeoDataFrame | None,
+                code_col: str, crs: object, table: Mapping[str, Mapping[str, float]]) -> dict:
+    """Return the training-ground row, read as :data:`geo.settings.training_ground_measure`."""
+    reading = settings.training_ground_measure
+    if reading == "district_share":
+        if districts is None or not len(districts):
+            return _row("training_ground", 0, 0, table)
+        _check_columns(districts, "districts", (code_col,))
+        found = _count_by_district(grounds, districts, code_col, crs)
+        with_ground = int(districts[code_col].astype("str").str.strip().isin(
+            found[found > 0].index).sum())
+        return _row("training_ground", with_ground, len(districts), table)
+    if reading != "build_progress":
+        raise AnalysisInputError(Problem("ground_measure_bad", value=reading))
+    counted = _counted_grounds(grounds)
+    values = (base_completion(counted).dropna() if counted is not None and len(counted)
+              else pd.Series(dtype=float))
+    row = _row("training_ground", int((values >= 1.0).sum()), len(values), table)
+    row["value"] = float(values.mean()) if len(values) else np.nan
+    row["status"] = status(row["value"], table["training_ground"])
+    return row
+
 
 
 def _row(measure: str, achieved: int, total: int,

@@ -15,9 +15,13 @@ The fictional layout is designed to exercise the tool's questions:
   and on the QL1A / QL4A axes inland;
 * about 30 designated enterprises in the towns and 40 relocation sites deep
   inland, two of them in a flood zone;
+* 28 shelters (civil defense) beside the roads around the flood towns, one of them in
+  the Lạng Sơn flood zone, with fewer places than the people at risk;
 * proposed projects with known appraisal answers: one overlaps a combat base,
   one lies :data:`PROTECTION_GAP_M` from a combat base (inside a 500 m protection
   zone), one sits in the border belt, one is clear of every defense work;
+* two military zones, one :data:`MILITARY_GAP_M` from the "protection zone" project
+  (a "near" pair), and a defense–economic zone around the clear project;
 * commune exercise records for 2021–2025 (:func:`demo_exercises`), about a fifth of
   the communes a year, some skipped, for the rotation plan and the targets.
 
@@ -61,6 +65,8 @@ METRIC_CRS = "EPSG:3405"
 STORAGE_CRS = "EPSG:4326"
 
 PROTECTION_GAP_M = 400.0
+MILITARY_GAP_M = 700.0
+"""Gap between that project and a military zone (beyond its 500 m zone, "near")."""
 """Gap between the "protection zone" demo project and its combat base, in metres."""
 
 STATUSES = ("planned", "building", "done")
@@ -130,10 +136,30 @@ def build_demo(path: str | Path) -> list[LayerRecord]:
         written = store.add_layers(new)
         communes = _commune_table(store.read(COMMUNE_LAYER))
         records.write_exercises(store, demo_exercises(communes), communes)
+        _add_demo_dem(store, communes)
         return written
     except BaseException:
         path.unlink(missing_ok=True)  # the empty store this call created
         raise
+
+
+DEM_NAME = "DEM (giả định)"
+"""Name of the demo's FICTIONAL elevation model (as ``kvpt terrain fictional`` names it)."""
+
+DEM_CELL_M = 200.0
+"""Cell of the demo's fictional DEM (metres): coarse, so the demo builds fast."""
+
+
+def _add_demo_dem(store: ProjectStore, communes: gpd.GeoDataFrame) -> None:
+    """Store the FICTIONAL DEM over the communes (:func:`layers.dem.fictional_dem`)."""
+    from layers import dem, store_rasters
+
+    bounds = communes.to_crs("EPSG:4326").total_bounds
+    grid = dem.fictional_dem(tuple(float(v) for v in bounds), cell_m=DEM_CELL_M)
+    store_rasters.add_raster(
+        store, DEM_NAME, dem.to_geotiff(grid, description=dem.FICTIONAL_NOTE), crs=grid.crs,
+        width=grid.shape[1], height=grid.shape[0], cell_m=grid.cell,
+        source="generated (fictional)", note=dem.FICTIONAL_NOTE)
 
 
 def _commune_table(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -388,8 +414,33 @@ _FLOODS = (  # town, radius along the valley roads (m), return period (years)
     ("Lạng Sơn", 4500.0, 20), ("Lộc Bình", 5000.0, 50), ("Thất Khê", 5000.0, 50),
     ("Hữu Lũng", 7000.0, 20), ("Bắc Sơn", 4500.0, 100),
 )
+_MOBILIZATION = {  # product: line, capacity unit, (min, max) capacity, needs water, power
+    "Sửa chữa xe cơ giới": ("Dây chuyền sửa chữa xe vận tải", "xe/tháng", (10, 40), 0, 1),
+    "Cơ khí chế tạo": ("Dây chuyền gia công chi tiết cơ khí", "chi tiết/tháng", (200, 800),
+                       0, 1),
+    "May quân trang": ("Dây chuyền may quân trang", "bộ quân trang/tháng", (5000, 20000), 0, 1),
+    "Chế biến lương thực, thực phẩm": ("Dây chuyền chế biến lương khô", "tấn/tháng",
+                                       (20, 120), 1, 1),
+    "Sửa chữa thiết bị thông tin": ("Dây chuyền sửa chữa khí tài thông tin", "bộ/tháng",
+                                    (20, 100), 0, 1),
+    "Vật tư y tế, thuốc": ("Dây chuyền vật tư y tế", "tấn vật tư y tế/tháng", (2, 10), 1, 1),
+    "Vật liệu xây dựng": ("Dây chuyền vật liệu công sự", "tấn vật liệu/tháng", (500, 3000),
+                          1, 0),
+    "Sửa chữa, đóng mới phương tiện vận tải": ("Dây chuyền sửa chữa phương tiện vượt sông",
+                                               "phương tiện/tháng", (2, 10), 0, 0),
+    "Bao bì, đóng gói": ("Dây chuyền bao gói vật tư", "tấn bao bì/tháng", (10, 60), 0, 0),
+    "Sửa chữa máy phát điện": ("Dây chuyền sửa chữa máy phát điện", "máy/tháng", (10, 50), 0, 0),
+}
+_READINESS = ("sẵn sàng", "một phần", "chưa sẵn sàng")  # read by geo.mobilization
 RELOCATION_MIN_DEPTH_M = 28_000.0
 """Relocation sites lie at least this far from the border."""
+
+_SHELTER_TOWNS = (  # town, shelters around it, (min, max) distance from the town point (m)
+    ("Lạng Sơn", 10, (3000.0, 11000.0)), ("Lộc Bình", 4, (2500.0, 9000.0)),
+    ("Thất Khê", 4, (2500.0, 9000.0)), ("Hữu Lũng", 4, (2500.0, 9000.0)),
+    ("Bắc Sơn", 3, (2500.0, 8000.0)), ("Cao Lộc", 2, (2000.0, 6000.0)),
+)
+_SHELTER_TYPES = ("Trường học", "Nhà văn hoá", "Trụ sở UBND xã", "Nhà thi đấu")
 
 
 @dataclass
@@ -424,6 +475,9 @@ class _Fiction:
         enterprises = self._enterprises(_rng(8))
         sites = self._relocation_sites(_rng(9), hazards)
         projects = self._projects(_rng(10), combat, hazards, sites)
+        military = self._military_zones(_rng(11), projects)
+        economic = self._economic_zones(_rng(12), projects)
+        shelters = self._shelters(_rng(23), hazards)
         frames = (
             ("Căn cứ chiến đấu", "combat_base", combat),
             ("Căn cứ hậu phương", "rear_base", rear),
@@ -434,7 +488,10 @@ class _Fiction:
             ("Doanh nghiệp động viên công nghiệp", "enterprise", enterprises),
             ("Địa điểm di chuyển", "relocation_site", sites),
             ("Dự án đề xuất", "proposed_project", projects),
+            ("Khu quân sự", "military_zone", military),
+            ("Khu kinh tế – quốc phòng", "defense_economic_zone", economic),
             ("Vùng ngập lụt, sạt lở", "hazard_zone", hazards),
+            ("Nơi sơ tán", "shelter", shelters),
         )
         return [DemoLayer(name + FICTIONAL_SUFFIX, kind, _finish(gdf), "layers/demo.py", _NOTE)
                 for name, kind, gdf in frames]
@@ -518,8 +575,9 @@ class _Fiction:
         for d in picked.itertuples():
             geom = self._place_in(d.geometry, rng.uniform(1.5e6, 3.5e6), rng,
                                   road=(800.0, 5000.0))
+            status, pct = _status(rng)
             recs.append({"name": f"Thao trường huấn luyện {d.short}", "code": f"TT-{d.level2_id}",
-                         "level": "district", "status": _status(rng)[0],
+                         "level": "district", "status": status, "percent_complete": pct,
                          "area_ha": round(geom.area / 1e4, 1), "geometry": geom})
         return _frame(recs)
 
@@ -571,7 +629,7 @@ class _Fiction:
                              "workforce": workforce,
                              "floor_area_m2": float(round(workforce * rng.uniform(12, 28), -1)),
                              "note": f"Gần {town}", "geometry": point})
-        return _frame(recs)
+        return _frame(_with_mobilization(recs, _rng(41)))
 
     def _relocation_sites(self, rng: np.random.Generator,
                           hazards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -606,6 +664,34 @@ class _Fiction:
                          "status": status, "geometry": geom})
         return _frame(recs)
 
+    def _shelters(self, rng: np.random.Generator, hazards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Shelters (civil defense) beside roads around the flood towns, out of hazard zones.
+
+        Capacities are fictional (1,000 to 4,000 people); the first one stands in the Lạng
+        Sơn flood zone on purpose (a shelter the evacuation must not use).
+        """
+        hazard_all = hazards.geometry.union_all().buffer(300.0)
+        flood = hazards.geometry[hazards["name"] == "Vùng ngập lụt Lạng Sơn"].iloc[0]
+        points = [self.s.road_lines.interpolate(self.s.road_lines.project(
+            flood.representative_point()))]
+        for town, count, (low, high) in _SHELTER_TOWNS:
+            centre, placed = self.s.town(town), 0
+            while placed < count:
+                near = _polar(centre, rng.uniform(low, high), rng.uniform(0, 2 * math.pi))
+                point = self.s.road_lines.interpolate(self.s.road_lines.project(near))
+                if (self.inner.contains(point) and not hazard_all.intersects(point)
+                        and all(point.distance(p) > 1500.0 for p in points)
+                        and all(point.distance(w) > 800.0 for w in self.works)):
+                    points.append(point)
+                    placed += 1
+        recs = []
+        for i, point in enumerate(points, start=1):
+            kind = _SHELTER_TYPES[int(rng.integers(len(_SHELTER_TYPES)))]
+            recs.append({"name": f"Nơi sơ tán {i:02d} – {kind} {self._commune_of(point)}",
+                         "code": f"NST-{i:02d}", "capacity": int(rng.integers(10, 41)) * 100,
+                         "shelter_type": kind, "status": "done", "geometry": point})
+        return _frame(recs)
+
     def _projects(self, rng: np.random.Generator, combat: gpd.GeoDataFrame,
                   hazards: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         base = combat.geometry[combat["code"] == "CCCD-187"].iloc[0]  # Chi Lăng
@@ -634,6 +720,32 @@ class _Fiction:
                         "investor": f"Nhà đầu tư {chr(64 + i)} (giả định)", "purpose": purpose,
                         "area_ha": round(geom.area / 1e4, 1), "note": note, "geometry": geom}
                        for i, (name, purpose, geom, note) in enumerate(recs, start=1)])
+
+    def _military_zones(self, rng: np.random.Generator,
+                        projects: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """One zone MILITARY_GAP_M from the resort project (DA-02: "near"), one clear of all."""
+        resort = projects.geometry[projects["code"] == "DA-02"].iloc[0]
+        near = self._at_gap(resort, 0.5e6, MILITARY_GAP_M, rng)
+        avoid = projects.geometry.union_all()
+        far = self._place_in(self.s.area, 0.8e6, rng, depth=(8_000, 40_000),
+                             extra=lambda p: p.distance(avoid) > 6000.0)
+        recs = [{"name": f"Khu quân sự {name}", "code": f"KQS-{i:02d}",
+                 "category": category, "status": "done", "geometry": geom}
+                for i, (name, category, geom) in enumerate(
+                    [("Văn Quan", "Kho", near), ("Cao Lộc", "Doanh trại", far)], start=1)]
+        self.works.extend(r["geometry"] for r in recs)
+        return _frame(recs)
+
+    def _economic_zones(self, rng: np.random.Generator,
+                        projects: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """One defense–economic zone around the clear project (DA-04), which it names."""
+        clear = projects.geometry[projects["code"] == "DA-04"].iloc[0]
+        blob = _blob(_polar(clear.centroid, 2500.0, rng.uniform(0, 2 * math.pi)), 30e6, rng)
+        geom = _largest(blob.intersection(self.s.clip_area))
+        return _frame([{"name": "Khu kinh tế – quốc phòng Lạng Sơn", "code": "KTQP-01",
+                        "unit": "Đoàn kinh tế – quốc phòng (giả định)",
+                        "area_ha": round(geom.area / 1e4, 1), "status": "building",
+                        "geometry": geom}])
 
     # placement helpers
 
@@ -748,6 +860,24 @@ def _new_layer(layer: DemoLayer) -> NewLayer:
     return NewLayer(gdf=layer.gdf, name=layer.name, kind=layer.kind, source_file=layer.source,
                     checksum=hashlib.sha256(data).hexdigest(), source_crs=crs, encoding=None,
                     note=layer.note)
+
+
+def _with_mobilization(recs: list[dict], rng: np.random.Generator) -> list[dict]:
+    """Add fictional mobilization attributes (geo.mobilization) from each product.
+
+    From their own random stream, so the enterprises' places and sizes stay as they were.
+    Every enterprise must relocate but DN-07, DN-17 and DN-27 (they stay and produce).
+    """
+    yes_no = ("không", "có")
+    for i, rec in enumerate(recs, start=1):
+        line, unit, (low, high), water, power = _MOBILIZATION[rec["products"]]
+        rec.update({"production_line": line, "capacity_unit": unit,
+                    "mobilization_capacity": float(round(rng.uniform(low, high),
+                                                         -1 if high >= 100 else 0)),
+                    "readiness": _READINESS[int(rng.choice(3, p=[0.5, 0.35, 0.15]))],
+                    "must_relocate": yes_no[i % 10 != 7],
+                    "needs_water": yes_no[water], "needs_power": yes_no[power]})
+    return recs
 
 
 def _rng(stream: int) -> np.random.Generator:

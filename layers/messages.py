@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from layers import messages_input, messages_io, messages_store, messages_users
+from layers import messages_input, messages_io, messages_store, messages_terrain, messages_users
 
 LANGS: tuple[str, ...] = ("vi", "en")
 
@@ -430,6 +430,7 @@ HINTS.update(messages_io.HINTS)
 MESSAGES.update(messages_input.MESSAGES), HINTS.update(messages_input.HINTS)  # hostile input
 MESSAGES.update(messages_store.MESSAGES), HINTS.update(messages_store.HINTS)  # store
 MESSAGES.update(messages_users.MESSAGES), HINTS.update(messages_users.HINTS)  # users
+MESSAGES.update(messages_terrain.MESSAGES), HINTS.update(messages_terrain.HINTS)  # DEMs
 
 
 def format_message(template: str, params: dict, lang: str) -> str:

@@ -108,6 +108,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csv_columns_clash": (
         "{file}: hai cột cùng ứng với một cột của kết quả diễn tập; đổi tên một trong hai cột.",
         "{file}: two columns map to the same exercise column; rename one of them."),
+    # --- construction roadmap (planning.roadmap) --------------------------------------------
+    "roadmap_columns": (
+        "Bảng lộ trình xây dựng thiếu cột {missing}. Cần work_code (mã công trình) hoặc "
+        "work_id, year (năm) và ít nhất một trong planned_pct (% kế hoạch), actual_pct "
+        "(% thực hiện); tuỳ chọn: start_year, finish_year, note. Các cột hiện có: {columns}.",
+        "The roadmap lacks column(s) {missing}. Required: work_code (or work_id), year and "
+        "at least one of planned_pct, actual_pct; optional: start_year, finish_year, note. "
+        "Columns present: {columns}."),
+    "roadmap_problems": (
+        "Bảng lộ trình xây dựng có {count} lỗi; chưa lưu gì: {problems}{more}.",
+        "{count} problem(s) in the roadmap; nothing was saved: {problems}{more}."),
+    "rm_work_empty": ("{label}: chưa có mã công trình (work_code)",
+                      "{label}: work_code is empty"),
+    "rm_work_unknown": (
+        "{label}: không có công trình nào mang mã {code!r}{hint}",
+        "{label}: unknown work code {code!r}{hint}"),
+    "rm_work_hint": (
+        " (dùng mã của các lớp công trình quốc phòng, ví dụ {code} cho {name})",
+        " (codes of the defense-work layers, e.g. {code} for {name})"),
+    "rm_work_ambiguous": (
+        "{label}: mã {code!r} có ở nhiều công trình ({ids}); ghi work_id dạng '<lớp>:<hàng>'",
+        "{label}: code {code!r} names several works ({ids}); give work_id '<layer>:<row>' "
+        "instead"),
+    "rm_pct_bad": (
+        "{label}: {column} = {value!r} không phải tỉ lệ phần trăm từ 0 đến 100",
+        "{label}: {column} = {value!r} is not a percentage from 0 to 100"),
+    "rm_no_value": (
+        "{label}: chưa ghi % kế hoạch, % thực hiện, năm bắt đầu hay năm hoàn thành",
+        "{label}: gives no planned_pct, actual_pct, start_year or finish_year"),
+    "rm_year_bad": (
+        "{label}: {column} = {value!r} không thuộc giai đoạn kế hoạch nào ({periods})",
+        "{label}: {column} = {value!r} is not a year of a plan period ({periods})"),
+    "rm_years_order": (
+        "{label}: năm bắt đầu {start} sau năm hoàn thành {finish}",
+        "{label}: start_year {start} is after finish_year {finish}"),
+    "rm_duplicate": (
+        "{label}: trùng công trình và năm với {first} ({code}, {year})",
+        "{label}: the same work and year as {first} ({code}, {year})"),
     "file_unreadable": (
         "Không đọc được {file}: {reason}. Kiểm tra đường dẫn.",
         "Cannot read {file}: {reason}. Check the path."),

@@ -343,6 +343,85 @@ def import_exercises(
     return parsed
 
 
+@dataclass(frozen=True)
+class TextTable:
+    """A CSV file of records read as text by :func:`read_text_table`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The cells as stripped NFC text (``""`` when empty), columns renamed.
+    encoding : str
+        Text encoding the file was decoded with.
+    source : str
+        Name of the file, for messages.
+    ignored_columns : list of str
+        Columns of the file no synonym names (dropped).
+    """
+
+    table: pd.DataFrame
+    encoding: str
+    source: str
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def read_text_table(file: str | Path | bytes, *, synonyms: dict[str, tuple[str, ...]],
+                    encoding: str | None = None, source: str | None = None) -> TextTable:
+    """Read a CSV file of records (no geometry) as text, with no cell ever evaluated.
+
+    As :func:`parse_exercise_csv` reads exercises: the encoding from a byte-order mark,
+    ``encoding`` or detection; the separator sniffed; columns renamed by ``synonyms``
+    (compared without case or accents). A cell this tool's own CSV exports protected
+    against spreadsheet formulas (a ``'`` before ``=``, ``+``, ``-``, ``@``…, see
+    :mod:`layers.tables`) gets its text back; no other cell is changed.
+
+    Parameters
+    ----------
+    file : str, Path or bytes
+        The file or its bytes.
+    synonyms : dict
+        Column → accepted names, first match wins.
+    encoding, source : str, optional
+        Text encoding (detected when omitted); file name for messages.
+
+    Raises
+    ------
+    LayerError
+        If the file cannot be read, is empty or is not a table.
+    """
+    from layers.tables import FORMULA_STARTS
+
+    if isinstance(file, bytes | bytearray):
+        data, name = bytes(file), source or "CSV"
+    else:
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise LayerError(key="file_unreadable", params={
+                "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
+        name = source or path.name
+    bom = data.startswith(_UTF8_BOM)
+    raw = data[len(_UTF8_BOM):] if bom else data
+    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
+                    samples=[line for line in raw.splitlines() if not line.isascii()])
+    text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
+    if not text.strip():
+        raise LayerError(key="csv_empty", params={"file": name})
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=_header_delimiter(text), dtype=str,
+                            keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LayerError(key="csv_unreadable", params={
+            "file": name, "detail": clip(exc, 120)}) from exc
+    table, ignored = _rename_columns(table, name, synonyms)
+    for col in table.columns:
+        cells = _text(table[col])
+        quoted = cells.str.startswith("'") & cells.str[1:2].isin(FORMULA_STARTS)
+        table[col] = cells.where(~quoted, cells.str[1:])
+    return TextTable(table, guess.encoding, name, ignored)
+
+
 def type_label(key: str, lang: str = "vi") -> str:
     """Return the label of exercise type ``key`` in ``lang`` (the key itself if unknown)."""
     labels = EXERCISE_TYPES.get(key)
@@ -443,13 +522,18 @@ def _already_stored(new: pd.DataFrame, existing: pd.DataFrame) -> list[str]:
             if (c, y, t) in stored]
 
 
-def _rename_columns(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
-    """Map the file's column names to :data:`EXERCISE_COLUMNS`; return the unused ones."""
+def _rename_columns(table: pd.DataFrame, source: str,
+                    synonyms: dict[str, tuple[str, ...]] | None = None
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Map the file's column names to the columns; return the unused ones.
+
+    The columns are :data:`EXERCISE_COLUMNS`, or the keys of ``synonyms`` when given.
+    """
     by_norm: dict[str, str] = {}
     for col in table.columns:
         by_norm.setdefault(normalize_name(col), col)
     rename: dict[str, str] = {}
-    for target, names in _SYNONYMS.items():
+    for target, names in (_SYNONYMS if synonyms is None else synonyms).items():
         for name in names:
             col = by_norm.get(normalize_name(name))
             if col is not None and col not in rename:
@@ -459,6 +543,14 @@ def _rename_columns(table: pd.DataFrame, source: str) -> tuple[pd.DataFrame, lis
     if len(set(rename.values())) != len(rename):
         raise LayerError(key="csv_columns_clash", params={"file": source})
     return table.rename(columns=rename)[list(rename.values())], ignored
+
+
+def _header_delimiter(text: str) -> str:
+    """Return the separator the header line uses most (``;`` files may hold ``45,5``)."""
+    header = text.lstrip().splitlines()[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else _delimiter(text)
 
 
 def _delimiter(text: str) -> str:

@@ -31,6 +31,9 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = {
 ZONE_STYLE = Style("#e66101", "#fee0b6", 1.2, 0.25, "5 4")
 ZONE_LABEL = ("Hành lang bảo vệ công trình", "Protection zone of a work")
 
+ECONOMIC_KIND, MILITARY_KIND = "defense_economic_zone", "military_zone"
+"""Kinds drawn with a legend line of their own (their kind's label and style)."""
+
 
 def appraisal_map(
     proposals: gpd.GeoDataFrame,
@@ -38,12 +41,16 @@ def appraisal_map(
     summary: pd.DataFrame,
     *,
     zones: Mapping[str, float] | None = None,
+    economic: gpd.GeoDataFrame | None = None,
     lang: str = "vi",
     assets: str = "static",
 ) -> folium.Map:
     """Draw an appraisal: projects by verdict over the works and their protection zones.
 
     The map opens on the appraised projects (small against a province), not on the works.
+    Every kind of work (military zones included) is a layer with a legend line named after
+    the kind; the defense–economic zones, which restrict nothing, are drawn under the works
+    with a legend line of their own.
 
     Parameters
     ----------
@@ -55,6 +62,8 @@ def appraisal_map(
         :func:`geo.appraisal.appraisal_summary`, index-aligned with ``proposals``.
     zones : mapping, optional
         Protection-zone widths used in the appraisal, by kind.
+    economic : GeoDataFrame, optional
+        Defense–economic zones (:func:`planning.appraisal_works.economic_zones`).
     lang : {"vi", "en"}
         Language of the legend.
     assets : {"static", "inline"}
@@ -62,12 +71,17 @@ def appraisal_map(
     """
     i = 0 if lang == "vi" else 1
     layers = []
+    if economic is not None and len(economic):
+        label = get_kind(ECONOMIC_KIND).label(lang)
+        columns = [c for c in ("name", "code", "unit", "geometry") if c in economic.columns]
+        layers.append(MapLayer(label, ECONOMIC_KIND, economic[columns], legend=label))
     if len(works):
         rings = protection_zones(works, zones=zones)
         zone_gdf = gpd.GeoDataFrame(works[["name", "kind"]], geometry=rings, crs=rings.crs)
         layers.append(MapLayer(ZONE_LABEL[i], "hazard_zone", zone_gdf, style=ZONE_STYLE,
                                legend=ZONE_LABEL[i]))
-        layers += [MapLayer(get_kind(kind).label(lang), kind, group.drop(columns="kind"))
+        layers += [MapLayer(get_kind(kind).label(lang), kind, group.drop(columns="kind"),
+                            legend=get_kind(kind).label(lang))
                    for kind, group in works.groupby("kind", sort=False)]
     judged = proposals.join(summary.drop(columns=[c for c in summary.columns
                                                   if c in proposals.columns]))

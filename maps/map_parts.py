@@ -171,6 +171,8 @@ class PageStyle(MacroElement):
         <style>
         .leaflet-container { background: #f7f6f2; }
         .leaflet-container .leaflet-control-layers { font-size: 13px; line-height: 1.35; }
+        /* an open layer list longer than the legend's corner stays above the legend */
+        .leaflet-top.leaflet-right { z-index: 1001; }
         .kvpt-popup { border-collapse: collapse; font-size: 12px; }
         .kvpt-popup th { text-align: left; padding: 1px 8px 1px 0; vertical-align: top;
             font-weight: 600; color: #444; white-space: nowrap; }

@@ -152,6 +152,7 @@ def store_map(
     lang: str = "vi",
     assets: str = "static",
     focus: Focus | None = None,
+    relief: bool = True,
 ) -> folium.Map:
     """Build the offline map of a project.
 
@@ -170,12 +171,20 @@ def store_map(
         ``"static"`` (served by the app) or ``"inline"`` (standalone HTML).
     focus : optional
         What the map opens on, see :func:`maps.project_map.build_map`.
+    relief : bool
+        When the project has a DEM, add the hillshade of its newest one, listed in the
+        layer control and off until ticked (:func:`maps.hillshade.add_project_relief`).
     """
     layers = store_layers(store, names)
     if title is None:
         title = project_title(store, layers, lang=lang)
-    return build_map(layers, basemap=basemap_layers(), title=title, lang=lang, assets=assets,
+    fmap = build_map(layers, basemap=basemap_layers(), title=title, lang=lang, assets=assets,
                      focus=focus)
+    if relief:
+        from maps.hillshade import add_project_relief
+
+        add_project_relief(fmap, getattr(store, "path", None), lang=lang)
+    return fmap
 
 
 def _source_of_title(title: str) -> str | None:

@@ -93,6 +93,13 @@ _BLOCK = Part("solid", ((-0.28, H), (0.28, H), (0.28, H + 0.3), (-0.28, H + 0.3)
 _FRAME = Part("frame", _RECT)
 
 
+_STAR: Points = tuple(
+    (round(r * math.cos(math.radians(90 + 36 * i)), 4),
+     round(r * math.sin(math.radians(90 + 36 * i)) - 0.04, 4))
+    for i, r in enumerate([0.5, 0.2] * 5))
+"""A five-pointed star inside the frame: the mark of a military zone."""
+
+
 def _base(*glyph: Part) -> tuple[Part, ...]:
     return (_FRAME, *glyph, _BLOCK)
 
@@ -113,6 +120,9 @@ SYMBOLS: dict[str, Symbol] = {s.key: s for s in (
     Symbol("infrastructure", (Part("frame", ((0.0, -0.9), (0.9, 0.0), (0.0, 0.9),
                                               (-0.9, 0.0))),
                               Part("solid", _arc(0.0, 0.0, 0.22, 0.0, 360.0, 12)))),
+    Symbol("military_zone", (_FRAME, Part("solid", _STAR))),
+    Symbol("shelter", (Part("frame", _arc(0.0, 0.0, 0.9, 0.0, 360.0, 24)),
+                       Part("solid", ((-0.62, -0.36), (0.62, -0.36), (0.0, 0.72))))),
     Symbol("place", (Part("frame", _arc(0.0, 0.0, 0.85, 0.0, 360.0, 24)),
                      Part("solid", _arc(0.0, 0.0, 0.3, 0.0, 360.0, 12)))),
 )}

@@ -52,6 +52,10 @@ ANALYSIS: dict[str, str] = {
     "zone_width_bad": (
         "Độ rộng hành lang bảo vệ của loại {kind!r} phải là số mét lớn hơn hoặc bằng 0, không "
         "phải {width!r}."),
+    "work_width_bad": (
+        "Cột {column!r} của công trình phải ghi độ rộng hành lang bảo vệ bằng số mét lớn hơn "
+        "hoặc bằng 0, hoặc để trống; hàng {labels} ghi {values}. Sửa lại, hoặc để trống để "
+        "dùng độ rộng của loại công trình."),
     "works_no_kind_column": (
         "Lớp công trình quốc phòng không có cột {column!r} ghi loại của từng công trình (các "
         "cột hiện có: {columns}); chọn cột ghi loại công trình."),
@@ -147,7 +151,13 @@ ANALYSIS: dict[str, str] = {
         "Lớp huyện không có cột {column!r} ghi mã huyện; thêm cột mã huyện rồi nhập lại lớp."),
     "percent_complete_bad": (
         "Tỷ lệ hoàn thành (percent_complete) phải từ 0 đến 100; các hàng sai: {rows}. Sửa giá "
-        "trị trong lớp căn cứ chiến đấu."),
+        "trị trong lớp của các công trình này."),
+    "roadmap_ids_count": (
+        "Có {ids} mã cho {works} công trình: mỗi công trình cần đúng một mã."),
+    "ground_measure_bad": (
+        "Cách tính chỉ tiêu thao trường (training_ground_measure) phải là 'build_progress' "
+        "(tiến độ xây dựng) hoặc 'district_share' (tỷ lệ huyện có thao trường), không phải "
+        "{value!r}."),
     "target_missing": (
         "Chưa đặt chỉ tiêu {measure!r}: đặt mức tối thiểu và tối đa cho chỉ tiêu này trong cài "
         "đặt."),
@@ -181,6 +191,9 @@ ANALYSIS: dict[str, str] = {
         "Không có đoạn đường {ids} trong mạng đường. Mã đoạn có dạng "
         "'<lớp>:<hàng>/<phần>/<đoạn>'; chọn mã đoạn trong danh sách các đoạn đường."),
     "minutes_bad": "Thời gian phải là số phút lớn hơn hoặc bằng 0, không phải {value!r}.",
+    "load_t_bad": (
+        "Tải trọng xe phải là số tấn lớn hơn 0, không phải {value!r}; để trống nếu không "
+        "xét tải trọng cầu đường."),
     "no_road_lines": (
         "Không có đường giao thông: cấp đường tìm thấy: {found}. Các cấp đường được nhận là "
         "{classes} (hoặc viết 'Quốc lộ', 'QL1A', 'Đường tỉnh', 'ĐT.226', 'Đường huyện'…); ghi "
@@ -226,6 +239,18 @@ ANALYSIS: dict[str, str] = {
     "capacity_values_bad": (
         "Dữ liệu {role}: cột {column!r} có giá trị trống hoặc âm (hàng {rows}): điền đủ giá "
         "trị, hoặc tính sức chứa theo {other}."),
+    "yes_no_bad": (
+        "Dữ liệu {role}: cột {column!r} có giá trị không phải có hay không ({values}; hàng "
+        "{rows}): ghi có/yes hoặc không/no (để trống thì lấy giá trị mặc định)."),
+    "readiness_bad": (
+        "Mức sẵn sàng {values} (hàng {rows}) không phải mức đã biết: ghi một trong {levels} "
+        "(hoặc sẵn sàng / một phần / chưa sẵn sàng), hoặc để trống."),
+    "mobilization_capacity_bad": (
+        "Năng lực động viên {values} (hàng {rows}) phải là số lớn hơn hoặc bằng 0 (đơn vị ghi "
+        "ở cột đơn vị năng lực): sửa lại hoặc để trống."),
+    "directions_bad": (
+        "Mỗi hướng cần tên và (góc đầu, góc cuối) từ 0 đến 360 độ; sửa {sectors} trong cài "
+        "đặt mobilization_directions."),
     "times_missing": (
         "Bảng thời gian di chuyển thiếu doanh nghiệp ({enterprises}) hoặc địa điểm ({sites}): "
         "lập bảng từ cùng các lớp (hàng là doanh nghiệp, cột là địa điểm)."),
@@ -235,14 +260,54 @@ ANALYSIS: dict[str, str] = {
     "network_no_segments": (
         "Mạng đường không còn đoạn đường nào: nhập lớp loại 'Hạ tầng' có đường giao thông, "
         "hoặc cắt ít đoạn hơn."),
+    # --- terrain (geo.terrain) ---------------------------------------------------------------
+    "terrain_grid_shape": (
+        "Lưới độ cao cần ít nhất 2 hàng và 2 cột, lưới này có kích thước {shape}: nhập mô "
+        "hình số độ cao phủ kín khu vực."),
+    "terrain_cell_bad": "Kích thước ô của lưới độ cao phải là số dương, giá trị hiện tại {value}.",
+    "terrain_radius_bad": "Bán kính quan sát phải là số mét dương, giá trị hiện tại {value}.",
+    "terrain_height_bad": "Giá trị {arg} phải là số mét >= 0 so với mặt đất, không phải {value}.",
+    "terrain_off_grid": (
+        "{points} nằm ngoài mô hình số độ cao hoặc trên ô thiếu số liệu: nhập mô hình phủ "
+        "các điểm đó, hoặc chọn điểm bên trong."),
+    # --- hazards and evacuation -------------------------------------------------------------
+    "hazard_types_empty": (
+        "Chưa chọn loại thiên tai nào: chọn một hay nhiều loại trong {known}, hoặc để trống để "
+        "xét mọi vùng."),
+    "population_rule_bad": (
+        "Cách tính dân cần sơ tán phải là một trong {choices}, không phải {value!r} (cài đặt "
+        "evacuation_population_rule)."),
+    "population_bad": (
+        "Cột dân số của xã có giá trị không phải số ≥ 0 (hàng {rows}): sửa lại, hoặc để trống "
+        "để dùng mật độ dân số mặc định (cài đặt evacuation_fallback_density_km2)."),
+    "density_bad": "Mật độ dân số mặc định phải là một số người/km² ≥ 0, không phải {value!r}.",
+    "group_size_bad": (
+        "Số người mỗi nhóm sơ tán phải là số nguyên ≥ 0 (0: cả xã một nhóm), không phải "
+        "{value!r}."),
+    "shelter_capacity_missing": (
+        "Lớp nơi sơ tán thiếu thuộc tính sức chứa (số người; các cột hiện có: {columns}): "
+        "ghép cột sức chứa khi nhập lớp (loại 'Nơi sơ tán, trú ẩn')."),
+    "shelter_capacity_bad": (
+        "Sức chứa của nơi sơ tán bị trống hoặc âm (hàng {rows}): điền sức chứa (số người) cho "
+        "từng nơi sơ tán."),
+    "dask_missing": (
+        "Chạy phân vùng (dask) cần gói dask-geopandas nhưng máy chủ chưa cài (thiếu {module!r}): "
+        "nhờ quản trị cài gói tùy chọn kvpt-planner[dask], hoặc chạy trong bộ nhớ."),
+    "partitions_bad": (
+        "Số phân vùng phải là số nguyên ≥ 1, không phải {value!r}: nhập lại số phân vùng."),
 }
 """Key of :data:`geo.messages.MESSAGES` → Vietnamese text (same placeholders)."""
 
 ARGUMENTS: dict[str, str] = {
     "works": "công trình quốc phòng",
+    "observer_height": "chiều cao người quan sát",
+    "target_height": "chiều cao mục tiêu",
+    "areas": "vùng",
     "proposals": "dự án đề xuất",
+    "zones": "khu kinh tế – quốc phòng",
     "units": "đơn vị hành chính",
     "assets": "thành phần thế trận",
+    "training_grounds": "thao trường",
     "border": "đường biên giới",
     "area": "phạm vi tỉnh",
     "hazards": "vùng ngập lụt, sạt lở",
@@ -252,7 +317,9 @@ ARGUMENTS: dict[str, str] = {
     "points": "điểm cần nối vào mạng đường",
     "communes": "xã",
     "bases": "căn cứ",
+    "facilities": "cơ sở kinh tế",
     "sites": "địa điểm di chuyển",
+    "shelters": "nơi sơ tán",
     "enterprises": "doanh nghiệp động viên công nghiệp",
     "features": "đối tượng",
     "districts": "huyện",

@@ -28,11 +28,11 @@ import shapely
 from geo import settings as geo_settings
 from geo.appraisal import protection_zones
 from planning import appraisal as appraisal_analysis
-from planning import prints
+from planning import opinion_records, prints
 from planning.atlas import province_name
 from planning.brief_messages import SETTING_LABELS, words
 from planning.brief_tables import Block, BriefTable, BriefText, setting_text, text_table
-from planning.opinions import check_opinions, draft_opinion
+from planning.opinions import check_opinions
 from planning.project import Project
 from planning.results import Result
 from planning.table_labels import value_text
@@ -175,7 +175,9 @@ def appraisal_brief(project: Project, proposals: str, *,
         Language of the brief.
     opinions : mapping, optional
         Edited opinions by proposal key (:func:`proposal_keys`: the code, else the id);
-        the others (and empty ones) are drafted (:func:`planning.opinions.draft_opinion`).
+        the others (and empty ones) are the opinions saved in the project (the Appraisal
+        page's, :mod:`planning.opinion_records`), else drafted
+        (:func:`planning.opinions.draft_opinion`).
     classification : str, optional
         Marking instead of the project's (``""``: none).
     result : Result, optional
@@ -191,7 +193,7 @@ def appraisal_brief(project: Project, proposals: str, *,
                                              search_m=search_m, near_m=near_m)
     keys = proposal_keys(result)
     check_opinions(opinions or {}, keys, proposals)
-    texts = {**drafted_opinions(result, lang),
+    texts = {**drafted_opinions(result, lang), **saved_opinions(project, result),
              **{k: v for k, v in (opinions or {}).items() if v.strip()}}
     projects, pairs = result.tables["projects"], result.main
     base = _appraisal_overlays(project, result)
@@ -216,12 +218,19 @@ def proposal_keys(result: Result) -> list[str]:
 
 def drafted_opinions(result: Result, lang: str = "vi") -> dict[str, str]:
     """Return the drafted opinion of every proposal of an appraisal, by proposal key."""
-    pairs = result.main
-    return {key: draft_opinion(row, pairs[pairs["proposal_id"] == row["proposal_id"]],
-                               lang=lang, search_m=result.settings.get("search_distance_m"),
-                               near_m=result.settings.get("near_distance_m"))
-            for key, row in zip(proposal_keys(result),
-                                result.tables["projects"].to_dict("records"), strict=True)}
+    drafts = opinion_records.drafted(result, lang)
+    return {key: drafts[ident] for key, ident in
+            zip(proposal_keys(result), result.tables["projects"]["proposal_id"], strict=True)}
+
+
+def saved_opinions(project: Project, result: Result) -> dict[str, str]:
+    """Return the opinions saved in the project on the proposals of ``result``, by key."""
+    table = opinion_records.opinion_table(project, result)
+    saved = dict(zip(table["proposal_id"], table["opinion"].where(table["status"] == "saved"),
+                     strict=True))
+    return {key: saved[ident] for key, ident in
+            zip(proposal_keys(result), result.tables["projects"]["proposal_id"], strict=True)
+            if isinstance(saved.get(ident), str) and saved[ident].strip()}
 
 
 def finish(project: Project, kind: str, lang: str, overview: BriefItem,

@@ -14,10 +14,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import exercises as ex
+from geo import roadmap as rm
 from geo import settings
 from geo import targets as tg
 from layers import records as rec
-from planning import inputs
+from planning import inputs, roadmap
 from planning.errors import PlanningError
 from planning.project import Project
 from planning.results import Result
@@ -108,8 +109,14 @@ def save_records(project: Project, frame: pd.DataFrame, *, store: Any = None) ->
                                communes(project))
 
 
-def rotation(project: Project, *, years: int | None = None, start: int | None = None
-             ) -> Result:
+ROTATION_KINDS: tuple[str, ...] = ("commune", "district", "rescue", "province")
+"""What :func:`rotation` plans: commune combat-defense exercises, district defense-area
+exercises, district flood and search-and-rescue exercises, the province defense-area
+exercise."""
+
+
+def rotation(project: Project, *, years: int | None = None, start: int | None = None,
+             kind: str = "commune") -> Result:
     """Plan the commune combat-defense exercise rotation (:func:`geo.exercises.rotation_plan`).
 
     Parameters
@@ -120,6 +127,9 @@ def rotation(project: Project, *, years: int | None = None, start: int | None = 
         Years to plan (default: the rotation cycle, :func:`geo.exercises.cycle_years`).
     start : int, optional
         First year (default: this year, or the year after the last record).
+    kind : str
+        ``"commune"``; or ``"district"``, ``"rescue"``, ``"province"`` for
+        :func:`district_rotation`.
 
     Returns
     -------
@@ -129,6 +139,8 @@ def rotation(project: Project, *, years: int | None = None, start: int | None = 
         :data:`geo.exercises.SUMMARY_COLUMNS`; values ``years`` and ``start``; ``extra``:
         ``communes`` and ``districts`` for the map.
     """
+    if kind != "commune":
+        return district_rotation(project, years=years, start=start, kind=kind)
     found = communes(project)
     units = districts(project)
     history = records(project)
@@ -147,16 +159,90 @@ def rotation(project: Project, *, years: int | None = None, start: int | None = 
                   extra={"communes": found, "districts": units})
 
 
+def district_rotation(project: Project, *, years: int | None = None,
+                      start: int | None = None, kind: str = "district") -> Result:
+    """Plan the district or province exercises: every unit once in each plan period.
+
+    Seed 003 asks the district and province defense-area exercises and the flood and
+    search-and-rescue exercises to reach 100 %: :func:`geo.exercises.period_plan` spreads
+    the units not yet exercised in each period (:data:`geo.settings.plan_period_years`)
+    evenly over its years, longest-waiting first. ``kind``: ``"district"`` (district
+    defense-area exercises), ``"rescue"`` (the districts'
+    :data:`geo.settings.rescue_exercise_types` exercises) or ``"province"`` (the province's
+    defense-area exercise). A unit's exercises are the records of its communes of that type.
+
+    Returns
+    -------
+    Result
+        ``exercise_plan`` (main): ``unit_code``, ``unit_name``, ``year``,
+        ``last_exercised``, ``waited_years``; ``summary`` (``year``, ``units_planned``,
+        ``units``, ``units_share``, ``units_first_time``); values ``years``, ``start``,
+        ``kind``.
+
+    Raises
+    ------
+    PlanningError
+        If ``kind`` is unknown, or the project has no district (a 2-tier project) for a
+        district plan.
+    """
+    if kind not in ROTATION_KINDS[1:]:
+        raise PlanningError("rotation_kind_bad", value=kind,
+                            kinds=", ".join(ROTATION_KINDS))
+    units, owner = _rotation_units(project, kind)
+    types = {"district": (tg.DISTRICT_TYPE,), "province": (tg.PROVINCE_TYPE,)}.get(
+        kind, settings.rescue_exercise_types)
+    history = records(project)
+    held = history[history["type"].isin(set(types))]
+    held = pd.DataFrame({"commune_code": held["commune_code"].astype(str).map(owner),
+                         "year": held["year"], "type": held["type"]}).dropna()
+    years = settings.plan_period_years if years is None else years
+    start = rec.default_plan_start(history) if start is None else start
+    plan = ex.period_plan(units, held, years=years, start=start, types=types)
+    per_year = plan.groupby("year").agg(units_planned=("unit_code", "size"),
+                                        units_first_time=("last_exercised",
+                                                          lambda s: int(s.isna().sum())))
+    summary = per_year.reset_index().assign(units=len(units))
+    summary["units_share"] = summary["units_planned"] / len(units)
+    summary = summary[["year", "units_planned", "units", "units_share", "units_first_time"]]
+    return Result({"exercise_plan": plan, "summary": summary},
+                  values={"years": years, "start": start, "kind": kind},
+                  settings={"plan_period_first_year": settings.plan_period_first_year,
+                            "plan_period_years": settings.plan_period_years,
+                            "exercise_types": list(types)},
+                  warnings=project.take_notes(), extra={"units": units})
+
+
+def _rotation_units(project: Project, kind: str) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Return the units a rotation plans (districts or the province) and commune → unit."""
+    found = communes(project)
+    if kind == "province":
+        units = inputs.province(project)
+        units = units.iloc[:1] if units is not None else units
+        if units is None or not len(units):
+            raise PlanningError("no_communes", names="-")
+        code = str(units["code"].iloc[0])
+        return units, dict.fromkeys(found["code"].astype(str), code)
+    units = districts(project)
+    if not len(units) or "parent_code" not in found.columns:
+        raise PlanningError("no_districts_to_rotate")
+    return units, dict(zip(found["code"].astype(str), found["parent_code"].astype(str),
+                           strict=True))
+
+
 def targets(project: Project, *, year: int | None = None) -> Result:
     """Measure the progress towards the plan targets, per district and for the province.
+
+    The combat bases and training grounds count as of ``year``: a work's completion is
+    the latest actual percentage of the construction roadmap for a year ≤ ``year``, else
+    its attribute (:func:`planning.roadmap.works_as_of`). The period targets count in the
+    project's plan periods (:func:`planning.roadmap.periods`).
 
     Parameters
     ----------
     project : Project
         The project.
     year : int, optional
-        Year of the commune-exercise share (default: the last year with records, else
-        this year).
+        Year of the targets (default: the last year with records, else this year).
 
     Returns
     -------
@@ -171,18 +257,71 @@ def targets(project: Project, *, year: int | None = None) -> Result:
     units = districts(project)
     history = records(project)
     year = rec.default_target_year(history) if year is None else year
-    layers = {"training_grounds": inputs.layer_frame(project, "training_ground"),
-              "combat_bases": inputs.layer_frame(project, "combat_base")}
+    plan, past = roadmap.periods(project), roadmap.history(project)
+    layers = {"training_grounds": roadmap.works_as_of(project, "training_ground", year, past),
+              "combat_bases": roadmap.works_as_of(project, "combat_base", year, past)}
     per_district = tg.district_progress(units, communes=found, records=history, year=year,
-                                        **layers)
+                                        periods=plan, **layers)
     province = tg.province_progress(communes=found, records=history, year=year,
-                                    districts=units, **layers)
+                                    districts=units, periods=plan, **layers)
+    period = rm.period_of(year, plan)
     return Result({"records": per_district.reset_index(drop=True), "province": province},
-                  values={"year": year},
+                  values={"year": year, "period": None if period is None else period["name"]},
                   settings={"targets": {k: dict(v) for k, v in settings.targets.items()},
                             "exercise_commune_types": list(settings.exercise_commune_types)},
                   warnings=project.take_notes(), json_keys=("year", "province", "records"),
                   extra={"districts": units, **layers})
+
+
+DASHBOARD_COLUMNS: tuple[str, ...] = ("period", "year", *tg.PROVINCE_COLUMNS)
+"""Columns of :func:`targets_by_year`'s main table."""
+
+
+def targets_by_year(project: Project, *, period: str | None = None) -> Result:
+    """Return the province's targets for every year of a plan period (or of every period).
+
+    Each year is measured as :func:`targets` measures it: exercises of the year (and of
+    its period so far), works as of the year through the roadmap.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    period : str, optional
+        Name of a plan period (:func:`planning.roadmap.periods`); every period by default.
+
+    Returns
+    -------
+    Result
+        ``targets_by_year`` (main): :data:`DASHBOARD_COLUMNS`, one row per (year,
+        measure); ``periods``: the periods shown; value ``period``.
+
+    Raises
+    ------
+    PlanningError
+        If ``period`` is not a plan period of the project.
+    """
+    plan = roadmap.periods(project)
+    shown = plan if period is None else plan[plan["name"] == roadmap.find_period(
+        plan, period)["name"]]
+    found, units, history = communes(project), districts(project), records(project)
+    past = roadmap.history(project)
+    frames = []
+    for name, first, last in shown[list(rm.PERIOD_COLUMNS)].itertuples(index=False):
+        for year in range(int(first), int(last) + 1):
+            layers = {"training_grounds": roadmap.works_as_of(project, "training_ground",
+                                                              year, past),
+                      "combat_bases": roadmap.works_as_of(project, "combat_base", year,
+                                                          past)}
+            rows = tg.province_progress(communes=found, records=history, year=year,
+                                        districts=units, periods=plan, **layers)
+            frames.append(rows.assign(period=name, year=year))
+    table = (pd.concat(frames, ignore_index=True) if frames
+             else pd.DataFrame(columns=list(DASHBOARD_COLUMNS)))
+    return Result({"targets_by_year": table[list(DASHBOARD_COLUMNS)], "periods": shown},
+                  values={"period": period},
+                  settings={"targets": {k: dict(v) for k, v in settings.targets.items()}},
+                  warnings=project.take_notes())
 
 
 def _district_names(units: gpd.GeoDataFrame) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from geo.errors import AnalysisInputError, Problem, render
 from layers import messages as layers_messages
-from planning import messages_sheets
+from planning import messages_sheets, messages_terrain
 from planning.analysis_messages import ANALYSIS, ARGUMENTS, CAPACITY
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -77,6 +77,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_few_features": (
         "Cần ít nhất hai đối tượng điểm hoặc vùng.",
         "needs at least two point or polygon features."),
+    "engine_needs_postgis": (
+        "Chỉ thẩm định bằng SQL (engine {engine!r}) được với dự án lưu trong PostGIS "
+        "(postgresql://…); dự án này là tệp GeoPackage. Bỏ tùy chọn engine hoặc sao chép dự "
+        "án sang PostGIS bằng `kvpt copy`.",
+        "the SQL appraisal (engine {engine!r}) needs a project kept in PostGIS "
+        "(postgresql://…); this project is a GeoPackage file. Leave the engine out, or copy "
+        "the project to PostGIS with `kvpt copy`."),
+    "dask_unreachable": (
+        "Không kết nối được cụm máy dask tại {address!r} ({reason}): kiểm tra địa chỉ và "
+        "cổng của bộ lập lịch (tcp://máy:8786) và rằng nó đang chạy, hoặc bỏ địa chỉ cụm.",
+        "cannot reach the dask scheduler at {address!r} ({reason}): check the address and "
+        "port (tcp://host:8786) and that `dask scheduler` runs there, or leave --cluster "
+        "out to run on this machine."),
+    "dask_cluster_missing": (
+        "Chạy trên cụm máy dask cần gói {module!r} nhưng máy chủ chưa cài: nhờ quản trị cài "
+        "gói tùy chọn kvpt-planner[dask].",
+        "running on a dask cluster needs the module {module!r}, which is not installed: "
+        "install it with `pip install kvpt-planner[dask]`."),
     "not_proposals": (
         "Lớp {name!r} là loại {kind!r}, không phải dự án đề xuất; các lớp dự án đề xuất: "
         "{names}.",
@@ -88,6 +106,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "solver_limit": (
         "Phương án {tag}: bộ giải dừng do hết thời gian, chưa chứng minh tối ưu.",
         "plan {tag}: the solver hit its time limit; not proven optimal."),
+    "rotation_kind_bad": (
+        "Loại kế hoạch diễn tập {value!r} không có; chọn một trong: {kinds}.",
+        "no exercise rotation {value!r}; choose one of: {kinds}."),
+    "no_districts_to_rotate": (
+        "Dự án không có đơn vị cấp huyện (dự án hai cấp tỉnh – xã): không có kế hoạch diễn "
+        "tập cấp huyện. Nhập một lớp đơn vị hành chính có các huyện (cột cấp = huyện).",
+        "the project has no district-level units (a 2-tier province → commune project): "
+        "there is no district exercise rotation. Import an admin-unit layer with the "
+        "districts (a 'level' of district or huyện)."),
     "communes_without_code": (
         "Lớp {layer!r}: {count} xã không có mã (cột 'code'), ví dụ {rows}; kết quả diễn tập "
         "ghi theo mã xã: ghi mã cho mọi xã rồi nhập lại lớp.",
@@ -102,11 +129,65 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nhập chúng ở trang Lớp dữ liệu.",
         "the project has no layer of kind {kinds}: import one with `kvpt import P.gpkg FILE "
         "--kind KIND`."),
+    "no_enterprise_must_relocate": (
+        "Không doanh nghiệp nào được đánh dấu 'Phải di chuyển khi có chiến tranh' (cột "
+        "must_relocate) trong {layers}: đánh dấu các doanh nghiệp phải di chuyển, hoặc bố "
+        "trí tất cả doanh nghiệp.",
+        "no enterprise in {layers} is marked must_relocate: mark those that must relocate "
+        "(yes/có), or plan every enterprise with --all."),
+    "mobilization_no_province": (
+        "Dự án chưa có ranh giới tỉnh (đơn vị hành chính): không tính được hướng của doanh "
+        "nghiệp.",
+        "the project has no admin units (province): directions are left blank; import the "
+        "province boundary as kind admin_unit."),
+    "mobilization_no_districts": (
+        "Dự án chưa có đơn vị cấp huyện: không tổng hợp được năng lực theo huyện.",
+        "the project has no admin units of level district: the district totals are empty."),
     "communes_without_code_skipped": (
         "Lớp {layer!r}: {count} xã không có mã (cột 'code'), ví dụ {rows}, nên không được xét "
         "trong diễn tập và chỉ tiêu. Ghi mã cho các xã rồi nhập lại lớp.",
         "layer {layer!r}: {count} communes have no code (column 'code'), e.g. {rows}, and are "
         "left out of the exercises and targets. Give them a code and import the layer again."),
+    "no_shelter_layers": (
+        "Dự án chưa có lớp 'Nơi sơ tán, trú ẩn': nhập một lớp loại này (trang Lớp dữ liệu, "
+        "hoặc `kvpt import P.gpkg TỆP --kind shelter`), có sức chứa (số người).",
+        "the project has no layer of kind 'shelter': import one with `kvpt import P.gpkg FILE "
+        "--kind shelter` (with a capacity in people)."),
+    "evacuation_population_fallback": (
+        "{count} xã không có số dân ({names}…): tạm tính {density:g} người/km² (cài đặt "
+        "evacuation_fallback_density_km2, không phải số liệu của xã); nhập số dân để kết quả "
+        "đúng.",
+        "{count} communes have no population ({names}...): {density:g} people per km² assumed "
+        "(setting evacuation_fallback_density_km2, not the communes' figures); import their "
+        "population for a true result."),
+    "evacuation_nobody_at_risk": (
+        "Không xã nào nằm trong vùng thiên tai đã chọn: không ai cần sơ tán.",
+        "no commune lies in the hazard zones chosen: nobody to evacuate."),
+    "evacuation_solver_limit": (
+        "Bộ giải dừng do hết thời gian: phương án sơ tán chưa chứng minh tối ưu (tổng thời "
+        "gian có thể dài hơn tối ưu tối đa {gap:.1%}).",
+        "the solver hit its time limit: the evacuation plan is not proven optimal (its total "
+        "time may be up to {gap:.1%} longer than the best)."),
+    "load_segments_left_out": (
+        "Bỏ {count} đoạn đường có tải trọng thiết kế dưới {load_t:g} tấn ({ids}…): xe "
+        "{load_t:g} tấn không đi qua.",
+        "{count} road segments with a load class below {load_t:g} t left out ({ids}...): a "
+        "{load_t:g} t vehicle cannot use them."),
+    "load_class_unreadable": (
+        "{count} tuyến đường có tải trọng không đọc được ({lines}…): vẫn cho xe đi qua. Ghi "
+        "tải trọng dạng 30, 30T, H30, HK80 hoặc HL93.",
+        "{count} road lines have a load class that cannot be read ({lines}...): they are "
+        "kept (allowed). Write it as 30, 30T, H30, HK80 or HL93."),
+    "links_unknown_base": (
+        "{count} liên kết ghi mã căn cứ không có trong dự án ({links}…): sửa cột base_code "
+        "(mã căn cứ gắn với) cho đúng mã một căn cứ.",
+        "{count} links name a base code that no base has ({links}...): correct the "
+        "facility's base_code to the code of a base (`kvpt layers` lists the base layers)."),
+    "links_ambiguous_base": (
+        "{count} liên kết ghi mã căn cứ trùng của nhiều căn cứ ({links}…): đặt mã căn cứ "
+        "không trùng nhau.",
+        "{count} links name a base code held by several bases ({links}...): give the bases "
+        "unique codes."),
 }
 """Key → (Vietnamese, English)."""
 
@@ -245,6 +326,60 @@ MESSAGES.update({
         "{version} của hình vẽ. Khôi phục phiên bản cũ ở trang Lớp dữ liệu.",
         "Cannot undo: layer {layer!r} is at version {current}, newer than the drawing's "
         "version {version}. Restore an earlier version instead (`kvpt restore`)."),
+    "edit_refused": (
+        "Chưa lưu được thay đổi ({count} lỗi):",
+        "The change was not saved ({count} problem(s)):"),
+    "edit_layer": (
+        "Không sửa được đối tượng của lớp {layer!r} trên bản đồ; các lớp sửa được: {layers}.",
+        "Features of layer {layer!r} cannot be edited on the map; editable layers: "
+        "{layers}."),
+    "edit_stale": (
+        "Lớp {layer!r} đã có phiên bản {current}, mới hơn phiên bản {version} đang sửa: "
+        "chọn lại đối tượng để sửa trên phiên bản mới.",
+        "Layer {layer!r} is at version {current}, newer than the version {version} being "
+        "edited: choose the feature again to edit the new version."),
+    "edit_no_feature": (
+        "Lớp {layer!r} không có đối tượng thứ {row} (lớp có {count}): chọn lại đối tượng.",
+        "Layer {layer!r} has no feature number {row} (it has {count}): choose the feature "
+        "again."),
+    "edit_unchanged": (
+        "Đối tượng {feature!r} chưa được dời: kéo điểm hoặc các đỉnh rồi bấm Lưu trên bản "
+        "đồ.",
+        "Feature {feature!r} has not moved: drag the point or the vertices, then press Save "
+        "on the map."),
+    "edit_last_feature": (
+        "Không xóa được đối tượng cuối cùng của lớp {layer!r}: xóa cả lớp ở trang Lớp dữ "
+        "liệu.",
+        "The last feature of layer {layer!r} cannot be deleted: delete the layer instead "
+        "(`kvpt delete`)."),
+    "wm_edit_layer": ("Dời hoặc xóa đối tượng của lớp", "Move or delete a feature of layer"),
+    "wm_edit_feature": ("Đối tượng", "Feature"),
+    "wm_edit_help": (
+        "Đang sửa {feature!r} (lớp {layer!r}, phiên bản {version}, tô màu tím trên bản đồ). "
+        "Dời: bấm nút Sửa hình vẽ (cây bút) bên trái bản đồ, kéo điểm hoặc các đỉnh, rồi "
+        "bấm Lưu trên bản đồ. Xóa: bấm Xóa đối tượng bên dưới (hoặc nút thùng rác trên bản "
+        "đồ).",
+        "Editing {feature!r} (layer {layer!r}, version {version}, purple on the map). Move: "
+        "press Edit (the pen) on the map's left, drag the point or the vertices, then press "
+        "Save on the map. Delete: press Delete feature below (or the bin on the map)."),
+    "wm_edit_moved": (
+        "{feature!r} đã được dời, xa nhất {metres} m (tính trong {crs}).",
+        "{feature!r} moved, at most {metres} m (computed in {crs})."),
+    "wm_edit_save_move": ("Lưu vị trí mới", "Save the new position"),
+    "wm_edit_delete": ("Xóa đối tượng", "Delete feature"),
+    "wm_edit_confirm": (
+        "Xóa {feature!r} khỏi lớp {layer!r}? Lớp sẽ có phiên bản mới không có đối tượng này "
+        "(hoàn tác được).",
+        "Delete {feature!r} from layer {layer!r}? The layer gets a new version without it "
+        "(it can be undone)."),
+    "wm_edit_confirm_delete": ("Xác nhận xóa", "Confirm the deletion"),
+    "wm_edit_drop": ("Bỏ thay đổi", "Drop the change"),
+    "wm_edit_saved": (
+        "Đã lưu thay đổi vào lớp {layer!r} (phiên bản {version}).",
+        "Change saved into layer {layer!r} (version {version})."),
+    "wm_edit_undone": (
+        "Đã hoàn tác: lớp {layer!r} về như phiên bản {before} (phiên bản mới {version}).",
+        "Undone: layer {layer!r} is back as version {before} (new version {version})."),
     "goto_empty": (
         "Nhập vị trí cần đến, ví dụ 21.85, 106.75 hoặc X=2417143.85 Y=448124.41.",
         "Type a place to go to, e.g. 21.85, 106.75 or X=2417143.85 Y=448124.41."),
@@ -280,9 +415,34 @@ MESSAGES.update({
     "coord_utm_vn2000": ("UTM trên VN-2000", "UTM on VN-2000"),
     "coord_utm_wgs84": ("UTM (WGS 84)", "UTM (WGS 84)"),
     "coord_mgrs": ("MGRS", "MGRS"),
+    # plan periods (planning.roadmap)
+    "period_name_empty": (
+        "Giai đoạn thứ {number} chưa có tên; đặt tên như 2021-2025.",
+        "plan period {number} has no name; name it, e.g. 2021-2025."),
+    "period_years_bad": (
+        "Giai đoạn {name!r}: năm đầu {first!r} và năm cuối {last!r} phải là số năm từ 1945 "
+        "đến 2200, năm đầu không sau năm cuối, ví dụ 2021 và 2025.",
+        "plan period {name!r}: first year {first!r} and last year {last!r} must be years "
+        "from 1945 to 2200, the first not after the last, e.g. 2021 2025."),
+    "period_overlap": (
+        "Giai đoạn {name!r} ({first}–{last}) trùng năm với giai đoạn {other!r} "
+        "({other_first}–{other_last}); các giai đoạn không được chồng lên nhau.",
+        "plan period {name!r} ({first}-{last}) overlaps {other!r} ({other_first}-"
+        "{other_last}); periods must not share a year."),
+    "period_name_duplicate": (
+        "Đã có giai đoạn tên {name!r}; đặt tên khác.",
+        "there is already a plan period named {name!r}; choose another name."),
+    "period_unknown": (
+        "Không có giai đoạn {name!r}; các giai đoạn: {names}.",
+        "no plan period {name!r}; periods: {names} (see `kvpt periods P.gpkg`)."),
+    "roadmap_no_works": (
+        "Dự án chưa có công trình quốc phòng nào (căn cứ, thao trường…) để lập lộ trình.",
+        "the project has no defense work (bases, training grounds, ...) to give a roadmap; "
+        "import one with `kvpt import P.gpkg FILE --kind combat_base`."),
 })
 
 _SHEETS = {**messages_sheets.PRINT_MESSAGES, **messages_sheets.BRIEF_MESSAGES}
 DUPLICATE_KEYS: list[str] = sorted(MESSAGES.keys() & _SHEETS.keys())
 """Keys of :mod:`planning.messages_sheets` also defined here (a test keeps it empty)."""
 MESSAGES.update(_SHEETS)  # prints, atlases and briefing packs: one catalogue, one lookup
+MESSAGES.update(messages_terrain.TERRAIN_MESSAGES)  # terrain (planning.terrain)

@@ -21,9 +21,10 @@ import networkx as nx
 import pandas as pd
 
 from geo import chokepoints as cp
-from geo import network, settings
+from geo import load_class, network, settings
 from geo.assets import with_attributes
 from planning import inputs
+from planning.appraisal_works import is_dual_use
 from planning.errors import PlanningError
 from planning.project import Project
 from planning.results import Result, add_labels, feature_labels, in_storage_crs
@@ -31,8 +32,9 @@ from planning.results import Result, add_labels, feature_labels, in_storage_crs
 LABEL_COLUMNS: tuple[str, ...] = ("layer", "kind", "name", "code")
 
 SEGMENT_COLUMNS: tuple[str, ...] = ("segment_id", "road_name", "class", "speed_kmh",
-                                    "length_m", "time_min")
-"""Columns of a route's ``segments`` table."""
+                                    "length_m", "time_min", "load_class", "dual_use")
+"""Columns of a route's ``segments`` table (``load_class`` as written, ``dual_use`` true when
+the road line is marked dual-use, :func:`planning.appraisal_works.is_dual_use`)."""
 
 
 # --- trip ends ---------------------------------------------------------------------------
@@ -112,7 +114,7 @@ def summary(project: Project, *, lines: Sequence[str] | None = None,
 
 def route(project: Project, from_: str, to: str, *, lines: Sequence[str] | None = None,
           speeds: Mapping[str, float] | None = None,
-          offroad_kmh: float | None = None) -> Result:
+          offroad_kmh: float | None = None, load_t: float | None = None) -> Result:
     """Find the fastest road route between two features.
 
     Parameters
@@ -127,6 +129,9 @@ def route(project: Project, from_: str, to: str, *, lines: Sequence[str] | None 
         Speeds (km/h) by road class.
     offroad_kmh : float, optional
         Speed on the connectors (default: setting ``offroad_speed_kmh``).
+    load_t : float, optional
+        Vehicle load, tonnes: road segments whose ``load_class`` is below it are left out
+        (:func:`geo.load_class.for_load`; unreadable classes are kept, with a warning).
 
     Returns
     -------
@@ -136,12 +141,13 @@ def route(project: Project, from_: str, to: str, *, lines: Sequence[str] | None 
         ``connector_m`` (both ends), ``offroad_speed_kmh``, ``n_segments``, ``segments``
         (ids in order, ``"; "``) and the route line; ``segments``: the segments travelled
         (:data:`SEGMENT_COLUMNS`, connectors included); values ``time_min``, ``length_m``
-        and ``connector_m`` unrounded.
+        and ``connector_m`` unrounded, ``n_too_weak`` (segments left out for the load).
     """
     graph, roads = inputs.road_graph(project, lines, speeds)
+    usable, check = graph_for_load(project, graph, load_t)
     feats = trip_ends(project)
     ends = [find_end(feats, from_), find_end(feats, to)]
-    work = graph.copy()
+    work = usable.copy()
     nodes = network.connect_points(work, feats.loc[list(dict.fromkeys(ends))],
                                    offroad_speed_kmh=offroad_kmh, prefix="feature")
     way = network.shortest_route(work, nodes[ends[0]], nodes[ends[1]])
@@ -155,8 +161,9 @@ def route(project: Project, from_: str, to: str, *, lines: Sequence[str] | None 
     return Result({"route": in_storage_crs(frame),
                    "segments": _segments_of(work, way, roads)},
                   values={"time_min": way.time_min, "length_m": way.length_m,
-                          "connector_m": way.connector_m},
-                  settings=_network_settings(lines, speeds, work.graph["offroad_speed_kmh"]),
+                          "connector_m": way.connector_m, "n_too_weak": len(check.too_weak)},
+                  settings={**_network_settings(lines, speeds, work.graph["offroad_speed_kmh"]),
+                            "load_t": load_t},
                   warnings=project.take_notes(),
                   extra={"network": graph, "ends": feats.loc[ends], "route": way})
 
@@ -164,7 +171,7 @@ def route(project: Project, from_: str, to: str, *, lines: Sequence[str] | None 
 def reach(project: Project, minutes: float, *, sources: str = "combat_base",
           source_layer: str | None = None, lines: Sequence[str] | None = None,
           speeds: Mapping[str, float] | None = None,
-          offroad_kmh: float | None = None) -> Result:
+          offroad_kmh: float | None = None, load_t: float | None = None) -> Result:
     """Find the communes reached within ``minutes`` by road from the nearest source.
 
     Communes are :func:`planning.inputs.communes`; a commune is reached when its
@@ -180,7 +187,7 @@ def reach(project: Project, minutes: float, *, sources: str = "combat_base",
         Kind of the features travelled from.
     source_layer : str, optional
         A layer travelled from instead of every layer of ``sources``.
-    lines, speeds, offroad_kmh
+    lines, speeds, offroad_kmh, load_t
         See :func:`route`.
 
     Returns
@@ -201,7 +208,7 @@ def reach(project: Project, minutes: float, *, sources: str = "combat_base",
         bases = inputs.require(bases[bases["layer"] == source_layer], kind)
     else:
         bases = inputs.require(inputs.assets(project, [sources]), sources)
-    graph = inputs.road_graph(project, lines, speeds)[0]
+    graph = graph_for_load(project, inputs.road_graph(project, lines, speeds)[0], load_t)[0]
     area = network.service_area(graph, bases, minutes, communes.drop(columns="name"),
                                 offroad_speed_kmh=offroad_kmh)
     frame = with_attributes(communes, area.drop(columns="geometry"), label="commune",
@@ -210,7 +217,7 @@ def reach(project: Project, minutes: float, *, sources: str = "combat_base",
     return Result({"reach": in_storage_crs(frame)},
                   values={"minutes": minutes, "n_reached": int(frame["reachable"].sum()),
                           "n_communes": len(frame), "n_sources": len(bases)},
-                  settings={**_network_settings(lines, speeds, offroad),
+                  settings={**_network_settings(lines, speeds, offroad), "load_t": load_t,
                             "sources": sources if source_layer is None else None,
                             "source_layer": source_layer},
                   warnings=project.take_notes(), extra={"network": graph, "sources": bases})
@@ -248,7 +255,7 @@ def chokepoints(project: Project, *, increase_pct: float | None = None,
                 hubs: Iterable[str] | None = None, targets: Iterable[str] | None = None,
                 nodes: bool = False, lines: Sequence[str] | None = None,
                 speeds: Mapping[str, float] | None = None,
-                offroad_kmh: float | None = None) -> Result:
+                offroad_kmh: float | None = None, load_t: float | None = None) -> Result:
     """Find the road segments (or junctions) whose loss cuts off or slows the targets.
 
     Parameters
@@ -264,7 +271,7 @@ def chokepoints(project: Project, *, increase_pct: float | None = None,
         Layers of targets; default :func:`target_layers`. Hubs are not targets.
     nodes : bool
         Junctions instead of segments.
-    lines, speeds, offroad_kmh
+    lines, speeds, offroad_kmh, load_t
         See :func:`route`.
 
     Returns
@@ -281,6 +288,7 @@ def chokepoints(project: Project, *, increase_pct: float | None = None,
         If a target layer is unknown, there is no hub or no target left.
     """
     graph, roads = inputs.road_graph(project, lines, speeds)
+    graph = graph_for_load(project, graph, load_t)[0]
     feats = trip_ends(project)
     pool = feats[feats["layer"].isin(target_layers(project, targets))]
     hub_ids = list(dict.fromkeys(find_end(feats, h) for h in hubs or []))
@@ -304,7 +312,7 @@ def chokepoints(project: Project, *, increase_pct: float | None = None,
     return Result({"chokepoint_nodes" if nodes else "chokepoints": in_storage_crs(found)},
                   values={"n_targets": len(pool), "n_hubs": len(hub_frame),
                           "increase_pct": pct},
-                  settings={**_network_settings(lines, speeds, offroad),
+                  settings={**_network_settings(lines, speeds, offroad), "load_t": load_t,
                             "chokepoint_increase_pct": pct, "hubs": hub_ids,
                             "targets": sorted(set(pool["layer"]))},
                   warnings=project.take_notes(),
@@ -312,6 +320,23 @@ def chokepoints(project: Project, *, increase_pct: float | None = None,
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def graph_for_load(project: Project, graph: nx.MultiGraph, load_t: float | None
+              ) -> tuple[nx.MultiGraph, load_class.LoadCheck]:
+    """Return the graph a vehicle of ``load_t`` tonnes may use; note what was left out.
+
+    ``None``: no check, the graph itself (:func:`geo.load_class.for_load`).
+    """
+    usable, check = load_class.for_load(graph, load_t)
+    if check.too_weak:
+        project.note("load_segments_left_out", count=len(check.too_weak), load_t=load_t,
+                     ids=", ".join(check.too_weak[:5]))
+    if check.unreadable:
+        shown = [f"{k} ({v!r})" for k, v in list(check.unreadable.items())[:5]]
+        project.note("load_class_unreadable", count=len(check.unreadable),
+                     lines=", ".join(shown))
+    return usable, check
 
 
 def _segments_of(graph: nx.MultiGraph, way: network.Route,
@@ -322,12 +347,14 @@ def _segments_of(graph: nx.MultiGraph, way: network.Route,
         d = min(graph[a][b].values(), key=lambda e: e["time_min"])
         rows.append({"segment_id": d["segment_id"], "source": str(d["source"]),
                      "class": d["class"], "speed_kmh": d["speed_kmh"],
-                     "length_m": d["length_m"], "time_min": d["time_min"]})
+                     "length_m": d["length_m"], "time_min": d["time_min"],
+                     "load_class": d.get("load_class", ""), "dual_use": d.get("dual_use", "")})
     if not rows:
         return pd.DataFrame(columns=list(SEGMENT_COLUMNS))
     table = pd.DataFrame(rows).groupby("segment_id", sort=False).agg(
         {"source": "first", "class": "first", "speed_kmh": "first", "length_m": "sum",
-         "time_min": "sum"}).reset_index()
+         "time_min": "sum", "load_class": "first", "dual_use": "first"}).reset_index()
+    table["dual_use"] = is_dual_use(table["dual_use"]).to_numpy()
     names = roads["name"] if "name" in roads.columns else pd.Series(dtype="str")
     table["road_name"] = table["source"].map(names).fillna("").astype("str")
     return table[list(SEGMENT_COLUMNS)]

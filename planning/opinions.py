@@ -23,17 +23,44 @@ from planning.table_labels import value_text
 TEMPLATES: dict[str, tuple[str, str]] = {
     "intro": ("Dự án {project}: kết luận thẩm định “{verdict}”.",
               "Project {project}: appraisal verdict “{verdict}”."),
-    "conflict": ("chồng lấn công trình {work} ({kind}) {overlap} m²",
-                 "overlaps {work} ({kind}) by {overlap} m²"),
+    "conflict": ("chồng lấn {noun} {work} ({kind}) {overlap} m²",
+                 "overlaps {noun}{work} ({kind}) by {overlap} m²"),
     "conflict_zone": (", chồng lấn hành lang bảo vệ rộng {width} m của công trình {zone} m²",
                       " and its {width} m protection zone by {zone} m²"),
-    "protection_zone": ("nằm trong hành lang bảo vệ rộng {width} m của công trình {work} "
-                        "({kind}), cách công trình {distance} m, chồng lấn hành lang "
+    "protection_zone": ("nằm trong hành lang bảo vệ rộng {width} m của {noun} {work} "
+                        "({kind}), cách {noun} {distance} m, chồng lấn hành lang "
                         "{zone} m²",
-                        "lies inside the {width} m protection zone of {work} ({kind}), "
-                        "{distance} m from the work, overlapping the zone by {zone} m²"),
-    "near": ("cách công trình {work} ({kind}) {distance} m, dưới khoảng cách {near} m",
-             "lies {distance} m from {work} ({kind}), within {near} m"),
+                        "lies inside the {width} m protection zone of {noun}{work} ({kind}), "
+                        "{distance} m from it, overlapping the zone by {zone} m²"),
+    "near": ("cách {noun} {work} ({kind}) {distance} m, dưới khoảng cách {near} m",
+             "lies {distance} m from {noun}{work} ({kind}), within {near} m"),
+    "belt_line": ("nằm trong vành đai biên giới rộng {width} m dọc {work}, cách đường biên "
+                  "giới {distance} m, phần diện tích trong vành đai {zone} m²",
+                  "lies inside the {width} m border belt along {work}, {distance} m from "
+                  "the border line, {zone} m² inside the belt"),
+    "belt_polygon": ("nằm trong vành đai biên giới {work}, phần diện tích trong vành đai "
+                     "{zone} m²",
+                     "lies inside the border belt {work}, {zone} m² inside the belt"),
+    "border_conflict": ("chạm hoặc vượt qua đường biên giới {work}",
+                        "touches or crosses the border line {work}"),
+    "cond_border": (
+        "Phần dự án trong vành đai biên giới phải được Bộ đội Biên phòng tỉnh cho ý kiến "
+        "bằng văn bản trước khi phê duyệt.",
+        "The part of the project inside the border belt needs the written opinion of the "
+        "provincial Border Guard before approval."),
+    "cond_dual_use": (
+        "Dự án không được làm giảm khả năng phục vụ quốc phòng của hạ tầng lưỡng dụng "
+        "{codes}{attrs}.",
+        "The project must not reduce the defense use of the dual-use infrastructure "
+        "{codes}{attrs}."),
+    "economic_in": (
+        "Dự án nằm trong khu kinh tế – quốc phòng {zone} ({share} % diện tích dự án, {area} "
+        "m²): đề nghị chủ đầu tư phối hợp với đơn vị quản lý khu.",
+        "The project lies in the defense–economic zone {zone} ({share} % of its area, "
+        "{area} m²): the investor is to coordinate with the zone's managing unit."),
+    "economic_near": (
+        "Khu kinh tế – quốc phòng {zone} cách dự án {distance} m.",
+        "The defense–economic zone {zone} is {distance} m from the project."),
     "touches": ("Dự án {items}.", "The project {items}."),
     "others": ("Các công trình khác trong phạm vi {search} m, không bị ảnh hưởng: {items}.",
                "Other works within {search} m, not affected: {items}."),
@@ -72,9 +99,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 CONCERNED: tuple[str, ...] = ("conflict", "protection_zone", "near")
 """Verdicts of the pairs an opinion names as touched, worst first."""
 
+NOUNS: dict[str, tuple[str, str]] = {
+    "military_zone": ("khu quân sự", "military zone "),
+    "infrastructure": ("công trình hạ tầng lưỡng dụng", "dual-use infrastructure "),
+}
+"""How an opinion calls a work of these kinds (others: "công trình", nothing in English)."""
+
+BORDER, INFRA = "border", "infrastructure"
+
 
 def draft_opinion(row: Mapping[str, Any], pairs: pd.DataFrame, *, lang: str = "vi",
-                  search_m: float | None = None, near_m: float | None = None) -> str:
+                  search_m: float | None = None, near_m: float | None = None,
+                  zones: pd.DataFrame | None = None) -> str:
     """Draft the opinion on one appraised proposal.
 
     Parameters
@@ -88,13 +124,18 @@ def draft_opinion(row: Mapping[str, Any], pairs: pd.DataFrame, *, lang: str = "v
         Language of the text.
     search_m, near_m : float, optional
         Search and "near" distances used (from the result's settings).
+    zones : DataFrame, optional
+        Its rows of the ``zones`` table (defense–economic zones within the search
+        distance), named with the share of the project inside each.
 
     Returns
     -------
     str
-        One paragraph: the verdict, what the project touches (each work by code and name,
-        with its overlaps and distance), the other works within the search distance, and
-        the conditions proposed for the verdict.
+        One paragraph: the verdict, what the project touches (each work, military zone,
+        border belt or dual-use infrastructure by code and name, with its overlaps and
+        distance), the other works within the search distance, the conditions proposed
+        for the verdict (the Border Guard's opinion for a project in the border belt; the
+        defense use of dual-use infrastructure kept) and the defense–economic zones.
     """
     i = 0 if lang == "vi" else 1
     verdict = str(row.get("verdict") or "clear")
@@ -116,6 +157,8 @@ def draft_opinion(row: Mapping[str, Any], pairs: pd.DataFrame, *, lang: str = "v
             p["distance_m"], lang)) for p in others.to_dict("records")]
         parts.append(TEMPLATES["others"][i].format(search=search, items="; ".join(items)))
     parts.append(_conditions(verdict, touched, others, row, lang, search))
+    parts += _special_conditions(touched, lang)
+    parts += _economic(zones, lang)
     return " ".join(parts)
 
 
@@ -155,12 +198,17 @@ def check_opinions(opinions: Mapping[str, str], keys: Iterable[str], layer: str)
 
 def _clause(pair: Mapping[str, Any], lang: str, near_m: float | None) -> str:
     i = 0 if lang == "vi" else 1
-    verdict = str(pair["verdict"])
+    verdict, kind = str(pair["verdict"]), str(pair.get("work_kind", ""))
     template = TEMPLATES[verdict][i]
-    if verdict == "conflict" and (pair.get("zone_overlap_m2") or 0) >= 0.5:
+    if kind == BORDER and verdict in ("conflict", "protection_zone"):
+        belt = "belt_line" if (pair.get("zone_width_m") or 0) > 0 else "belt_polygon"
+        template = TEMPLATES["border_conflict" if verdict == "conflict" else belt][i]
+    elif verdict == "conflict" and (pair.get("zone_overlap_m2") or 0) >= 0.5:
         template += TEMPLATES["conflict_zone"][i]
+    kind_text = (_infra_text(pair, lang) if kind == INFRA
+                 else str(value_text(kind, lang)).lower())
     return template.format(
-        work=_work(pair), kind=str(value_text(str(pair.get("work_kind", "")), lang)).lower(),
+        noun=NOUNS.get(kind, ("công trình", ""))[i], work=_work(pair), kind=kind_text,
         overlap=_number(pair.get("overlap_m2"), lang),
         zone=_number(pair.get("zone_overlap_m2"), lang),
         width=_number(pair.get("zone_width_m"), lang),
@@ -186,10 +234,65 @@ def _conditions(verdict: str, touched: pd.DataFrame, others: pd.DataFrame,
     return TEMPLATES["cond_clear"][i].format(search=search, nearest=nearest)
 
 
+def _special_conditions(touched: pd.DataFrame, lang: str) -> list[str]:
+    """Conditions for the border belt and dual-use infrastructure among the touched works."""
+    i = 0 if lang == "vi" else 1
+    kinds = touched["work_kind"].astype(str) if "work_kind" in touched else pd.Series([])
+    out = []
+    if (kinds == BORDER).any():
+        out.append(TEMPLATES["cond_border"][i])
+    infra = touched[(kinds == INFRA).to_numpy()] if len(kinds) else touched.iloc[:0]
+    if len(infra):
+        records = infra.to_dict("records")
+        codes = ", ".join(dict.fromkeys(_work(p, names=False) for p in records))
+        attrs = "; ".join(a for a in dict.fromkeys(_infra_attrs(p, lang) for p in records) if a)
+        out.append(TEMPLATES["cond_dual_use"][i].format(
+            codes=codes, attrs=f" ({attrs})" if attrs else ""))
+    return out
+
+
+def _economic(zones: pd.DataFrame | None, lang: str) -> list[str]:
+    """Sentences naming the defense–economic zones the project lies in or near."""
+    if zones is None or not len(zones):
+        return []
+    i = 0 if lang == "vi" else 1
+    out = []
+    for z in zones.sort_values("distance_m", kind="stable").to_dict("records"):
+        label = _label(z.get("zone_code"), z.get("zone_name")) or _text(z.get("zone"))
+        if (z.get("overlap_m2") or 0) >= 0.5:
+            out.append(TEMPLATES["economic_in"][i].format(
+                zone=label, share=format_number(float(z.get("share_pct") or 0), 1, lang),
+                area=_number(z.get("overlap_m2"), lang)))
+        else:
+            out.append(TEMPLATES["economic_near"][i].format(
+                zone=label, distance=_number(z.get("distance_m"), lang)))
+    return out
+
+
+def _infra_attrs(pair: Mapping[str, Any], lang: str) -> str:
+    """Return the load class and runway length of a dual-use feature as words (or "")."""
+    words = []
+    if _text(pair.get("load_class")):
+        words.append(("tải trọng " if lang == "vi" else "load class ") +
+                     _text(pair.get("load_class")))
+    runway = pd.to_numeric(_text(pair.get("runway_length_m")) or None, errors="coerce")
+    if runway is not None and not pd.isna(runway):
+        words.append(("đường băng " if lang == "vi" else "runway ") + _number(runway, lang) +
+                     " m")
+    return ", ".join(words)
+
+
+def _infra_text(pair: Mapping[str, Any], lang: str) -> str:
+    """Return what a dual-use feature is, for the brackets after its name."""
+    cls = _text(pair.get("work_class"))
+    parts = [str(value_text(cls, lang)) if cls else ""] + [_infra_attrs(pair, lang)]
+    return ", ".join(p for p in parts if p) or ("lưỡng dụng" if lang == "vi" else "dual-use")
+
+
 def _work(pair: Mapping[str, Any], *, names: bool = True) -> str:
     code = _text(pair.get("work_code"))
     if not names:
-        return code or _text(pair.get("work"))
+        return code or _text(pair.get("work_name")) or _text(pair.get("work"))
     return _label(pair.get("work_code"), pair.get("work_name")) or _text(pair.get("work"))
 
 

@@ -20,6 +20,7 @@ from geo.depth import band_labels, band_polygons, depth_crosstab, depth_from_bor
 from geo.hazards import hazard_exposure, route_hazards
 from geo.nearest import nearest_bases
 from geo.support import mutual_support
+from geo.targets import asset_completion, built_mask
 from planning import inputs
 from planning.errors import PlanningError
 from planning.params import parse_bands
@@ -27,11 +28,48 @@ from planning.project import Project
 from planning.results import Result, add_labels, in_storage_crs
 
 LABEL_COLUMNS: tuple[str, ...] = ("layer", "kind", "name", "code")
+WORK_COLUMNS: tuple[str, ...] = (*LABEL_COLUMNS, "work_status", "completion_pct")
+"""Columns that name an asset in the depth and support tables: labels and build progress."""
+
+
+def works(project: Project, kinds: Sequence[str] | None = None, *,
+          built_only: bool = False) -> gpd.GeoDataFrame:
+    """Return the assets of ``kinds`` with their ``status`` and ``completion_pct``.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    kinds : sequence of str, optional
+        Kinds (default :func:`planning.inputs.posture_kinds`).
+    built_only : bool
+        Keep only the built ones (:func:`geo.targets.built_mask`: 100 % complete; a
+        work with no status nor percentage follows
+        :data:`geo.settings.posture_unknown_status_built`).
+
+    Returns
+    -------
+    GeoDataFrame
+        As :func:`planning.inputs.assets`, plus ``status`` and ``percent_complete`` (text
+        as stored), ``work_status`` (the status; empty when none) and ``completion_pct``
+        (0–100, :func:`geo.targets.asset_completion`).
+    """
+    wanted = inputs.posture_kinds() if kinds is None else kinds
+    frame = inputs.stacked(project, wanted, (*inputs.ATTRIBUTES, "status",
+                                             "percent_complete")).copy()
+    done = asset_completion(frame)
+    frame["work_status"] = frame["status"]
+    frame["completion_pct"] = 100.0 * done
+    return frame[done >= 1.0 - 1e-9] if built_only else frame
 
 
 def completeness(project: Project, *,
-                 requirements: Mapping[str, Sequence[str]] | None = None) -> Result:
+                 requirements: Mapping[str, Sequence[str]] | None = None,
+                 built_only: bool = False) -> Result:
     """Find which admin units lack which required kinds of asset.
+
+    ``built_only`` counts only the built works (:func:`works`); otherwise a planned work
+    counts as present and weighs in ``progress_pct`` by its completion.
 
     Returns
     -------
@@ -39,66 +77,81 @@ def completeness(project: Project, *,
         ``units``: one row per admin unit, ``unit`` id, ``layer``, ``kind``, then the
         columns of :func:`geo.completeness.completeness` and the unit polygon.
     """
-    units = inputs.require(inputs.admin_units(project), "admin_unit")
+    units = _with_unit_statuses(project, inputs.require(inputs.admin_units(project),
+                                                        "admin_unit"))
     reqs = settings.posture_requirements if requirements is None else requirements
-    assets = inputs.assets(project)
-    table = unit_completeness(units, assets, requirements=reqs)
+    assets = works(project)
+    table = unit_completeness(units, assets, requirements=reqs, built_only=built_only)
     frame = with_attributes(units, table, label="unit", columns=("layer", "kind"))
+    if built_only:
+        assets = assets[built_mask(assets)]
     return Result({"units": in_storage_crs(frame)},
-                  settings={"posture_requirements": {k: list(v) for k, v in reqs.items()}},
+                  settings={"posture_requirements": {k: list(v) for k, v in reqs.items()},
+                            "built_only": built_only,
+                            "posture_unknown_status_built":
+                                settings.posture_unknown_status_built},
                   warnings=project.take_notes(),
                   extra={"assets": assets[assets["kind"].isin(required_kinds(reqs))]})
 
 
-def depth(project: Project, *, bands: str | Sequence[float] | None = None) -> Result:
+def depth(project: Project, *, bands: str | Sequence[float] | None = None,
+          built_only: bool = False) -> Result:
     """Measure the depth of every asset behind the border line, in bands.
+
+    ``built_only`` keeps only the built works (:func:`works`).
 
     Returns
     -------
     Result
-        ``records``: ``asset`` id, ``layer``, ``kind``, ``name``, ``code``, ``depth_km``,
-        ``band``, ``outside_province`` and the asset; ``crosstab`` (assets per kind and
-        band); ``band_polygons``; value ``bands`` (the labels).
+        ``records``: ``asset`` id, ``layer``, ``kind``, ``name``, ``code``, ``work_status``,
+        ``completion_pct``, ``depth_km``, ``band``, ``outside_province`` and the asset;
+        ``crosstab`` (assets per kind and band); ``band_polygons``; value ``bands`` (the
+        labels).
     """
     limits = parse_bands(bands)
     border = inputs.require(inputs.border(project), "border")
-    assets = inputs.assets(project, settings.posture_asset_kinds)
+    assets = works(project, settings.posture_asset_kinds, built_only=built_only)
     area = inputs.province(project)
     table = depth_from_border(assets, border, area=area, bands_km=limits)
     frame = with_attributes(assets, table[["depth_km", "band", "outside_province"]],
-                            label="asset", columns=LABEL_COLUMNS)
+                            label="asset", columns=WORK_COLUMNS)
     frame["band"] = frame["band"].astype("str")
     polygons = band_polygons(border, area, bands_km=limits)
     crosstab = depth_crosstab(table, assets["kind"])
     return Result({"records": in_storage_crs(frame), "crosstab": crosstab,
                    "band_polygons": in_storage_crs(polygons)},
                   values={"bands": band_labels(limits)},
-                  settings={"depth_bands_km": list(limits or settings.depth_bands_km)},
+                  settings={"depth_bands_km": list(limits or settings.depth_bands_km),
+                            "built_only": built_only},
                   warnings=project.take_notes(), json_keys=("bands", "records"),
                   extra={"border": border})
 
 
 def support(project: Project, *, within_km: float | None = None,
-            within_min: float | None = None) -> Result:
+            within_min: float | None = None, built_only: bool = False) -> Result:
     """Link defense positions that support each other: groups, isolated ones, weak links.
+
+    ``built_only`` links only the built works (:func:`works`): a planned position
+    supports nobody yet.
 
     Returns
     -------
     Result
         ``records`` (one per position: ``position`` id, ``layer``, ``kind``, ``name``,
-        ``code``, ``component``, ``component_size``, ``degree``, ``isolated``);
+        ``code``, ``work_status``, ``completion_pct``, ``component``, ``component_size``,
+        ``degree``, ``isolated``);
         ``weakest_links`` (the bridges, with ``a_code``/``b_code`` beside the names);
         ``links`` (lines); values ``within_km`` and ``within_min``.
     """
     if within_km is not None and within_min is not None:
         raise PlanningError("both_limits")
-    positions = inputs.require(inputs.assets(project, settings.support_kinds),
+    positions = inputs.require(works(project, settings.support_kinds, built_only=built_only),
                                " / ".join(settings.support_kinds))
     graph = inputs.road_graph(project)[0] if within_min is not None else None
     result = mutual_support(positions, within_km=within_km, within_min=within_min,
                             network=graph)
     frame = with_attributes(positions, result.positions, label="position",
-                            columns=LABEL_COLUMNS)
+                            columns=WORK_COLUMNS)
     weakest = _with_pair_codes(result.weakest, positions)
     links = _with_pair_codes(result.links, positions)
     km = within_km if within_km is not None or within_min is not None else (
@@ -106,14 +159,17 @@ def support(project: Project, *, within_km: float | None = None,
     return Result({"records": in_storage_crs(frame), "weakest_links": weakest,
                    "links": in_storage_crs(links)},
                   values={"within_km": km, "within_min": within_min},
-                  settings={"within_km": km, "within_min": within_min},
+                  settings={"within_km": km, "within_min": within_min,
+                            "built_only": built_only},
                   warnings=project.take_notes(),
                   json_keys=("within_km", "within_min", "weakest_links", "records"))
 
 
 def nearest(project: Project, *, by_road: bool = True,
-            base_kind: str = "combat_base") -> Result:
+            base_kind: str = "combat_base", built_only: bool = False) -> Result:
     """Find the nearest base of every commune, in a straight line and by road.
+
+    ``built_only`` looks only at the built bases (:func:`works`).
 
     Returns
     -------
@@ -123,7 +179,7 @@ def nearest(project: Project, *, by_road: bool = True,
         ``road_base_name``, ``road_time_min`` and the commune polygon.
     """
     communes = inputs.communes(project)
-    bases = inputs.require(inputs.assets(project, [base_kind]), base_kind)
+    bases = inputs.require(works(project, [base_kind], built_only=built_only), base_kind)
     graph = inputs.road_graph(project)[0] if by_road else None
     table = nearest_bases(communes, bases, network=graph)
     table = add_labels(table, "base", bases, names=False)
@@ -131,12 +187,15 @@ def nearest(project: Project, *, by_road: bool = True,
     frame = with_attributes(communes, table, label="commune", columns=LABEL_COLUMNS)
     return Result({"records": in_storage_crs(frame)},
                   settings={"base_kind": base_kind, "by_road": by_road,
+                            "built_only": built_only,
                             "offroad_speed_kmh": settings.offroad_speed_kmh},
                   warnings=project.take_notes(), extra={"bases": bases})
 
 
-def hazards(project: Project) -> Result:
+def hazards(project: Project, *, built_only: bool = False) -> Result:
     """Find the assets, sites and enterprises in hazard zones, and the roads through them.
+
+    ``built_only`` looks only at the built ones (:func:`works`).
 
     Returns
     -------
@@ -147,7 +206,7 @@ def hazards(project: Project) -> Result:
         ``hazard_pct``, ``zones``, ``hazards``), with the parts inside in ``road_parts``.
     """
     zones = inputs.require(inputs.hazard_zones(project), "hazard_zone")
-    features = inputs.assets(project, settings.posture_asset_kinds)
+    features = works(project, settings.posture_asset_kinds, built_only=built_only)
     pairs = hazard_exposure(features, zones)
     pairs = add_labels(pairs, "zone", zones, prefix="zone_", names=False)
     pairs = _insert_after(pairs, "name", "code", pairs["feature"].map(
@@ -168,6 +227,15 @@ def hazards(project: Project) -> Result:
     return Result({"records": pairs, "roads": roads, "road_parts": in_storage_crs(parts)},
                   warnings=project.take_notes(), json_keys=("records", "roads"),
                   extra={"zones": zones, "features": features})
+
+
+def _with_unit_statuses(project: Project, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the unit attributes of :data:`geo.settings.unit_status_kinds` (``combat_year``)."""
+    columns = tuple(dict.fromkeys(settings.unit_status_kinds.values()))
+    if not columns:
+        return units
+    found = inputs.stacked(project, ["admin_unit"], (*inputs.UNIT_ATTRIBUTES, *columns))
+    return units.assign(**{c: found.loc[units.index, c].to_numpy() for c in columns})
 
 
 def _with_pair_codes(frame: pd.DataFrame, positions: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -129,6 +129,10 @@ class PrintInputs:
         Coordinate grid (the caller's, else the project setting, else degrees).
     grid_crs : str, optional
         The VN-2000 grid of a ``vn2000`` sheet (:func:`vn2000_grid`); ``None`` otherwise.
+    relief : tuple, optional
+        ``(grid, label)``: the DEM (:class:`geo.terrain.Grid`) whose hillshade the sheet
+        carries (:func:`maps.hillshade.add_to_sheet`) and the label naming it; ``None``
+        for no hillshade.
     """
 
     layers: list[str]
@@ -137,6 +141,7 @@ class PrintInputs:
     classification: str | None
     grid: str = "degrees"
     grid_crs: str | None = None
+    relief: tuple[Any, str] | None = None
 
     def sheet_options(self, subtitle: str | None = None) -> dict[str, Any]:
         """Return keyword arguments of :class:`maps.print_layout.SheetSpec` from the inputs.
@@ -154,7 +159,8 @@ class PrintInputs:
 
 def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
                  extent: str | None = None, classification: str | None = None,
-                 grid: str | None = None) -> PrintInputs:
+                 grid: str | None = None, hillshade: bool = False,
+                 lang: str = "vi") -> PrintInputs:
     """Return the inputs of a sheet: layers checked, extent found, settings read.
 
     Parameters
@@ -169,12 +175,18 @@ def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
         Marking instead of the project's (``""``: none).
     grid : {"degrees", "vn2000", "none"}, optional
         Coordinate grid instead of the project's (:func:`read_grid`).
+    hillshade : bool
+        Carry the hillshade of the project's newest DEM (:func:`planning.terrain.relief`).
+    lang : {"vi", "en"}
+        Language of the hillshade's label.
 
     Raises
     ------
     PlanningError
         If a layer is not in the project, the project has no layer, the extent is
         unknown or malformed, or the grid is unknown.
+    LayerError
+        ``dem_none`` when ``hillshade`` is asked of a project without a DEM.
     """
     names = project.names()
     if not names:
@@ -188,9 +200,14 @@ def print_inputs(project: Project, *, layers: Sequence[str] | None = None,
     stored = read_settings(project)
     marking = stored["classification"] if classification is None else classification
     grid = read_grid(project) if grid is None else check_grid(grid)
+    relief = None
+    if hillshade:
+        from planning.terrain import relief as dem_relief
+
+        relief = dem_relief(project, lang=lang)
     return PrintInputs(names, found, stored["issuing_unit"] or None,
                        (marking.strip() or None) if marking else None, grid,
-                       vn2000_grid(project) if grid == "vn2000" else None)
+                       vn2000_grid(project) if grid == "vn2000" else None, relief)
 
 
 def find_extent(project: Project, text: str) -> Extent:

@@ -2,7 +2,8 @@
 
 Inputs by rule (:mod:`planning.inputs`): the enterprises and sites (a layer named, else
 every layer of kind ``enterprise`` / ``relocation_site``, rows labelled by their ``code``
-when it is unique, :func:`geo.relocation.index_by`), the border, the hazard zones and the
+when it is unique, :func:`geo.relocation.index_by`; only the enterprises that must relocate
+unless every one is asked for), the border, the hazard zones and the
 road graph. Enterprises and sites join the roads by the one access rule of
 :mod:`planning.network` (their representative point, a straight connector to the nearest
 road).
@@ -19,10 +20,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from geo import network, relocation, settings
+from geo import mobilization, network, relocation, settings
 from geo.errors import AnalysisInputError
 from planning import inputs
 from planning.errors import PlanningError
+from planning.network import graph_for_load
 from planning.params import parse_cuts
 from planning.project import Project
 from planning.results import Result, in_storage_crs
@@ -34,7 +36,8 @@ _PLANS: OrderedDict[tuple, tuple[relocation.RelocationPlan, float]] = OrderedDic
 def relocate(project: Project, *, enterprises: str | None = None, sites: str | None = None,
              min_depth_km: float | None = None, max_min: float | None = None,
              capacity_by: str | None = None, cut: Iterable[str] | None = (),
-             time_limit_s: float | None = None) -> Result:
+             time_limit_s: float | None = None, everyone: bool = False,
+             load_t: float | None = None) -> Result:
     """Assign the designated enterprises to relocation sites; with ``cut``, compare.
 
     Parameters
@@ -58,6 +61,13 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
         (how much longer than the best possible its total time can be), and the page
         asks again without the limit. A proven optimal plan already kept is returned
         whatever the limit.
+    everyone : bool
+        Plan every enterprise; by default only those that must relocate
+        (:func:`geo.mobilization.must_relocate`: ``must_relocate`` yes or blank, all when
+        the layer has no such column).
+    load_t : float, optional
+        Weight of the heaviest vehicle (tonnes): road segments whose load class is below it
+        (weak bridges) are left out (:func:`planning.network.graph_for_load`).
 
     Returns
     -------
@@ -76,9 +86,9 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
     ------
     PlanningError
         If a layer is missing or not of its kind, a cut id is unknown or there are too
-        many.
+        many, or no enterprise must relocate.
     """
-    data = _inputs(project, enterprises, sites)
+    data = _inputs(project, enterprises, sites, everyone, load_t)
     cuts = parse_cuts(cut, known=_segment_ids(data["graph"]))
     options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
                "capacity_by": capacity_by}
@@ -98,7 +108,8 @@ def relocate(project: Project, *, enterprises: str | None = None, sites: str | N
                   settings={"min_depth_km": plan.min_depth_km,
                             "max_travel_min": plan.max_travel_min,
                             "capacity_by": list(plan.dimensions), "cut": list(plan.cut),
-                            "offroad_speed_kmh": settings.offroad_speed_kmh},
+                            "offroad_speed_kmh": settings.offroad_speed_kmh,
+                            "load_t": load_t},
                   warnings=project.take_notes(),
                   json_keys=tuple(tables),
                   extra={"plan_a": plan_a, "plan_b": plan_b, "plan": plan,
@@ -120,7 +131,8 @@ def _changes(graph: object, plan_a: relocation.RelocationPlan,
 
 def segments(project: Project, *, enterprises: str | None = None, sites: str | None = None,
              min_depth_km: float | None = None, max_min: float | None = None,
-             capacity_by: str | None = None) -> Result:
+             capacity_by: str | None = None, everyone: bool = False,
+             load_t: float | None = None) -> Result:
     """List the road segments that can be cut, the most used by the plan first.
 
     Parameters are those of :func:`relocate` (the plan on the intact network fills
@@ -134,7 +146,7 @@ def segments(project: Project, *, enterprises: str | None = None, sites: str | N
         segment line, in EPSG:4326 (:func:`geo.relocation.segments_table`);
         ``extra["segments"]``: the same in the metric CRS of the network.
     """
-    data = _inputs(project, enterprises, sites)
+    data = _inputs(project, enterprises, sites, everyone, load_t)
     options = {"min_depth_km": min_depth_km, "max_travel_min": max_min,
                "capacity_by": capacity_by}
     plan = _plan(project, data, options, ())
@@ -149,8 +161,13 @@ def segments(project: Project, *, enterprises: str | None = None, sites: str | N
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _inputs(project: Project, enterprises: str | None, sites: str | None) -> dict:
-    """Enterprises, sites, border, hazard zones, road lines and road graph (read once)."""
+def _inputs(project: Project, enterprises: str | None, sites: str | None,
+            everyone: bool = False, load_t: float | None = None) -> dict:
+    """Enterprises, sites, border, hazard zones, road lines and road graph (read once).
+
+    The enterprises are those that must relocate unless ``everyone``; the graph is the one
+    a vehicle of ``load_t`` tonnes may use.
+    """
     def build() -> dict:
         ents = inputs.layer_frame(project, "enterprise", enterprises)
         site_frame = inputs.layer_frame(project, "relocation_site", sites)
@@ -159,9 +176,16 @@ def _inputs(project: Project, enterprises: str | None, sites: str | None) -> dic
         if missing:
             raise PlanningError("no_relocation_layers", kinds=" nor ".join(map(repr, missing)))
         graph, roads = inputs.road_graph(project)
+        graph = graph_for_load(project, graph, load_t)[0]
         border = inputs.border(project)
         hazards = inputs.hazard_zones(project)
-        return {"enterprises": relocation.index_by(ents),
+        ents = relocation.index_by(ents)
+        if not everyone:
+            ents = ents[mobilization.must_relocate(ents).to_numpy(bool)]
+            if not len(ents):
+                raise PlanningError("no_enterprise_must_relocate", layers=", ".join(
+                    map(repr, inputs.layers_of(project, "enterprise", enterprises))))
+        return {"enterprises": ents,
                 "sites": relocation.index_by(site_frame),
                 "border": border if len(border) else None,
                 "hazards": hazards if len(hazards) else None,
@@ -171,7 +195,7 @@ def _inputs(project: Project, enterprises: str | None, sites: str | None) -> dic
                            *project.names(["border", "hazard_zone"]),
                            *inputs.road_layers(project)]}
 
-    return project.memo(("relocation_inputs", enterprises, sites), build)
+    return project.memo(("relocation_inputs", enterprises, sites, everyone, load_t), build)
 
 
 def _segment_ids(graph: object) -> set[str]:

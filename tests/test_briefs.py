@@ -270,16 +270,15 @@ def test_columns_fit_their_longest_word_and_wrapping_is_exact() -> None:
     assert widths[0] >= text_width("CCCD-181", 7.0) + 2.0
 
 
-def test_page_buttons_show_drafts_and_downloads(demo_master: Path,
+def test_page_buttons_show_downloads(demo_master: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("KVPT_PROJECT", str(demo_master))
     at = AppTest.from_function(_buttons, default_timeout=120).run()
     assert not at.exception and not at.error
-    areas = at.text_area
-    assert len(areas) == 4 and all("Đề nghị" in a.value for a in areas)
-    assert "CCCD-187" in areas[0].value
+    assert len(at.text_area) == 0  # the opinions are edited and saved on the page itself
+    assert any("ý kiến đã lưu" in c.value for c in at.caption)
     keys = {b.key for b in at.get("download_button")}
     assert {"brief_appraisal_pdf", "brief_relocation_pdf", "brief_posture_pdf",
             "atlas_pdf"} <= keys
@@ -316,3 +315,35 @@ def _buttons() -> None:
     relocation_brief(proj, {"min_depth_km": None}, [])
     posture_brief(proj)
     atlas_panel(proj)
+
+
+@needs_poppler
+def test_an_opinion_saved_on_the_page_is_the_briefs(demo_master: Path, tmp_path: Path
+                                                    ) -> None:
+    from layers.store import ProjectStore
+    from planning import appraisal, opinion_records
+    from planning.project import Project
+
+    path = tmp_path / "saved.gpkg"
+    shutil.copy2(demo_master, path)
+    proj = Project(ProjectStore(path))
+    result = appraisal.appraise(proj, PROPOSALS)
+    row = result.tables["projects"].iloc[0]
+    saved = "Ý kiến đã lưu: đồng ý, giữ hành lang 500 m về phía đông."
+    opinion_records.save_opinions(proj, result, {row["proposal_id"]: saved}, author="tester")
+    out = tmp_path / "saved.pdf"
+    res = kvpt("brief", path, out, "--appraisal", PROPOSALS)
+    assert res.exit_code == 0, res.stderr
+    pages = page_texts(out)
+    mine = next(p for p in pages if row["proposal_code"] in title_of(p))
+    assert flat(saved) in flat(mine).split("Ý kiến đề xuất", 1)[1]
+    others = [p for p in pages[2:-1] if row["proposal_code"] not in title_of(p)]
+    assert others and all(flat(saved) not in flat(p) for p in others)
+    # an opinion given for the brief still wins over the saved one
+    given = tmp_path / "given.json"
+    given.write_text(json.dumps({row["proposal_code"]: EDITED}, ensure_ascii=False),
+                     encoding="utf-8")
+    res = kvpt("brief", path, out, "--appraisal", PROPOSALS, "--opinions", given)
+    assert res.exit_code == 0, res.stderr
+    mine = next(p for p in page_texts(out) if row["proposal_code"] in title_of(p))
+    assert flat(EDITED) in flat(mine) and flat(saved) not in flat(mine)

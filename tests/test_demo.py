@@ -28,7 +28,8 @@ from layers.store import ProjectStore
 METRIC = 3405
 PUBLISHED_BORDER_KM = 231.0  # Lạng Sơn–China border length published by the province
 FICTIONAL_KINDS = set(DEFENSE_WORK_KINDS) | {"enterprise", "relocation_site", "proposed_project",
-                                              "hazard_zone"}
+                                              "defense_economic_zone",
+                                              "hazard_zone", "shelter"}
 EXTRA_COLUMNS = {"gso_code", "country"}  # real columns kept beside the kind attributes
 
 

@@ -50,32 +50,47 @@ def planned(plan: pd.DataFrame) -> list[tuple[int, str]]:
 
 
 def test_hand_made_rotation_default_shares() -> None:
-    # 10 communes: at least ceil(2.0) = 2 and at most floor(2.5) = 2 a year.
-    # 2026: the never-exercised class {A1, B1} fits whole.
-    # 2027: class 2021 = {A2, B3, C1}, room 2: A (0.5/4) < B = C (0.5/3) -> A2; then
-    #       A (1.5/4) > B = C -> B by code -> B3.
-    # 2028: class 2021 = {C1} fits; class 2022 = {B2} fills the last place.
+    # 10 communes: at least ceil(2.0) = 2 and at most floor(2.5) = 2 a year. Cycle 5:
+    # deadline = last + 5 (A2, B3, C1: 2026), never exercised: start + 4 = 2030.
+    # 2026: three communes are due but the cap is 2, so 2 are forced from the class due
+    #       2026 {A2, B3, C1}: A (0.5/4) < B = C (0.5/3) -> A2; then A (1.5/4) > B = C ->
+    #       B by code -> B3. C1 cannot keep its deadline: the cap does not allow it.
+    # 2027: C1 (overdue) and B2 (due 2027) are forced.
+    # 2028: the cap of 2 must hold C2 (due 2028) and, with 2029 and 2030 holding 2 each,
+    #       one of the six due by 2030 beyond the 4 later places: the never-exercised class
+    #       {A1, B1} is due 2030, so the longest-waiting A1 (A: 0.5/4) goes, then C2. A3
+    #       (due 2029) waits one more year.
     plan = ex.rotation_plan(HAND, HAND_RECORDS, years=3, start=2026,
                             district_names={"A": "Huyện A", "B": "Huyện B"})
-    assert planned(plan) == [(2026, "A1"), (2026, "B1"), (2027, "A2"), (2027, "B3"),
-                             (2028, "B2"), (2028, "C1")]
+    assert planned(plan) == [(2026, "A2"), (2026, "B3"), (2027, "B2"), (2027, "C1"),
+                             (2028, "A1"), (2028, "C2")]
     assert list(plan.columns) == list(ex.PLAN_COLUMNS)
-    assert plan["last_exercised"].tolist() == [pd.NA, pd.NA, 2021, 2021, 2022, 2021]
-    assert plan["waited_years"].tolist() == [pd.NA, pd.NA, 6, 6, 6, 7]
-    assert plan["commune_name"].tolist() == ["Xã A1", "Xã B1", "Xã A2", "Xã B3", "Xã B2",
-                                             "Xã C1"]
-    assert plan["district_name"].isna().tolist() == [False] * 5 + [True]  # C has no name
+    assert plan["last_exercised"].tolist() == [2021, 2021, 2022, 2021, pd.NA, 2023]
+    assert plan["waited_years"].tolist() == [5, 5, 5, 6, pd.NA, 5]
+    assert plan["commune_name"].tolist() == ["Xã A2", "Xã B3", "Xã B2", "Xã C1", "Xã A1",
+                                             "Xã C2"]
+    assert plan["district_name"].isna().tolist() == [False, False, False, True, False, True]
 
 
 def test_hand_made_rotation_deadlines_raise_the_count() -> None:
     # share_max 0.4: up to 4 a year. Cycle 5: deadline = last + 5; never -> 2030.
-    # 2026: A2, B3, C1 are overdue (2026) -> need 3. Never {A1, B1} first, then class 2021
-    #       shared out: A and B already have one each -> C (0.5/3) -> C1.
-    # 2027: A2, B3 (2026) and B2 (2027) due now -> 3: class 2021 {A2, B3} + class 2022 {B2}.
-    # 2028: need max(1/1, 2/2, 4/3, 7/4, 10/5) = 2: class 2023 {C2} + class 2024 {A3}.
+    # 2026: A2, B3, C1 are due in 2026 -> need 3, all forced (the old longest-waiting rule
+    #       took the never-exercised A1, B1 first and left A2, B3 to wait 6 years).
+    # 2027: need max(1, 2/2, 3/3, 7/4, 10/5) = 2; the longest-waiting first: never {A1, B1}
+    #       shared out: A (0.5/4) < B (0.5/3) -> A1; the last place must go to B2 (due 2027).
+    # 2028: need 2 (5/3 -> 2); never {B1} first, the last place to C2 (due 2028).
     plan = ex.rotation_plan(HAND, HAND_RECORDS, years=3, start=2026, share_max=0.4)
-    assert planned(plan) == [(2026, "A1"), (2026, "B1"), (2026, "C1"), (2027, "A2"),
-                             (2027, "B2"), (2027, "B3"), (2028, "A3"), (2028, "C2")]
+    assert planned(plan) == [(2026, "A2"), (2026, "B3"), (2026, "C1"), (2027, "A1"),
+                             (2027, "B2"), (2028, "B1"), (2028, "C2")]
+
+
+def test_communes_forced_by_the_cap() -> None:
+    # cap 2: 3 due now -> 3; 1 now + 4 next year -> 5 - 2 = 3; 4 due within 2 years -> 0
+    assert ex.communes_forced([2026, 2026, 2026], 2026, 2) == 3
+    assert ex.communes_forced([2026, 2027, 2027, 2027, 2027], 2026, 2) == 3
+    assert ex.communes_forced([2027, 2027, 2028, 2028], 2026, 2) == 0
+    assert ex.communes_forced([2020, 2030], 2026, 1) == 1  # overdue: due now
+    assert ex.communes_forced([], 2026, 2) == 0
 
 
 def test_last_exercised_counts_only_commune_exercises_before_start() -> None:
@@ -191,11 +206,18 @@ def test_demo_rotation_properties(demo_communes: pd.DataFrame, fixture_records: 
         assert years_planned and max(gaps) <= cycle, (code, last[code], years_planned)
         assert start + years - years_planned[-1] <= cycle
 
-    # longest-waiting first: nobody planned waited less than anybody left out that year
+    # longest-waiting first, within the deadlines: a commune planned although one left out
+    # had waited longer must be due sooner (a never-exercised one is due start + cycle - 1)
     waits = replay(plan, codes, start, years, records)
     for year, wait in waits.items():
         chosen = set(plan.loc[plan["year"] == year, "commune_code"])
-        assert min(wait[c] for c in chosen) >= max(wait[c] for c in codes if c not in chosen)
+        left = [wait[c] for c in codes if c not in chosen]
+        due = {c: (start + cycle - 1 if math.isinf(w) else year - w + cycle)
+               for c, w in wait.items()}
+        for c in chosen:
+            if wait[c] < max(left):
+                assert all(due[c] < due[d] for d in codes
+                           if d not in chosen and wait[d] > wait[c]), (year, c)
 
     # spread across districts: planned per district close to its share of the year's count
     counts = pd.crosstab(plan["district_code"], plan["year"]).reindex(sizes.index,

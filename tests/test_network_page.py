@@ -50,7 +50,8 @@ def table_with(at: AppTest, column: str, columns: tuple[str, ...]) -> pd.DataFra
 
 ROUTE = ("from", "from_code", "from_name", "to", "to_code", "to_name", "travel_min",
          "distance_km", "connector_m", "offroad_speed_kmh", "n_segments", "segments")
-SEGMENTS = ("segment_id", "road_name", "class", "speed_kmh", "length_m", "time_min")
+SEGMENTS = ("segment_id", "road_name", "class", "speed_kmh", "length_m", "time_min",
+            "load_class", "dual_use")
 REACH = ("commune", "layer", "kind", "name", "code", "travel_min", "connector_m", "reachable")
 CHOKEPOINTS = ("segment_id", "class", "source", "road_name", "length_m", "bridge", "n_cut",
                "n_slowed", "max_increase_pct", "targets", "target_codes", "target_names")

@@ -55,3 +55,28 @@ def test_sign_in_on_a_postgis_project_with_users(pg_demo: str, monkeypatch) -> N
     at.button[0].click().run()
     assert not at.exception
     assert at.dataframe and len(at.dataframe[0].value) == len(open_store(pg_demo).layers())
+
+
+def test_appraisal_page_offers_postgis_with_the_same_table(pg_demo: str, monkeypatch,
+                                                           demo_project: Path) -> None:
+    from layers import pg_appraisal
+
+    calls = []
+    sql = pg_appraisal.appraise
+
+    def counted(*args, **kwargs):  # noqa: ANN202 - the pairs frame
+        calls.append(1)
+        return sql(*args, **kwargs)
+
+    monkeypatch.setattr(pg_appraisal, "appraise", counted)
+    at = page("ui/appraisal_page.py", pg_demo, monkeypatch)
+    assert not at.exception and calls == []
+    memory = at.dataframe[0].value.copy()  # the projects table, measured in memory
+    at.toggle(key="appraisal_on_postgis").set_value(True).run()
+    assert not at.exception and not at.error
+    measured = at.dataframe[0].value
+    assert calls and measured.equals(memory)  # measured by PostGIS, the same table
+    # a GeoPackage project has no such switch
+    gpkg = page("ui/appraisal_page.py", str(demo_project), monkeypatch)
+    assert not gpkg.exception and not [t for t in gpkg.toggle
+                                        if t.key == "appraisal_on_postgis"]

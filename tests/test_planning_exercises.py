@@ -204,7 +204,11 @@ def test_targets_json_equals_the_page_tables(exercises_page: AppTest,
     province = page_table(at, "target_max")
     expected = localized(pd.DataFrame(data["province"]), "vi")
     measure = header("measure", "vi")
-    assert province[measure].tolist() == ["Xã diễn tập chiến đấu phòng thủ trong năm",
-                                          "Huyện có thao trường",
-                                          "Tiến độ xây dựng căn cứ chiến đấu"]
+    assert province[measure].tolist() == [
+        "Xã diễn tập chiến đấu phòng thủ trong năm",
+        "Huyện diễn tập khu vực phòng thủ trong giai đoạn",
+        "Tỉnh diễn tập khu vực phòng thủ trong giai đoạn",
+        "Huyện diễn tập phòng chống lụt bão, tìm kiếm cứu nạn trong giai đoạn",
+        "Tiến độ xây dựng thao trường cấp huyện, cấp tỉnh",
+        "Tiến độ xây dựng căn cứ chiến đấu"]
     assert_same(province.drop(columns=measure), expected.drop(columns=measure))

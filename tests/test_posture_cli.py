@@ -47,8 +47,8 @@ def test_depth_json_bands_and_crosstab(demo_master: Path, tmp_path: Path) -> Non
     data = json.loads(res.stdout)
     assert data["bands"] == ["0–5", "5–20", "> 20"]
     rec = data["records"][0]
-    assert set(rec) == {"asset", "layer", "kind", "name", "code", "depth_km", "band",
-                        "outside_province"}
+    assert set(rec) == {"asset", "layer", "kind", "name", "code", "work_status",
+                        "completion_pct", "depth_km", "band", "outside_province"}
     for r in data["records"]:
         d = r["depth_km"]
         assert r["band"] == ("0–5" if d < 5 else "5–20" if d < 20 else "> 20")
@@ -74,7 +74,8 @@ def test_support_json_lists_weakest_links(demo_master: Path) -> None:
     assert res.exit_code == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["within_km"] == 15 and data["within_min"] is None
-    assert set(data["records"][0]) == {"position", "layer", "kind", "name", "code", "component",
+    assert set(data["records"][0]) == {"position", "layer", "kind", "name", "code",
+                                       "work_status", "completion_pct", "component",
                                        "component_size", "degree", "isolated"}
     weak = data["weakest_links"]
     assert weak and all(w["bridge"] for w in weak)

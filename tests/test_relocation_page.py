@@ -49,9 +49,9 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     at = run_page(demo_project, monkeypatch)
     assert not at.exception
     assert at.title[0].value == "Di chuyển doanh nghiệp động viên công nghiệp"
-    assert at.metric[0].value == "30/30"
+    assert at.metric[0].value == "27/27"  # the demo enterprises that must relocate
     enterprises = frame_with(at, "binding", ENTERPRISES)
-    assert len(enterprises) == 30
+    assert len(enterprises) == 27
     sites = frame_with(at, "passes_depth", relocation.SITE_COLUMNS)
     assert len(sites) == 40 and sites["in_hazard"].sum() >= 2
     assert not (sites["selected"] & ~sites["passes_hazard"]).any()
@@ -74,7 +74,7 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     placed_b = at.metric[labels.index("Đã bố trí (B)")].value
     time_a = float(at.metric[1].value.replace(",", ""))
     time_b = float(at.metric[labels.index("Tổng thời gian (B, phút)")].value.replace(",", ""))
-    assert placed_b != "30/30" or time_b > time_a
+    assert placed_b != "27/27" or time_b > time_a
     frames = at.get("iframe")  # plan A beside plan B, panned and zoomed together
     assert len(frames) == 1 and frames[0].proto.srcdoc.count("<iframe ") == 2
     docs = [html.unescape(d) for d in re.findall(r'srcdoc="([^"]*)"', frames[0].proto.srcdoc)]
@@ -91,7 +91,7 @@ def test_page_tight_criteria_list_unplaced_and_switches_language(
     at = run_page(demo_project, monkeypatch)
     at.number_input(key="reloc_max_min").set_value(30.0).run()
     assert not at.exception
-    assert at.metric[0].value != "30/30"
+    assert at.metric[0].value != "27/27"
     assert any("Chưa bố trí được" in w.value for w in at.warning)
     enterprises = frame_with(at, "binding", ENTERPRISES)
     placed = enterprises["site"] != ""
@@ -126,7 +126,7 @@ def test_page_select_all_cuts_says_too_many_in_the_interface_language(
     assert not at.exception
     assert [e.value for e in at.error] == [
         f"Cắt {len(every)} đoạn là quá nhiều (tối đa 10): chọn các đoạn cần xét."]
-    assert at.metric[0].value == "30/30" and "Đã bố trí (B)" not in [m.label for m in at.metric]
+    assert at.metric[0].value == "27/27" and "Đã bố trí (B)" not in [m.label for m in at.metric]
     at.sidebar.radio(key="lang_choice").set_value("en").run()
     assert not at.exception
     assert [e.value for e in at.error] == [

@@ -207,7 +207,7 @@ def test_qgis_project_embeds_the_web_maps_symbol(demo_project: Path,
         assert float(props["size"]) == pytest.approx(icons[kind]["iconSize"][0] * PX_MM,
                                                      abs=1e-3)
         seen.add(kind)
-    assert seen == {"place", "air_defense", "enterprise"}
+    assert seen == {"place", "air_defense", "enterprise", "shelter"}
 
 
 def test_qgis_svg_of_a_combat_base_layer(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from conftest import DATA, without_exercises
+from geo import settings
 from geo import targets as tg
 from layers import records as rec
 from layers.store import ProjectStore
@@ -78,6 +79,10 @@ def test_hand_made_district_progress() -> None:
     assert got["exercise_status"].tolist() == ["within", "above", "below"]
     assert got["training_grounds"].tolist() == [2, 0, 1]
     assert got["has_training_ground"].tolist() == [True, False, True]
+    assert got["ground_progress"].isna().all()  # the grounds have no status nor percentage
+    # period 2021-2025: c23's district exercise -> D2; c12's civil-defense one -> D1
+    assert got["district_exercised"].tolist() == [False, True, False]
+    assert got["rescue_exercised"].tolist() == [True, False, False]
     assert got["combat_bases"].tolist() == [2, 1, 1]
     assert got["base_completion"].tolist()[:2] == pytest.approx([0.75, 0.3])
     assert math.isnan(got["base_completion"].iloc[2])
@@ -96,8 +101,14 @@ def test_hand_made_province_progress() -> None:
     assert list(got.index) == list(tg.MEASURES)
     assert got.loc["commune_exercise", ["achieved", "total"]].tolist() == [3, 10]
     assert got.loc["commune_exercise", "status"] == "above"  # 30 % > 25 %
-    assert got.loc["training_ground", ["achieved", "total"]].tolist() == [2, 3]
-    assert got.loc["training_ground", "status"] == "above"  # 67 % > 30 %
+    # the seed's reading: build progress; these grounds have no status -> no data
+    assert got.loc["training_ground", ["achieved", "total"]].tolist() == [0, 0]
+    assert got.loc["training_ground", "status"] == "no_data"
+    # district, province and rescue exercises in the period 2021-2025 up to 2025
+    assert got.loc["district_exercise", ["achieved", "total"]].tolist() == [1, 3]
+    assert got.loc["province_exercise", ["achieved", "total"]].tolist() == [0, 1]
+    assert got.loc["rescue_exercise", ["achieved", "total"]].tolist() == [1, 3]
+    assert got.loc["district_exercise", "status"] == "below"  # target 100 %
     # every base with a known completion, B4 outside the districts too: 1, .5, .3, .6
     assert got.loc["combat_base_completion", "value"] == pytest.approx(0.6)
     assert got.loc["combat_base_completion", ["achieved", "total"]].tolist() == [1, 4]
@@ -107,6 +118,63 @@ def test_hand_made_province_progress() -> None:
     assert two_tier.loc["commune_exercise", "value"] == pytest.approx(0.1)
     assert two_tier.loc["training_ground", "status"] == "no_data"
     assert two_tier.loc["combat_base_completion", "status"] == "no_data"
+
+
+GROUNDS_STATUS = GROUNDS.assign(level=["district", "province", "Cấp huyện", "xã"],
+                                percent_complete=[100.0, 10.0, np.nan, 50.0],
+                                status=[None, None, "planned", None])
+
+
+def test_training_ground_target_is_build_progress() -> None:
+    # counted: G1 district 100 %, G2 province 10 %, G3 district "planned" 0 %; G4 is a
+    # commune-level ground: left out. Mean (1 + 0.1 + 0) / 3 = 0.3667 > 0.30: above.
+    got = tg.province_progress(communes=COMMUNES, records=RECORDS, year=2025,
+                               districts=DISTRICTS,
+                               training_grounds=GROUNDS_STATUS).set_index("measure")
+    row = got.loc["training_ground"]
+    assert row["value"] == pytest.approx(1.1 / 3)
+    assert [row["achieved"], row["total"], row["status"]] == [1, 3, "above"]
+    per = tg.district_progress(DISTRICTS, communes=COMMUNES, records=RECORDS, year=2025,
+                               training_grounds=GROUNDS_STATUS).set_index("district_code")
+    # G1 and G3 lie in D1 (mean of 1.0 and 0.0), G2 in D3
+    assert per["ground_progress"].tolist()[0] == pytest.approx(0.5)
+    assert math.isnan(per.loc["D2", "ground_progress"])
+    assert per.loc["D3", "ground_progress"] == pytest.approx(0.1)
+
+
+def test_training_ground_other_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "training_ground_measure", "district_share")
+    got = tg.province_progress(communes=COMMUNES, records=RECORDS, year=2025,
+                               districts=DISTRICTS,
+                               training_grounds=GROUNDS).set_index("measure")
+    assert got.loc["training_ground", ["achieved", "total"]].tolist() == [2, 3]
+    assert got.loc["training_ground", "status"] == "above"  # 67 % > 30 %
+    monkeypatch.setattr(settings, "training_ground_measure", "share")
+    with pytest.raises(ValueError, match="'build_progress' or 'district_share'"):
+        tg.province_progress(communes=COMMUNES, records=RECORDS, year=2025)
+
+
+def test_exercises_count_in_their_plan_period() -> None:
+    assert tg.plan_period(2016) == (2016, 2020)
+    assert tg.plan_period(2025) == (2021, 2025)
+    assert tg.plan_period(2026) == (2026, 2030)
+    extra = pd.DataFrame({"commune_code": ["c31", "c24", "c11"], "year": [2020, 2022, 2024],
+                          "type": ["province_defense_area", "district_defense_area",
+                                   "district_defense_area"]})
+    records = pd.concat([RECORDS, extra], ignore_index=True)
+    got = tg.province_progress(communes=COMMUNES, records=records, year=2024,
+                               districts=DISTRICTS).set_index("measure")
+    # up to 2024: c24 (D2, 2022) and c11 (D1, 2024); c23's 2025 is later; the province's
+    # 2020 exercise belongs to the period before
+    assert got.loc["district_exercise", ["achieved", "total"]].tolist() == [2, 3]
+    assert got.loc["province_exercise", "achieved"] == 0
+    records.loc[len(records)] = {"commune_code": "c31", "year": 2021,
+                                 "type": "province_defense_area"}
+    again = tg.province_progress(communes=COMMUNES, records=records, year=2025,
+                                 districts=DISTRICTS).set_index("measure")
+    assert again.loc["district_exercise", "achieved"] == 2  # D3 held none (c31: province)
+    assert again.loc["district_exercise", "status"] == "below"
+    assert again.loc["province_exercise", ["value", "status"]].tolist() == [1.0, "within"]
 
 
 def test_locate_rules() -> None:
@@ -194,8 +262,12 @@ def test_demo_progress_matches_a_shapely_loop(demo: dict) -> None:
         communes=demo["communes"], records=demo["records"], year=2025,
         districts=demo["districts"], training_grounds=demo["grounds"],
         combat_bases=demo["bases"]).set_index("measure")
-    assert province.loc["training_ground", "value"] == pytest.approx(3 / 11)
-    assert province.loc["training_ground", "status"] == "within"
+    # the seed's reading: the build progress of the (district-level) demo grounds
+    pct = demo["grounds"]["percent_complete"].astype(float)
+    assert len(pct) == 3 and pct.notna().all()
+    assert province.loc["training_ground", "value"] == pytest.approx(pct.mean() / 100)
+    assert province.loc["training_ground", ["achieved", "total"]].tolist() == [
+        int((pct == 100).sum()), 3]
     assert province.loc["commune_exercise", "achieved"] == len(done)
     assert province.loc["combat_base_completion", "value"] == pytest.approx(
         demo["bases"]["percent_complete"].mean() / 100)

@@ -29,7 +29,10 @@ PDF = "application/pdf"
 
 
 def appraisal_brief(proj: Project, proposals_layer: str, result: Result) -> None:
-    """Draw the appraisal brief: a text area per proposal (the drafted opinion), download.
+    """Draw the appraisal brief's download: a page per proposal with its written opinion.
+
+    The opinions are the ones saved on the page (:mod:`planning.opinion_records`), else
+    the drafts; a save makes the brief afresh (the saved texts are part of its key).
 
     Parameters
     ----------
@@ -41,28 +44,20 @@ def appraisal_brief(proj: Project, proposals_layer: str, result: Result) -> None
         The page's appraisal (:func:`planning.appraisal.appraise`); its options are the
         brief's.
     """
-    from planning.briefs import drafted_opinions, proposal_keys
+    from planning.briefs import saved_opinions
 
     with st.expander(tr("Báo cáo thẩm định (PDF)", "Appraisal brief (PDF)"),
                      icon=":material/description:"):
-        st.caption(tr("Mỗi dự án một trang: kết luận, công trình liên quan và ý kiến đề xuất. "
-                      "Sửa ý kiến bên dưới trước khi tải.",
-                      "A page per project: verdict, works concerned and the proposed "
-                      "opinion. Edit the opinions below before downloading."))
-        drafts = drafted_opinions(result, lang())
-        names = dict(zip(proposal_keys(result), result.tables["projects"]["proposal_name"],
-                         strict=True))
-        edited = {}
-        for key, draft in drafts.items():
-            text = st.text_area(f"{key} – {names.get(key) or ''}".strip(" –"), value=draft,
-                                height=160, key=f"brief_opinion_{proposals_layer}_{key}_{lang()}")
-            if text.strip() and text.strip() != draft.strip():
-                edited[key] = text.strip()
+        st.caption(tr("Mỗi dự án một trang: kết luận, công trình liên quan và ý kiến thẩm "
+                      "định (ý kiến đã lưu ở trên, dự án chưa có ý kiến lưu thì dùng bản "
+                      "soạn sẵn).",
+                      "A page per project: verdict, works concerned and the written opinion "
+                      "(the one saved above; a project with none saved gets the draft)."))
         options = {"proposals": proposals_layer,
                    "zones": tuple(sorted((result.extra.get("zones") or {}).items())),
                    "search_m": result.settings.get("search_distance_m"),
                    "near_m": result.settings.get("near_distance_m"),
-                   "opinions": tuple(sorted(edited.items()))}
+                   "opinions": tuple(sorted(saved_opinions(proj, result).items()))}
         _download(proj, _appraisal_pdf, options, "brief_appraisal",
                   f"tham_dinh_{_slug(proposals_layer)}.pdf")
 

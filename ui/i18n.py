@@ -17,7 +17,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_posture": ("Thế trận", "Posture"),
     "page_network": ("Mạng đường", "Road network"),
     "page_relocation": ("Di chuyển doanh nghiệp ĐVCN", "Relocation"),
+    "page_evacuation": ("Sơ tán dân (phòng thủ dân sự)", "Evacuation (civil defense)"),
     "page_exercises": ("Diễn tập & chỉ tiêu", "Exercises & targets"),
+    "page_terrain": ("Địa hình", "Terrain"),
     "page_audit": ("Nhật ký thay đổi", "Audit log"),
     "upload": ("Tải lên tệp (shapefile .zip hoặc .shp + .shx + .dbf + .prj, .gpkg, .geojson, "
                ".kml, .kmz, .csv)",

@@ -8,6 +8,7 @@ from maps.offline import standalone_html
 from maps.project import store_map
 from maps.viewport import BIG_LAYER_FEATURES
 from planning.project import Project
+from planning.terrain import dem_stamp
 from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
@@ -53,7 +54,8 @@ def page() -> None:
     if any(r.feature_count > BIG_LAYER_FEATURES for r in store.layers() if r.name in shown):
         big_map(proj, tuple(shown))  # big layers: features sent by view (ui/big_map.py)
     else:  # the page of the map, built once per layer versions, layers shown and language
-        st.iframe(cached(proj, project_map_page, tuple(shown), lang()), height=MAP_HEIGHT_PX)
+        st.iframe(cached(proj, project_map_page, tuple(shown), lang(), dem_stamp(proj)),
+                  height=MAP_HEIGHT_PX)
     if st.button(t("download_html"), key="prepare_html"):
         html = standalone_html(store_map(proj.reader, names=shown, lang=lang(),
                                          assets="inline"))
@@ -62,7 +64,7 @@ def page() -> None:
                            key="download_html")
 
 
-def project_map_page(proj: Project, names: tuple[str, ...], lang: str) -> str:
+def project_map_page(proj: Project, names: tuple[str, ...], lang: str, dems: str = "") -> str:
     """Return the HTML page of the project's map (Leaflet served by the app).
 
     Parameters
@@ -73,6 +75,8 @@ def project_map_page(proj: Project, names: tuple[str, ...], lang: str) -> str:
         Layers drawn.
     lang : {"vi", "en"}
         Language of the map.
+    dems : str
+        :func:`planning.terrain.dem_stamp`: a new DEM (hillshade overlay) builds anew.
 
     Returns
     -------

@@ -16,6 +16,7 @@ from planning import network
 from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, t, tr
+from ui.map_cache import cached_map
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table
 
@@ -44,6 +45,7 @@ def page() -> None:
                    "'Infrastructure'). Import one on the Layers page."))
         return
     speeds, offroad = _speed_editor()
+    load_t = _load_input()
     try:
         roads = network.summary(proj, speeds=speeds)
     except EXPECTED_ERRORS as err:
@@ -63,7 +65,7 @@ def page() -> None:
                     horizontal=True, key="net_mode")
     draw = {"route": _route, "area": _service_area, "choke": _chokepoints}[mode]
     try:
-        draw(proj, speeds, offroad, _roads_layer(roads.main))
+        draw(proj, speeds, offroad, _roads_layer(roads.main), load_t)
     except EXPECTED_ERRORS as err:
         st.error(error_text(err))
 
@@ -71,7 +73,8 @@ def page() -> None:
 # --- the three analyses ------------------------------------------------------------------
 
 
-def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLayer) -> None:
+def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLayer,
+           load_t: float | None) -> None:
     ends = network.trip_ends(proj)
     if len(ends) < 2:
         st.info(tr("Cần ít nhất hai đối tượng điểm hoặc vùng.",
@@ -84,7 +87,8 @@ def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLa
                            index=_first(ends, BASE_KINDS))
     end = right.selectbox(tr("Đến", "To"), ids, format_func=label, key="net_to",
                           index=_first(ends, ("relocation_site",), avoid=start))
-    result = cached(proj, network.route, start, end, speeds=speeds, offroad_kmh=offroad)
+    result = cached(proj, network.route, start, end, speeds=speeds, offroad_kmh=offroad,
+                    load_t=load_t)
     _warnings(result)
     values = result.values
     c1, c2, c3 = st.columns(3)
@@ -110,7 +114,7 @@ def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLa
 
 
 def _service_area(proj: Project, speeds: dict[str, float], offroad: float,
-                  roads: MapLayer) -> None:
+                  roads: MapLayer, load_t: float | None) -> None:
     kinds = {r.name: r.kind for r in proj.records()}
     routed = set(network.trip_ends(proj)["layer"])
     sources = [n for n, k in kinds.items() if k in BASE_KINDS and n in routed] or \
@@ -125,7 +129,7 @@ def _service_area(proj: Project, speeds: dict[str, float], offroad: float,
     minutes = right.slider(tr("Trong vòng (phút)", "Within (minutes)"), 5, 240, 60, step=5,
                            key="net_area_minutes")
     result = cached(proj, network.reach, float(minutes), source_layer=base_layer, speeds=speeds,
-                           offroad_kmh=offroad)
+                    offroad_kmh=offroad, load_t=load_t)
     _warnings(result)
     area = result.main
     st.metric(tr("Xã tiếp cận được", "Communes reached"),
@@ -153,7 +157,7 @@ def _service_area(proj: Project, speeds: dict[str, float], offroad: float,
 
 
 def _chokepoints(proj: Project, speeds: dict[str, float], offroad: float,
-                 roads: MapLayer) -> None:
+                 roads: MapLayer, load_t: float | None) -> None:
     ends = network.trip_ends(proj)
     candidates = list(dict.fromkeys(ends.loc[ends["kind"] != "admin_unit", "layer"]))
     default = [n for n in network.target_layers(proj) if n in candidates]
@@ -180,7 +184,7 @@ def _chokepoints(proj: Project, speeds: dict[str, float], offroad: float,
         st.info(tr("Chọn ít nhất một đầu mối.", "Pick at least one hub."))
         return
     result = cached(proj, network.chokepoints, increase_pct=pct, hubs=hubs, targets=layers,
-                                 nodes=what == "nodes", speeds=speeds, offroad_kmh=offroad)
+                    nodes=what == "nodes", speeds=speeds, offroad_kmh=offroad, load_t=load_t)
     _warnings(result)
     n_targets, n_hubs = result.values["n_targets"], result.values["n_hubs"]
     found = result.main
@@ -238,6 +242,20 @@ def _speed_editor() -> tuple[dict[str, float], float]:
             float(offroad))
 
 
+def _load_input() -> float | None:
+    """Return the vehicle load (tonnes) the roads must carry; ``None`` (0): no check."""
+    load = st.number_input(
+        tr("Tải trọng xe (tấn; 0 = không xét tải trọng cầu)",
+           "Vehicle load (tonnes; 0 = no bridge load check)"), min_value=0.0, max_value=200.0,
+        value=0.0, step=5.0, key="net_load_t",
+        help=tr("Bỏ các đoạn đường (cầu) có tải trọng thiết kế nhỏ hơn (ghi 30, 30T, H30, HK80, "
+                "HL93); tải trọng không đọc được vẫn cho đi, có cảnh báo.",
+                "Leaves out the road segments (bridges) whose load class is below it (written "
+                "30, 30T, H30, HK80, HL93); a class that cannot be read is kept, with a "
+                "warning."))
+    return float(load) if load > 0 else None
+
+
 def _labeller(feats: gpd.GeoDataFrame):  # noqa: ANN202 - a format_func
     names = feats["name"].astype(str)
     layers = feats["layer"].astype(str)
@@ -268,7 +286,8 @@ def _warnings(result: Result) -> None:
 
 
 def _show_map(layers: list[MapLayer], key: str, focus: object = None) -> None:
-    m = build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus)
+    m = cached_map(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(),
+                                     focus=focus), layers, focus, lang())
     st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
 
 

@@ -17,6 +17,7 @@ from planning import inputs, posture
 from planning.project import Project
 from ui.brief_buttons import posture_brief
 from ui.i18n import lang, t, tr
+from ui.map_cache import cached_map
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
 
@@ -77,6 +78,12 @@ def page() -> None:
         _warnings(proj.take_notes())
         return
     _brief(proj)
+    st.toggle(tr("Chỉ tính công trình đã xây xong (100 %)", "Built works only (100 %)"),
+              key="posture_built_only",
+              help=tr("Bỏ qua công trình quy hoạch và đang xây dựng (trạng thái, % hoàn "
+                      "thành). Công trình không có cả hai được coi là đã xây xong.",
+                      "Leave out planned works and works being built (status, % complete). "
+                      "A work with neither counts as built."))
     # lazy tabs: only the open one runs (each draws a map)
     tabs = st.tabs([tr(*TAB_TEXTS[name]) for name in TAB_TEXTS], key=f"posture_tab_{lang()}",
                    on_change="rerun")
@@ -108,7 +115,7 @@ def _completeness_tab(proj: Project) -> None:
     present = [lv for lv in LEVELS if (units["level"] == lv).any()]
     with st.expander(tr("Thành phần bắt buộc theo cấp", "Required components per level")):
         reqs = _requirements(present)
-    result = cached(proj, posture.completeness, requirements=reqs)
+    result = cached(proj, posture.completeness, requirements=reqs, built_only=_built_only())
     _warnings(result.warnings)
     shown = result.main
     default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
@@ -146,7 +153,7 @@ def _depth_tab(proj: Project) -> None:
                             "Depth band limits (km, increasing)"),
                          value=", ".join(f"{b:g}" for b in settings.depth_bands_km),
                          key="posture_bands")
-    result = cached(proj, posture.depth, bands=text)
+    result = cached(proj, posture.depth, bands=text, built_only=_built_only())
     _warnings(result.warnings)
     table, polygons = result.main, result.tables["band_polygons"]
     layers = [MapLayer(f"{tr('Dải', 'Band')} {row.band} km", "border",
@@ -184,12 +191,12 @@ def _support_tab(proj: Project) -> None:
         limit = c2.number_input(tr("Thời gian tối đa (phút)", "Maximum time (minutes)"),
                                 min_value=0.0, value=float(settings.support_within_min),
                                 step=5.0, key="posture_within_min")
-        result = cached(proj, posture.support, within_min=limit)
+        result = cached(proj, posture.support, within_min=limit, built_only=_built_only())
     else:
         limit = c2.number_input(tr("Khoảng cách tối đa (km)", "Maximum distance (km)"),
                                 min_value=0.0, value=float(settings.support_within_km),
                                 step=1.0, key="posture_within_km")
-        result = cached(proj, posture.support, within_km=limit)
+        result = cached(proj, posture.support, within_km=limit, built_only=_built_only())
     _warnings(result.warnings)
     table, weakest = result.main, result.tables["weakest_links"]
     m1, m2, m3 = st.columns(3)
@@ -210,7 +217,7 @@ def _nearest_tab(proj: Project) -> None:
     has_roads = bool(proj.names(["infrastructure"]))
     road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=has_roads,
                        key="posture_nearest_road")
-    result = cached(proj, posture.nearest, by_road=road)
+    result = cached(proj, posture.nearest, by_road=road, built_only=_built_only())
     _warnings(result.warnings)
     table = result.main
     _map(_nearest_layers(table, by_road=road) + _kind_layers(result.extra["bases"]),
@@ -224,7 +231,7 @@ def _hazards_tab(proj: Project) -> None:
         st.info(tr("Dự án chưa có lớp vùng ngập lụt, sạt lở.",
                    "The project has no hazard-zone layer."))
         return
-    result = cached(proj, posture.hazards)
+    result = cached(proj, posture.hazards, built_only=_built_only())
     _warnings(result.warnings)
     pairs, parts = result.main, result.tables["road_parts"]
     features = result.extra["features"]
@@ -257,13 +264,32 @@ def _hazards_tab(proj: Project) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _built_only() -> bool:
+    """Whether the page shows the built works only (the toggle above the tabs)."""
+    return bool(st.session_state.get("posture_built_only", False))
+
+
+# Requirements a unit meets by its own attribute (geo.settings.unit_status_kinds).
+UNIT_STATUS_TEXTS: dict[str, tuple[str, str]] = {
+    "combat_commune": ("Xã chiến đấu (năm công nhận của đơn vị)",
+                       "Combat commune (the unit's year designated)"),
+}
+
+
+def _requirement_text(key: str) -> str:
+    if key in UNIT_STATUS_TEXTS:
+        return tr(*UNIT_STATUS_TEXTS[key])
+    return KINDS[key].label(lang())
+
+
 def _requirements(levels: list[str]) -> dict[str, list[str]]:
     kinds = [k for k, v in KINDS.items() if v.group == "defense"]
+    kinds += [k for k in settings.unit_status_kinds if k in UNIT_STATUS_TEXTS]
     reqs = {}
     for level in levels:
         default = [k for k in settings.posture_requirements.get(level) or [] if k in kinds]
         reqs[level] = st.multiselect(_level_text(level), kinds, default=default,
-                                     format_func=lambda k: KINDS[k].label(lang()),
+                                     format_func=_requirement_text,
                                      key=f"posture_req_{level}", placeholder=t("choose"))
     return reqs
 
@@ -342,7 +368,8 @@ def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLaye
 
 def _map(layers: list[MapLayer], key: str, *, focus: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     """Draw a tab's map, opened on ``focus`` (what the tab's table is about)."""
-    m = build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus)
+    m = cached_map(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(),
+                                     focus=focus), layers, focus, lang())
     st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
 
 
@@ -366,7 +393,8 @@ def _most_missing(part: pd.DataFrame) -> tuple[str, int]:
         return "", 0
     top = pd.Series(kinds).value_counts()
     key = str(top.index[0])
-    return (KINDS[key].label(lang()) if key in KINDS else key), int(top.iloc[0])
+    known = key in KINDS or key in UNIT_STATUS_TEXTS
+    return (_requirement_text(key) if known else key), int(top.iloc[0])
 
 
 page()

@@ -12,18 +12,25 @@ from geo import settings
 from layers.tables import table_csv_bytes
 from maps.compare_map import compare_maps, relocation_map
 from maps.map_pair import synced_pair_html
-from planning import relocation
+from planning import mobilization, relocation
 from planning.results import Result
 from ui.brief_buttons import relocation_brief
 from ui.i18n import lang, t, tr
+from ui.map_cache import cached_map, cached_page
 from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
-from ui.tables import show_table
+from ui.tables import show_table, value_text
 
 # Why an enterprise is unplaced (keys of geo.relocation.REASONS). A bare string here would be
 # drawn on the page by Streamlit's magic, so these notes are comments.
 REASON_TEXTS: dict[str, tuple[str, str]] = {
     "no_eligible_site": ("không địa điểm nào đạt độ sâu và ngoài vùng thiên tai",
                          "no site passes the depth and hazard criteria"),
+    "no_water": ("không địa điểm đạt tiêu chí nào có nguồn nước doanh nghiệp cần",
+                 "no eligible site has the water the enterprise needs"),
+    "no_power": ("không địa điểm đạt tiêu chí nào có nguồn điện doanh nghiệp cần",
+                 "no eligible site has the power the enterprise needs"),
+    "no_water_power": ("không địa điểm đạt tiêu chí nào có đủ nước và điện",
+                       "no eligible site has both water and power"),
     "not_connected": ("không tới được địa điểm đạt tiêu chí nào bằng đường bộ",
                       "no eligible site reachable on the road network"),
     "max_time": ("không có địa điểm đạt tiêu chí trong thời gian tối đa",
@@ -86,6 +93,7 @@ def page() -> None:
     _summary(result, refining=refine is not None)
     _maps(result, segments)
     _tables(result, ent_layer)
+    _mobilization(proj, ent_layer)
     relocation_brief(proj, options, cut if result.extra["plan_b"] is not None else [])
     if refine is not None:
         _refine(proj, result, options, refine)
@@ -208,8 +216,9 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
         tr("Chọn thêm đoạn cắt trên bản đồ phương án A", "Pick more cuts on the plan A map"),
         key="reloc_pick_on_map")
     if picking:
-        click = st_folium(relocation_map(plan_a, ents, sites, cut=plan_b.cut if plan_b else (),
-                                         **kw),
+        cut = plan_b.cut if plan_b else ()
+        click = st_folium(cached_map(lambda: relocation_map(plan_a, ents, sites, cut=cut, **kw),
+                                     *_plan_parts(plan_a), ents, sites, cut, *kw.values()),
                           height=560, use_container_width=True,
                           returned_objects=["last_object_clicked"], key="reloc_map_a")
         _handle_click((click or {}).get("last_object_clicked"), segments)
@@ -218,8 +227,10 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
                   "đi theo.", "Plan A (left) and plan B (right): pan or zoom one map and the "
                   "other follows."))
     title = tr("Phương án A và B", "Plan A and plan B")
-    st.iframe(synced_pair_html(*compare_maps(plan_a, plan_b, ents, sites, **kw), title=title),
-              height=560)
+    st.iframe(cached_page(lambda: synced_pair_html(*compare_maps(plan_a, plan_b, ents, sites,
+                                                                 **kw), title=title),
+                          *_plan_parts(plan_a), *_plan_parts(plan_b), ents, sites,
+                          *kw.values(), title), height=560)
 
     def standalone() -> bytes:  # built only when the button is clicked
         pair = compare_maps(plan_a, plan_b, ents, sites, assets="inline", **kw)
@@ -229,6 +240,11 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
         tr("Tải bản đồ so sánh HTML (dùng offline)", "Download comparison map HTML (offline)"),
         standalone, file_name="relocation_plan_a_b.html", mime="text/html",
         key="reloc_download_pair")
+
+
+def _plan_parts(plan: object) -> tuple:
+    """Return what a plan's map shows of it: its tables and cut (for the map cache)."""
+    return plan.enterprises, plan.sites, tuple(plan.cut)
 
 
 def _handle_click(clicked: dict | None, segments: gpd.GeoDataFrame) -> None:
@@ -290,6 +306,42 @@ def _tables(result: Result, ent_layer: str) -> None:
                        table_csv_bytes(result.tables["sites"]),
                        file_name="relocation_sites.csv", mime="text/csv",
                        key="reloc_download_sites")
+
+
+def _mobilization(proj: object, ent_layer: str) -> None:
+    """Capacity totals per district and direction, readiness counts (kvpt mobilization)."""
+    try:
+        report = mobilization.report(proj, enterprises=ent_layer)
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
+        return
+    v = report.values
+    with st.expander(tr("Năng lực động viên công nghiệp theo huyện và hướng",
+                        "Mobilization capacity by district and direction"),
+                     icon=":material/factory:"):
+        for message in report.warnings:
+            st.warning(message.text(lang()))
+        st.caption(tr(
+            f"{v['n_must_relocate']}/{v['n_enterprises']} doanh nghiệp phải di chuyển khi có "
+            "chiến tranh: phương án trên chỉ bố trí các doanh nghiệp này. Năng lực cộng theo "
+            "từng đơn vị; hướng tính theo góc phương vị từ tâm tỉnh (cài đặt "
+            "mobilization_directions, mặc định của công cụ, không theo văn bản quy định).",
+            f"{v['n_must_relocate']}/{v['n_enterprises']} enterprises must relocate in "
+            "wartime: the plan above places only these. Capacities are summed per unit; "
+            "directions are bearings from the province centre (setting "
+            "mobilization_directions, a default of this tool, not from a regulation)."))
+        cols = st.columns(4)
+        for col, (level, n) in zip(cols, v["readiness"].items(), strict=True):
+            col.metric(value_text(level, lang()), n)
+        st.markdown(tr("**Theo huyện**", "**By district**"))
+        show_table(report.tables["districts"], key="reloc_mob_districts")
+        st.markdown(tr("**Theo hướng**", "**By direction**"))
+        show_table(report.tables["directions"], key="reloc_mob_directions")
+        st.download_button(tr("Tải CSV năng lực theo doanh nghiệp",
+                              "Download capacity per enterprise CSV"),
+                           table_csv_bytes(report.tables["enterprises"]),
+                           file_name=f"dong_vien_{ent_layer}.csv", mime="text/csv",
+                           key="reloc_mob_csv")
 
 
 page()

@@ -316,16 +316,7 @@ def import_exercises(
     LayerError
         If the file cannot be read or has any bad row; the store is then unchanged.
     """
-    if isinstance(file, bytes | bytearray):
-        data, name = bytes(file), source or "CSV"
-    else:
-        path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise LayerError(key="file_unreadable", params={
-                "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
-        name = source or path.name
+    data, name = _file_bytes(file, source)
     parsed = parse_exercise_csv(data, communes, encoding=encoding, source=name)
     if replace:
         store.write_records(EXERCISE_TABLE, parsed.records)
@@ -391,16 +382,7 @@ def read_text_table(file: str | Path | bytes, *, synonyms: dict[str, tuple[str, 
     """
     from layers.tables import FORMULA_STARTS
 
-    if isinstance(file, bytes | bytearray):
-        data, name = bytes(file), source or "CSV"
-    else:
-        path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise LayerError(key="file_unreadable", params={
-                "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
-        name = source or path.name
+    data, name = _file_bytes(file, source)
     bom = data.startswith(_UTF8_BOM)
     raw = data[len(_UTF8_BOM):] if bom else data
     guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
@@ -607,3 +589,22 @@ def default_target_year(records: pd.DataFrame, this_year: int | None = None) -> 
     """Return the year the targets dashboard shows: the last year with records, else this year."""
     this_year = date.today().year if this_year is None else this_year
     return int(records["year"].max()) if len(records) else this_year
+
+
+def _file_bytes(file: str | Path | bytes | bytearray, source: str | None) -> tuple[bytes, str]:
+    """Return the bytes of an uploaded or named CSV file and its name for messages.
+
+    Raises
+    ------
+    LayerError
+        If the file cannot be read.
+    """
+    if isinstance(file, bytes | bytearray):
+        return bytes(file), source or "CSV"
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise LayerError(key="file_unreadable", params={
+            "file": path.name, "reason": os_reason(err), "path": str(path)}) from None
+    return data, source or path.name

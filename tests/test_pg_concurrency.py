@@ -26,6 +26,7 @@ from test_store_concurrency import (
     _writer,
     frame_hash,
     points,
+    run_change,
 )
 
 from layers import pg_connect, pg_store, store_tx
@@ -170,13 +171,7 @@ def _pause_inside_change(url: str, change: str, inside: Any, hold: float) -> Non
         time.sleep(hold)
 
     pg_store.check_change = paused
-    store = open_store(url)
-    if change == "add":
-        store.add_layer(NewLayer(points(3000, 7), NAMES[0], "high_point"))
-    elif change == "purge":
-        store.purge(NAMES[1])
-    else:
-        store.write_records("exercises", pd.DataFrame({"year": [1999]}))
+    run_change(open_store(url), change)
 
 
 @pytest.mark.parametrize("change", ["add", "purge", "records"])

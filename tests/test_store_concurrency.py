@@ -365,7 +365,11 @@ def _pause_inside_change(path: str, change: str, inside: object, hold: float) ->
         time.sleep(hold)
 
     store_mod._check_change = paused
-    store = ProjectStore(path)
+    run_change(ProjectStore(path), change)
+
+
+def run_change(store: object, change: str) -> None:
+    """Make ``change`` (add, purge or records) in ``store``: a new version, a purge, a table."""
     if change == "add":
         store.add_layer(NewLayer(points(3000, 7), NAMES[0], "high_point"))
     elif change == "purge":

@@ -134,15 +134,27 @@ def compare_maps(
         Plan A, plan B.
     """
     kw = {"segments": segments, "hazards": hazards, "border": border, "lang": lang,
-          "assets": assets, "cut": plan_b.cut}
-    titles = (("Phương án A: mạng đường đầy đủ", "Plan A: intact network"),
-              ("Phương án B: đã cắt đoạn đường", "Plan B: with the cut"))
-    i = 0 if lang == "vi" else 1
-    map_a = relocation_map(plan_a, enterprises, sites, title=titles[0][i], **kw)
-    for name, child in list(map_a._children.items()):
-        if isinstance(child, Legend):
-            del map_a._children[name]
-    return map_a, relocation_map(plan_b, enterprises, sites, title=titles[1][i], **kw)
+          "assets": assets}
+    return (side_map(plan_a, enterprises, sites, cut=plan_b.cut, side="A", **kw),
+            side_map(plan_b, enterprises, sites, cut=plan_b.cut, side="B", **kw))
+
+
+def side_map(plan: RelocationPlan, enterprises: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+             *, cut: Iterable[str], side: str, lang: str = "vi", **kw: object) -> folium.Map:
+    """Draw one side of :func:`compare_maps`: plan ``side`` ("A" or "B") with ``cut`` drawn.
+
+    Each side can be drawn (and kept) alone: plan A's side changes only with the cut, so
+    a page refining plan B draws the B side only.
+    """
+    titles = {"A": ("Phương án A: mạng đường đầy đủ", "Plan A: intact network"),
+              "B": ("Phương án B: đã cắt đoạn đường", "Plan B: with the cut")}
+    title = titles[side][0 if lang == "vi" else 1]
+    m = relocation_map(plan, enterprises, sites, cut=cut, title=title, lang=lang, **kw)
+    if side == "A":  # the legend is plan B's: plan A, where a road is clicked, stays clear
+        for name, child in list(m._children.items()):
+            if isinstance(child, Legend):
+                del m._children[name]
+    return m
 
 
 def _layer(key: str, gdf: gpd.GeoDataFrame, kind: str, i: int, *, show: bool = True

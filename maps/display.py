@@ -180,11 +180,40 @@ def _sparse(geoms: gpd.GeoSeries, spacing_m: float = SPARSE_SPACING_M) -> bool:
 
 
 def json_values(values: pd.Series) -> list[Any] | None:
-    """Return the values as JSON data, or None if one of them is not (the column is dropped)."""
+    """Return the values as JSON data, or None if one of them is not (the column is dropped).
+
+    Whole columns of numbers, flags and text are converted at once; other columns (dates,
+    mixed objects…) value by value (:func:`json_value`), with the same result.
+    """
+    fast = _json_column(values)
+    if fast is not None:
+        return fast
     try:
         return [json_value(v) for v in values]
     except TypeError:
         return None
+
+
+def _json_column(values: pd.Series) -> list[Any] | None:
+    """Return a column of numbers, flags or text as JSON data at once (None: another kind)."""
+    dtype = values.dtype
+    if pd.api.types.is_float_dtype(dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        out = numbers.tolist()
+        for i in np.flatnonzero(~np.isfinite(numbers)).tolist():
+            out[i] = None
+        return out
+    if (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) \
+            and not values.isna().any():
+        return values.to_numpy().tolist()
+    if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, pd.ArrowDtype)
+                                             and pd.api.types.is_string_dtype(dtype)):
+        return values.to_numpy(dtype=object, na_value=None).tolist()
+    if pd.api.types.is_object_dtype(dtype):
+        cells = values.to_numpy(dtype=object)
+        if all(type(v) is str or v is None for v in cells):
+            return cells.tolist()
+    return None
 
 
 def json_value(value: Any) -> Any:

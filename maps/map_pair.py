@@ -11,6 +11,7 @@ page's origin, so the script reaches each frame's Leaflet map by its Folium name
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from html import escape
 
 import folium
@@ -67,6 +68,36 @@ html, body { margin: 0; height: 100%%; }
 """
 
 
+@dataclass(frozen=True)
+class MapDoc:
+    """One side of a pair: the map's complete page, its Leaflet name and its title."""
+
+    html: str
+    name: str
+    title: str
+
+
+def map_doc(m: folium.Map, *, assets: str = "static") -> MapDoc:
+    """Return the page of ``m`` for a side of :func:`pair_page`.
+
+    A side can be kept and paired again with another map.
+    """
+    use_local_assets(m, mode=assets)
+    return MapDoc(m.get_root().render(), m.get_name(), _frame_title(m, ""))
+
+
+def pair_page(doc_a: MapDoc, doc_b: MapDoc, *, title: str = "A | B") -> str:
+    """Return the page of :func:`synced_pair_html` from the pages of its two maps."""
+    names = dict(zip(FRAME_IDS, (doc_a.name, doc_b.name), strict=True))
+    script = _SYNC_JS % {"names": _js(names), "a": _js(FRAME_IDS[0]), "b": _js(FRAME_IDS[1])}
+    return _PAGE % {
+        "title": escape(title), "id_a": FRAME_IDS[0], "id_b": FRAME_IDS[1],
+        "title_a": doc_a.title or "A", "doc_a": escape(doc_a.html, quote=True),
+        "title_b": doc_b.title or "B", "doc_b": escape(doc_b.html, quote=True),
+        "script": script,
+    }
+
+
 def synced_pair_html(map_a: folium.Map, map_b: folium.Map, *, assets: str = "static",
                      title: str = "A | B") -> str:
     """Return one HTML page showing ``map_a`` left and ``map_b`` right, in step.
@@ -96,18 +127,7 @@ def synced_pair_html(map_a: folium.Map, map_b: folium.Map, *, assets: str = "sta
     ValueError
         If ``assets`` is unknown.
     """
-    docs = []
-    for m in (map_a, map_b):
-        use_local_assets(m, mode=assets)
-        docs.append(escape(m.get_root().render(), quote=True))
-    names = dict(zip(FRAME_IDS, (map_a.get_name(), map_b.get_name()), strict=True))
-    script = _SYNC_JS % {"names": _js(names), "a": _js(FRAME_IDS[0]), "b": _js(FRAME_IDS[1])}
-    return _PAGE % {
-        "title": escape(title), "id_a": FRAME_IDS[0], "id_b": FRAME_IDS[1],
-        "title_a": _frame_title(map_a, "A"), "doc_a": docs[0],
-        "title_b": _frame_title(map_b, "B"), "doc_b": docs[1],
-        "script": script,
-    }
+    return pair_page(map_doc(map_a, assets=assets), map_doc(map_b, assets=assets), title=title)
 
 
 def _js(value: object) -> str:

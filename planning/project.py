@@ -3,7 +3,9 @@
 The command line passes a :class:`layers.store.ProjectStore`; the app passes a reader
 whose reads are cached across reruns (``ui.state``). Both satisfy :class:`ProjectReader`.
 Planning never imports streamlit: caching is the reader's business, except for the road
-graph, which :mod:`planning.inputs` keeps by layer versions.
+graph, which :mod:`planning.inputs` keeps by layer versions. The app may also hand every
+run the same ``memo`` for the same layer versions and settings, so the inputs assembled by
+one rerun (stacked layers, the graph for a load…) serve the next.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ class Project:
         The store, or a caching reader.
     ident : str, optional
         Identity of the project in caches (default: the reader's ``path``).
+    memo : dict, optional
+        Where assembled inputs are kept (default: a new dict, for this object only). A
+        caller may share one among objects that see the same layer versions and
+        settings; a memo key must then name everything else its value depends on.
 
     Notes
     -----
@@ -47,11 +53,12 @@ class Project:
     warnings gathered while assembling them are reported by the results built from them.
     """
 
-    def __init__(self, reader: ProjectReader, ident: str | None = None) -> None:
+    def __init__(self, reader: ProjectReader, ident: str | None = None,
+                 memo: dict[Any, tuple[Any, list[Message]]] | None = None) -> None:
         self.reader = reader
         self.ident = ident if ident is not None else str(getattr(reader, "path", id(reader)))
         self._records: list[LayerRecord] | None = None
-        self._memo: dict[Any, tuple[Any, list[Message]]] = {}
+        self._memo = {} if memo is None else memo
         self._notes: list[Message] = []
 
     # --- layers ---------------------------------------------------------------------------
@@ -85,12 +92,13 @@ class Project:
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
         """Return ``build()``, computed once per ``key``; its warnings are noted again."""
-        if key not in self._memo:
+        kept = self._memo.get(key)
+        if kept is None:
             before = len(self._notes)
             value = build()
             self._memo[key] = (value, self._notes[before:])
             return value
-        value, notes = self._memo[key]
+        value, notes = kept
         self._notes.extend(n for n in notes if n not in self._notes)
         return value
 

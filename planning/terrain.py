@@ -123,7 +123,7 @@ def load_grid(project: Project, name: str | None = None) -> tuple[terrain.Grid, 
         rec, data = store_rasters.read_raster(_path(project), name)
         return dem_io.from_geotiff(data), rec
 
-    return project.memo(("dem", name), build)
+    return project.memo(("dem", name, dem_stamp(project)), build)  # a new DEM: read it
 
 
 def relief(project: Project, *, dem: str | None = None, lang: str = "vi"

@@ -154,3 +154,10 @@ def title_of(text: str) -> str:
     """A printed page's title: the line under the classification marking."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[1] if lines and lines[0] == "MẬT" else lines[0]
+
+
+def page_map_html(at) -> str:  # noqa: ANN001 - AppTest
+    """The HTML page of the one map a page shows (``ui.map_cache.map_frame``'s frame)."""
+    frames = at.get("iframe")
+    assert len(frames) == 1, len(frames)
+    return frames[0].proto.srcdoc

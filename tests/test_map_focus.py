@@ -7,7 +7,6 @@ the depth and support tables, what lies in a hazard zone, the communes of the ch
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_maps import fit_bounds
 
+from conftest import page_map_html
 from geo import settings
 from layers.store import ProjectStore
 from planning import exercises as planning_exercises
@@ -35,9 +35,7 @@ def run_page(page: str, project: Path, monkeypatch: pytest.MonkeyPatch) -> AppTe
 
 def opened_on(at: AppTest) -> list[list[float]]:
     """``[[south, west], [north, east]]`` the one map of the page is fitted to."""
-    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    assert len(maps) == 1
-    return fit_bounds(json.loads(maps[0].proto.json_args)["script"])
+    return fit_bounds(page_map_html(at))
 
 
 def bounds_of(geoms: gpd.GeoDataFrame | gpd.GeoSeries) -> list[list[float]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_maps import fit_bounds
 
-from conftest import sha256
+from conftest import page_map_html, sha256
 from geo import chokepoints, network, settings
 from layers.store import ProjectStore
 from ui.tables import header
@@ -91,8 +90,7 @@ def test_route_shows_the_fastest_route(demo_master: Path, demo_inputs: dict,
     assert table["time_min"].sum() == pytest.approx(ref.time_min, abs=0.05 * len(table))
     assert table_with(at, "from", ROUTE)["from"].tolist() == [start]
     # the map opens on the route, not on the province
-    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    script = json.loads(maps[0].proto.json_args)["script"]
+    script = page_map_html(at)
     west, south, east, north = gpd.GeoSeries([ref.geometry], crs=G.graph["crs"]).to_crs(
         4326).total_bounds
     assert np.allclose(fit_bounds(script), [[south, west], [north, east]], atol=1e-4)

@@ -131,3 +131,25 @@ def test_page_select_all_cuts_says_too_many_in_the_interface_language(
     assert not at.exception
     assert [e.value for e in at.error] == [
         f"cutting {len(every)} segments is too many (at most 10): pick the segments to study."]
+
+
+def test_a_refined_plan_b_draws_the_plan_b_side_only(demo_project: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from maps import compare_map
+
+    drawn: list[str] = []
+    original = compare_map.side_map
+
+    def counting(*args, side: str, **kw):  # noqa: ANN002, ANN003, ANN202
+        drawn.append(side)
+        return original(*args, side=side, **kw)
+
+    monkeypatch.setattr(compare_map, "side_map", counting)
+    at = run_page(demo_project, monkeypatch)
+    picker = at.multiselect(key="reloc_cut")
+    # the second most used segment (the first is cut by another test: its sides are kept)
+    picker.set_value([picker.options[1].split(" – ")[0]]).run()
+    assert not at.exception and len(at.get("iframe")) == 1
+    assert "reloc_refined" in at.session_state  # a quick plan B, then the optimal one:
+    # plan A's side is drawn once for the cut
+    assert drawn.count("A") == 1 and 1 <= drawn.count("B") <= 2, drawn

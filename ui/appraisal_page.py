@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import settings
 from layers.kinds import KINDS
@@ -19,7 +18,7 @@ from planning.project import Project
 from planning.results import Result
 from ui.brief_buttons import appraisal_brief
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map
+from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
 from ui.tables import show_table
 
@@ -127,11 +126,10 @@ def page() -> None:
     st.subheader(t("summary"))
     show_table(projects, key="appraisal_projects")
     extra = result.extra
-    st_folium(cached_map(lambda: appraisal_map(
+    map_frame(lambda: appraisal_map(
         extra["proposals"], extra["works"], projects, zones=zones,
         economic=extra.get("economic"), lang=lang()), extra["proposals"], extra["works"],
-        projects, sorted(zones.items()), extra.get("economic"), lang()),
-              height=560, use_container_width=True, returned_objects=[], key="appraisal_map")
+        projects, sorted(zones.items()), extra.get("economic"), lang(), height=560)
     st.subheader(t("pairs"))
     show_table(pairs, key="appraisal_pairs")
     st.download_button(t("download_csv"), table_csv_bytes(result.main),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import evacuation as geo_evacuation
 from geo import settings
@@ -19,7 +18,7 @@ from planning.brief_tables import format_number
 from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, tr
-from ui.map_cache import cached_map
+from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import header, show_table, value_text
 
@@ -141,9 +140,8 @@ def _map(result: Result) -> None:
                        legend=tr("Nơi sơ tán không dùng", "Shelters not used"))]
     layers = [x for x in layers if len(x.gdf)]
     focus = result.tables["communes"] if len(result.tables["communes"]) else None
-    m = cached_map(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(),
-                                     focus=focus), layers, focus, lang())
-    st_folium(m, height=560, use_container_width=True, returned_objects=[], key="evac_map")
+    map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
+              layers, focus, lang(), height=560)
 
 
 def _popup(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:

@@ -6,7 +6,6 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import exercises as ex
 from geo import roadmap as rm
@@ -20,8 +19,8 @@ from planning import exercises as planning_exercises
 from planning import roadmap as planning_roadmap
 from planning.project import Project
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map
-from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.map_cache import map_frame
+from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import header, show_table
 
 PLANNED_STYLE = Style("#b35806", "#f1a340", 1.5, 0.7)
@@ -64,6 +63,11 @@ def page() -> None:
                 draw()
             except EXPECTED_ERRORS as err:
                 st.error(error_text(err))
+
+
+def _target_records(proj: Project, history: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """Return the records targets read besides layers: exercises, roadmap, plan periods."""
+    return history, planning_roadmap.history(proj), planning_roadmap.periods(proj)
 
 
 def _warnings(messages: list) -> None:
@@ -179,15 +183,15 @@ def _plan_tab(proj: Project, history: pd.DataFrame) -> None:
         f"a year; no commune waits more than the {ex.cycle_years()}-year cycle when the cap "
         "allows it; within that, longest-waiting first (never exercised first), spread "
         "across districts by size."))
-    result = planning_exercises.rotation(proj, years=int(years), start=int(start))
+    result = cached(proj, planning_exercises.rotation, years=int(years), start=int(start),
+                    depends_on=history)
     _warnings(result.warnings)
     plan, summary = result.main, result.tables["summary"]
     st.altair_chart(_coverage_chart(summary), key="plan_chart")
     year = st.selectbox(tr("Năm trên bản đồ", "Year on the map"), list(summary["year"]),
                         key="plan_year")
     chosen = plan[plan["year"] == year]
-    st_folium(_plan_map(result.extra["communes"], result.extra["districts"], chosen),
-              height=520, use_container_width=True, returned_objects=[], key="plan_map")
+    _plan_map(result.extra["communes"], result.extra["districts"], chosen)
     st.subheader(tr(f"Các xã diễn tập năm {year}", f"Communes exercising in {year}"))
     show_table(chosen, key="plan_year_table")
     st.subheader(tr("Tổng hợp theo năm", "Summary per year"))
@@ -211,7 +215,8 @@ def _district_plan_tab(proj: Project, history: pd.DataFrame, kind: str) -> None:
         "bản 003), rải đều các năm của giai đoạn; đơn vị chờ lâu nhất trước.",
         f"Every unit exercises once in each {cycle}-year plan period (target 100 %, seed "
         "003), spread evenly over the period; longest-waiting first."))
-    result = planning_exercises.rotation(proj, years=int(years), start=int(start), kind=kind)
+    result = cached(proj, planning_exercises.rotation, years=int(years), start=int(start),
+                    kind=kind, depends_on=history)
     _warnings(result.warnings)
     show_table(result.main, key="district_plan_table")
     st.subheader(tr("Tổng hợp theo năm", "Summary per year"))
@@ -243,7 +248,7 @@ def _coverage_chart(summary: pd.DataFrame) -> alt.LayerChart:
 
 
 def _plan_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-              chosen: pd.DataFrame):  # noqa: ANN202 - folium.Map
+              chosen: pd.DataFrame) -> None:
     planned = communes["code"].isin(chosen["commune_code"])
     info = chosen.set_index("commune_code")[["last_exercised", "waited_years"]]
     marked = communes[planned].join(info, on="code")
@@ -255,8 +260,8 @@ def _plan_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
     if len(marked):
         label = tr("Xã diễn tập trong năm", "Communes exercising that year")
         layers.append(MapLayer(label, "admin_unit", marked, style=PLANNED_STYLE, legend=label))
-    return cached_map(lambda: build_map(layers, lang=lang(), focus=marked),  # the year's
-                      layers, marked, lang())  # communes: the map opens on them
+    map_frame(lambda: build_map(layers, lang=lang(), focus=marked),  # the year's communes:
+              layers, marked, lang())  # the map opens on them
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -328,7 +333,8 @@ def _year_targets(proj: Project, history: pd.DataFrame) -> None:
                      reverse=True)
     year = st.selectbox(tr("Năm", "Year"), options, index=options.index(default),
                         key="targets_year")
-    result = planning_exercises.targets(proj, year=int(year))
+    result = cached(proj, planning_exercises.targets, year=int(year),
+                    depends_on=_target_records(proj, history))
     _warnings(result.warnings)
     province, per_district = result.tables["province"], result.main
     i = 0 if lang() == "vi" else 1
@@ -372,8 +378,7 @@ def _targets_map(districts: gpd.GeoDataFrame, per_district: pd.DataFrame,
     if works is not None and len(works):
         kind = {"training_grounds": "training_ground", "combat_bases": "combat_base"}[assets]
         shown.append(MapLayer(KINDS[kind].label(lang()), kind, works))
-    st_folium(cached_map(lambda: build_map(shown, lang=lang()), shown, lang()), height=480,
-              use_container_width=True, returned_objects=[], key="targets_map")
+    map_frame(lambda: build_map(shown, lang=lang()), shown, lang(), height=480)
 
 
 # --- plan periods and the construction roadmap -------------------------------------------------
@@ -394,7 +399,8 @@ def _period_dashboard(proj: Project) -> None:
                   "Each year is measured as the one-year view: combat bases and training "
                   "grounds take the latest actual percentage of the roadmap up to that year, "
                   "else the layer's attribute."))
-    result = planning_exercises.targets_by_year(proj, period=period)
+    result = cached(proj, planning_exercises.targets_by_year, period=period,
+                    depends_on=_target_records(proj, planning_exercises.records(proj)))
     _warnings(result.warnings)
     table = result.main
     i = 0 if lang() == "vi" else 1

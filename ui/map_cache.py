@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import streamlit as st
 
 from maps.styling import MapLayer
 
@@ -47,6 +48,26 @@ def cached_map(build: Callable[[], folium.Map], *parts: object) -> folium.Map:
         language… (see :func:`fingerprint`).
     """
     return copy.deepcopy(cached_page(build, *parts))
+
+
+def map_frame(build: Callable[[], folium.Map], *parts: object, height: int = 520) -> None:
+    """Draw a map that answers no clicks: its HTML page, kept by what it shows, in a frame.
+
+    Cheaper than ``st_folium`` for a map the page only shows: a rerun sends the kept page
+    (no copy of the map, no render), and the browser keeps the frame while the page is the
+    same. Leaflet comes from the app's static files (see :mod:`maps.offline`).
+
+    Parameters
+    ----------
+    build : callable
+        Builds the map (called only when no page with the same ``parts`` is kept).
+    *parts : object
+        Everything the map depends on, as for :func:`cached_map`.
+    height : int
+        Height of the frame in pixels.
+    """
+    html = cached_page(lambda: build().get_root().render(), "map_frame", *parts)
+    st.iframe(html, height=height)
 
 
 def cached_page(build: Callable[[], T], *parts: object) -> T:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import settings
 from layers.kinds import Style
@@ -16,7 +15,7 @@ from planning import network
 from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map
+from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table
 
@@ -286,9 +285,8 @@ def _warnings(result: Result) -> None:
 
 
 def _show_map(layers: list[MapLayer], key: str, focus: object = None) -> None:
-    m = cached_map(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(),
-                                     focus=focus), layers, focus, lang())
-    st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
+    map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
+              layers, focus, lang())
 
 
 page()

@@ -10,14 +10,14 @@ from streamlit_folium import st_folium
 from geo import relocation as geo_relocation
 from geo import settings
 from layers.tables import table_csv_bytes
-from maps.compare_map import compare_maps, relocation_map
-from maps.map_pair import synced_pair_html
+from maps.compare_map import compare_maps, relocation_map, side_map
+from maps.map_pair import map_doc, pair_page, synced_pair_html
 from planning import mobilization, relocation
 from planning.results import Result
 from ui.brief_buttons import relocation_brief
 from ui.i18n import lang, t, tr
 from ui.map_cache import cached_map, cached_page
-from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
 
 # Why an enterprise is unplaced (keys of geo.relocation.REASONS). A bare string here would be
@@ -227,10 +227,10 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
                   "đi theo.", "Plan A (left) and plan B (right): pan or zoom one map and the "
                   "other follows."))
     title = tr("Phương án A và B", "Plan A and plan B")
-    st.iframe(cached_page(lambda: synced_pair_html(*compare_maps(plan_a, plan_b, ents, sites,
-                                                                 **kw), title=title),
-                          *_plan_parts(plan_a), *_plan_parts(plan_b), ents, sites,
-                          *kw.values(), title), height=560)
+    docs = [cached_page(lambda p=plan, s=side: map_doc(side_map(  # noqa: B023
+        p, ents, sites, cut=plan_b.cut, side=s, **kw)), side, *_plan_parts(plan),
+        plan_b.cut, ents, sites, *kw.values()) for plan, side in ((plan_a, "A"), (plan_b, "B"))]
+    st.iframe(pair_page(*docs, title=title), height=560)  # a refined plan B: side B only
 
     def standalone() -> bytes:  # built only when the button is clicked
         pair = compare_maps(plan_a, plan_b, ents, sites, assets="inline", **kw)
@@ -311,7 +311,7 @@ def _tables(result: Result, ent_layer: str) -> None:
 def _mobilization(proj: object, ent_layer: str) -> None:
     """Capacity totals per district and direction, readiness counts (kvpt mobilization)."""
     try:
-        report = mobilization.report(proj, enterprises=ent_layer)
+        report = cached(proj, mobilization.report, enterprises=ent_layer)
     except EXPECTED_ERRORS as err:
         st.error(error_text(err))
         return

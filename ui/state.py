@@ -23,6 +23,7 @@ from layers.store_users import Actor
 from planning.messages import analysis_text
 from planning.project import Project
 from ui.i18n import lang, t
+from ui.map_cache import fingerprint
 
 DEFAULT_PROJECT = "var/demo.gpkg"
 
@@ -150,7 +151,33 @@ def project() -> Project | None:
     store = open_store()
     if store is None:
         return None
-    return Project(CachedReader(store))
+    reader = CachedReader(store)
+    return Project(reader, memo=_inputs_memo(reader))
+
+
+INPUTS_MEMO_SIZE = 4
+"""Sets of assembled inputs kept (:func:`_inputs_memo`); the oldest used go first."""
+
+_INPUTS: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def _inputs_memo(reader: CachedReader) -> dict:
+    """Return the memo of inputs for the project's layer versions and settings now.
+
+    Shared by the reruns and sessions that see the same versions, so a widget change does
+    not stack the layers or build the graph again; a new version, another project or a
+    changed setting gets a fresh memo.
+    """
+    key = (str(getattr(reader.store, "target", reader.path)),
+           tuple((r.name, r.table, r.imported_at) for r in reader.layers()), _settings_key())
+    with _ANALYSES_LOCK:
+        memo = _INPUTS.get(key)
+        if memo is None:
+            memo = _INPUTS[key] = {}
+            while len(_INPUTS) > INPUTS_MEMO_SIZE:
+                _INPUTS.popitem(last=False)
+        _INPUTS.move_to_end(key)
+    return memo
 
 
 ANALYSIS_CACHE_SIZE = 64
@@ -168,8 +195,8 @@ def _settings_key() -> str:
                                                                     type(None)))))
 
 
-def cached(proj: Project, analysis: Callable[..., Any], *args: object, **kwargs: object
-           ) -> Any:
+def cached(proj: Project, analysis: Callable[..., Any], *args: object,
+           depends_on: object = None, **kwargs: object) -> Any:
     """Return ``analysis(proj, *args, **kwargs)``, kept across reruns and pages.
 
     The key is the project (its ident and the version of every layer), the analysis, its
@@ -177,9 +204,13 @@ def cached(proj: Project, analysis: Callable[..., Any], *args: object, **kwargs:
     changed setting computes afresh. A widget change that does not alter the parameters
     of an analysis (or goes back to earlier ones) answers from memory. Errors are not
     kept. The result is shared: pages must not change it in place.
+
+    ``depends_on``: what else the analysis reads that has no layer version (a table of
+    records the page edits…), keyed by content (:func:`ui.map_cache.fingerprint`).
     """
     key = (proj.ident, proj.versions_key(proj.names()), analysis.__module__,
-           analysis.__qualname__, repr(args), repr(sorted(kwargs.items())), _settings_key())
+           analysis.__qualname__, repr(args), repr(sorted(kwargs.items())), _settings_key(),
+           None if depends_on is None else fingerprint(depends_on))
     with _ANALYSES_LOCK:
         if key in _ANALYSES:
             _ANALYSES.move_to_end(key)

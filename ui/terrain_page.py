@@ -16,7 +16,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.kinds import Style
 from layers.store import ProjectStore
@@ -29,7 +28,7 @@ from planning.brief_tables import format_number
 from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map
+from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, CachedReader, cached, error_text, open_store, sidebar
 from ui.tables import show_table
 
@@ -350,9 +349,7 @@ def _viewshed_map(result: Result, label: str) -> None:
         add_to_map(fmap, result.extra["grid"], name=relief)
         return fmap
 
-    fmap = cached_map(build, layers, focus, relief, result.values["dem"], lang())  # DEM vN
-    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
-              key="terrain_view_map")
+    map_frame(build, layers, focus, relief, result.values["dem"], lang())  # DEM vN
 
 
 def _n(value: float, decimals: int) -> str:

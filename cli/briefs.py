@@ -80,6 +80,10 @@ def brief(
     ] = False,
     posture: Annotated[bool, typer.Option(
         "--posture", help="Brief the posture: completeness, depth, mutual support.")] = False,
+    built_only: Annotated[bool, typer.Option(
+        "--built-only", help="With --posture: count only the built works (100 % complete by "
+                             "the construction roadmap, else by the layer), as `kvpt posture "
+                             "--built-only`.")] = False,
     cut: Annotated[list[str] | None, typer.Option(
         help="With --relocation: road segment to cut (repeatable, see `kvpt relocate "
              "--list-segments`); plan B and the changes follow plan A.")] = None,
@@ -96,15 +100,16 @@ def brief(
     search distance (overlaps, distances) and a drafted opinion naming the works and the
     conditions proposed (replace it with --opinions). --relocation: plan A, and with
     --cut plan B and the changes, each enterprise's site, route time, distance and reason.
-    --posture: completeness per unit, depth bands, mutual support. The last page lists
-    every setting the analyses used.
+    --posture: completeness per unit, depth bands, mutual support; with --built-only only
+    the built works count and every page says so. The last page lists every setting the
+    analyses used.
     """
     from maps.briefing import plan_brief, write_brief
 
     _check_pdf(out)
     proj = open_project(project)
     made = _brief(proj, appraisal, relocation, posture, cut or [], opinions, lang.value,
-                  classification)
+                  classification, built_only=built_only)
     planned = plan_brief(proj.reader, made, paper=paper.value)
     for warning in made.warnings:
         typer.echo(f"kvpt: warning: {warning}", err=True)
@@ -114,7 +119,7 @@ def brief(
 
 def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool,
            cut: list[str], opinions: Path | None, lang: str,
-           classification: str | None) -> Brief:
+           classification: str | None, *, built_only: bool = False) -> Brief:
     """Return the brief asked for (exactly one kind)."""
     from planning.brief_messages import BriefError
 
@@ -122,6 +127,8 @@ def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool
         raise BriefError("brief_one_kind")
     if cut and not relocation:
         raise BriefError("brief_cut_needs_relocation")
+    if built_only and not posture:
+        raise BriefError("brief_built_only_needs_posture")
     if appraisal is not None:
         from planning.briefs import appraisal_brief
         from planning.opinions import parse_opinions
@@ -135,7 +142,8 @@ def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool
         return relocation_brief(proj, cut=cut, lang=lang, classification=classification)
     from planning.brief_posture import posture_brief
 
-    return posture_brief(proj, lang=lang, classification=classification)
+    return posture_brief(proj, lang=lang, classification=classification,
+                         built_only=built_only)
 
 
 def _check_pdf(out: Path) -> None:

@@ -11,9 +11,10 @@ from planning import posture as analyses
 from planning.results import Result
 
 BuiltOnly = Annotated[bool, typer.Option(
-    "--built-only", help="Count only the built works (100 % complete: percent_complete, else "
-                         "status built/done); planned and unfinished ones are left out. A work "
-                         "with neither counts as built (setting posture_unknown_status_built)."
+    "--built-only", help="Count only the built works (100 % complete: the roadmap's latest "
+                         "actual percentage up to this year, else percent_complete, else status "
+                         "built/done); planned and unfinished ones are left out. A work with "
+                         "none of these counts as built (setting posture_unknown_status_built)."
 )]
 
 FLOAT_0 = {"float_format": lambda x: f"{x:.0f}"}
@@ -22,8 +23,22 @@ FLOAT_1 = {"float_format": lambda x: f"{x:.1f}"}
 
 @app.command()
 @handles_errors
-def posture(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt = False,
-            out: OutOpt = None) -> None:
+def posture(
+    project: ProjectArg,
+    built_only: BuiltOnly = False,
+    require: Annotated[list[str] | None, typer.Option(
+        "--require", help="LEVEL=KIND,KIND: what a level requires instead of the default, "
+                          "e.g. --require commune=combat_villages or --require "
+                          "village=combat_village (repeatable; 'commune=' requires "
+                          "nothing).")] = None,
+    village_share: Annotated[float | None, typer.Option(
+        "--village-share", min=0.0, max=1.0,
+        help="Smallest share (0-1) of a unit's villages that must be combat villages for "
+             "combat_villages; default geo.settings.combat_village_share_min (1.0, a "
+             "default of this tool, not from a regulation).")] = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+) -> None:
     """Completeness of the defense posture: which units lack which required assets.
 
     The kinds each level must have are geo.settings.posture_requirements (province:
@@ -33,8 +48,12 @@ def posture(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt
     for its district, a province-level one for the province); an asset with no level
     counts for every unit containing it; in a 2-tier project district-level assets count
     for their commune. The requirement combat_commune (làng, xã chiến đấu, seed 003; add it
-    to posture_requirements) is met by the unit's own combat_year attribute. Admin units
-    whose level is unknown are left out, with a warning on stderr.
+    to posture_requirements) is met by the unit's own combat_year attribute, and so is
+    combat_village for a village (thôn, bản, làng, xóm, ấp, tổ dân phố: admin units of
+    level village, polygons or points). combat_villages is met by a unit when the share of
+    the villages whose representative point it covers that are combat villages reaches
+    --village-share; a unit with no village cannot be assessed (not met, with a warning).
+    Admin units whose level is unknown are left out, with a warning on stderr.
 
     One record per admin unit (--json; --out .csv, or .gpkg with the unit polygons):
     unit (row id "<layer>:<row>"), layer, kind, level, code, name, parent_code, n_<kind>
@@ -42,7 +61,8 @@ def posture(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt
     by ", "), complete, completeness_pct (null where the level requires nothing),
     progress_pct (mean over the required kinds of the build progress of the unit's most
     advanced work of that kind: a planned work is present but at 0 %). --built-only counts
-    only the built works.
+    only the built works. With combat_villages required: n_combat_villages (combat villages
+    in the unit), n_villages and combat_villages_pct (null: not assessable).
     """
     def text(result: Result) -> None:
         shown = result.main[result.main["n_required"] > 0]
@@ -52,7 +72,9 @@ def posture(project: ProjectArg, built_only: BuiltOnly = False, as_json: JsonOpt
         typer.echo(f"\n{int(shown['complete'].sum())} of {len(shown)} units with "
                    "requirements are complete.")
 
-    emit_result(analyses.completeness(open_project(project), built_only=built_only),
+    reqs = analyses.parse_requirements(require) if require else None
+    emit_result(analyses.completeness(open_project(project), built_only=built_only,
+                                      requirements=reqs, share_min=village_share),
                 as_json=as_json, out=out,
                 layer="posture",
                 text=text)

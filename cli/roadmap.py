@@ -85,6 +85,11 @@ def roadmap(
     or not numbers (a formula such as =1 is not a number), a start after the finish, the
     same work and year twice.
 
+    Rows are matched to the works by work_code (a row id "<layer>:<row>" changes with a
+    new version of the layer; the id is used only for a work without a code): after a
+    re-import each work keeps its roadmap, and rows whose work is no longer found are
+    left out with a warning on stderr (so are the moves, here only).
+
     --json prints one record per work: work_id, work_code, work_name, kind, start_year,
     finish_year, planned_pct, actual_pct (as of --year), attribute_pct, completion_pct,
     completion_source (roadmap, attribute or none); with --history the updates: work_layer, work_id,

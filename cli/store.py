@@ -115,9 +115,10 @@ def import_(
                                                       "or vni; detected when omitted.")] = None,
     layer: Annotated[str | None, typer.Option(help="Only this layer of the source.")] = None,
     level: Annotated[str | None, typer.Option(
-        help="Admin level of every unit of an admin-unit layer: province, district or "
-             "commune (also tỉnh, huyện, xã...). Inferred per unit from a level column or "
-             "the names (Xã..., Huyện..., Thành phố...) when omitted.")] = None,
+        help="Admin level of every unit of an admin-unit layer: province, district, "
+             "commune or village (also tỉnh, huyện, xã, thôn...). Inferred per unit from a "
+             "level column or the names (Xã..., Huyện..., Thành phố..., Thôn..., Bản...) when "
+             "omitted.")] = None,
     again: Annotated[bool, typer.Option(
         "--again", help="Store the file as a new version even when it is byte for byte "
                         "the source of the layer's current version.")] = False,

@@ -25,12 +25,23 @@ asset is its own point) and by its **level** attribute:
   asset outside every unit counts for none.
 
 A requirement of :data:`geo.settings.unit_status_kinds` (``"combat_commune"``, a combat
-commune, "xã chiến đấu") is met by the unit itself, when its own attribute
-(``combat_year``) is filled, not by an asset.
+commune, "xã chiến đấu"; ``"combat_village"``, a combat village, "làng chiến đấu") is met
+by the unit itself, when its own attribute (``combat_year``) is filled, not by an asset.
 
-Levels are ``"province"``, ``"district"``, ``"commune"`` or one of their spellings in
-:data:`geo.settings.level_aliases` (``"tỉnh"``, ``"huyện"``, ``"xã"``, …), compared
-without case or accents.
+Combat villages up the hierarchy
+--------------------------------
+A requirement of :data:`geo.settings.unit_share_kinds` (``"combat_villages"``) is met by a
+unit when, of the villages (level ``"village"``: thôn, bản, làng, xóm, ấp, tổ dân phố;
+polygons or points) whose representative point (metric CRS) its polygon covers, the share
+that are combat villages reaches ``share_min``
+(:data:`geo.settings.combat_village_share_min`): "làng giữ làng; xã giữ xã". Its
+``n_<kind>`` counts the combat villages, ``n_villages`` the villages, ``<kind>_pct`` the
+share in %. A unit with no village in it cannot be assessed: ``<kind>_pct`` is missing and
+the requirement is not met (never silently met).
+
+Levels are ``"province"``, ``"district"``, ``"commune"``, ``"village"`` or one of their
+spellings in :data:`geo.settings.level_aliases` (``"tỉnh"``, ``"huyện"``, ``"xã"``,
+``"thôn"``, …), compared without case or accents.
 """
 
 from __future__ import annotations
@@ -47,7 +58,7 @@ from geo import _validate, settings
 from geo.errors import Problem
 from geo.targets import asset_completion
 
-LEVELS: tuple[str, ...] = ("province", "district", "commune")
+LEVELS: tuple[str, ...] = ("province", "district", "commune", "village")
 """Levels of admin unit, highest first."""
 
 COLUMNS: tuple[str, ...] = ("level", "code", "name", "parent_code")
@@ -68,6 +79,7 @@ def completeness(
     level_col: str = "level",
     crs: object = None,
     built_only: bool = False,
+    share_min: float | None = None,
 ) -> pd.DataFrame:
     """Count each unit's defense assets by kind and list the required kinds it lacks.
 
@@ -90,6 +102,10 @@ def completeness(
     built_only : bool
         Count only the built assets (:func:`geo.targets.built_mask`: 100 % complete), so
         a planned or unfinished work leaves its kind missing.
+    share_min : float, optional
+        Smallest share (0–1) of a unit's villages that are combat villages for
+        ``"combat_villages"`` (:data:`geo.settings.unit_share_kinds`);
+        :data:`geo.settings.combat_village_share_min` by default.
 
     Returns
     -------
@@ -105,16 +121,22 @@ def completeness(
         completion of the unit's most advanced asset of that kind
         (:func:`geo.targets.asset_completion`; 0 for a kind it lacks): a unit whose
         required works are all planned (0 %) is complete in the plan but at 0 % progress.
+        For a share requirement (``"combat_villages"``) its ``n_<kind>`` is the number of
+        combat villages in the unit, ``has_<kind>`` whether the share is reached, with
+        ``n_villages`` and ``<kind>_pct`` (missing: no village, not assessable) after the
+        ``has_`` columns; its progress is the share over ``share_min`` (at most 1).
 
     Raises
     ------
     AnalysisInputError
         If an input has no CRS, duplicate labels, empty or invalid geometries; if a unit
         has no level or a level (unit or asset) is unknown; if ``assets`` has no kind
-        column; if ``requirements`` names an unknown level.
+        column; if ``requirements`` names an unknown level; if ``share_min`` is not in
+        [0, 1].
     """
     reqs = settings.posture_requirements if requirements is None else requirements
-    problems = _requirement_problems(reqs)
+    share = _setting(share_min, settings.combat_village_share_min)
+    problems = _requirement_problems(reqs) + _share_problems(share)
     problems += _validate.frame_problems(units, "units")
     problems += _validate.frame_problems(assets, "assets")
     unit_levels, more = levels_of(units, "units", level_col, required=True)
@@ -134,7 +156,10 @@ def completeness(
         _count(counts, best, units, assets[keep], unit_levels, asset_levels[keep], done[keep],
                kinds, kind_col, metric)
     _unit_statuses(counts, best, units, kinds)
-    out = _frame(units, unit_levels, kinds, counts, reqs)
+    met = counts > 0
+    shares = _unit_shares(counts, best, met, units, unit_levels, kinds, float(share),
+                          metric) if metric is not None else {}
+    out = _frame(units, unit_levels, kinds, counts, reqs, met, shares)
     out["progress_pct"] = _progress(best, unit_levels, kinds, reqs)
     return out
 
@@ -190,7 +215,8 @@ def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
     Returns
     -------
     ndarray of object
-        ``"province"``, ``"district"``, ``"commune"`` or ``None``, one per row.
+        ``"province"``, ``"district"``, ``"commune"``, ``"village"`` or ``None``, one per
+        row.
     list of Problem
         Problems: a missing column or missing values (when required), unknown values.
     """
@@ -217,6 +243,15 @@ def levels_of(gdf: gpd.GeoDataFrame, role: str, level_col: str = "level", *,
         rows = ", ".join(repr(x) for x in gdf.index[empty][:5])
         problems.append(Problem("levels_empty", role=role, column=level_col, rows=rows))
     return out, problems
+
+
+def level_key(value: object) -> str | None:
+    """Return the canonical level of one spelling (``"Thôn"`` → ``"village"``), else None."""
+    if _blank(value):
+        return None
+    aliases = {_fold(k): v for k, v in settings.level_aliases.items()}
+    aliases.update({lv: lv for lv in LEVELS})
+    return aliases.get(_fold(value))
 
 
 def effective_levels(asset_levels: np.ndarray, present: set[str]) -> np.ndarray:
@@ -269,11 +304,67 @@ def _unit_statuses(counts: np.ndarray, best: np.ndarray, units: gpd.GeoDataFrame
         column = settings.unit_status_kinds.get(kind)
         if column is None or column not in units.columns:
             continue
-        values = units[column].to_numpy(dtype=object)
-        held = np.array([not _blank(v) and str(v).strip() not in {"0", "0.0"} for v in values],
-                        dtype=bool)
+        held = _held(units, kind)
         counts[:, j] = held.astype(int)
         best[:, j] = held.astype(float)
+
+
+def _held(units: gpd.GeoDataFrame, status: str) -> np.ndarray:
+    """Return whether each unit holds ``status``: its column is filled (not empty, not 0)."""
+    column = settings.unit_status_kinds.get(status)
+    if column is None or column not in units.columns:
+        return np.zeros(len(units), dtype=bool)
+    values = units[column].to_numpy(dtype=object)
+    return np.array([not _blank(v) and str(v).strip() not in {"0", "0.0"} for v in values],
+                    dtype=bool)
+
+
+def _unit_shares(counts: np.ndarray, best: np.ndarray, met: np.ndarray,
+                 units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],
+                 share_min: float, metric: object) -> dict[str, np.ndarray]:
+    """Fill the share requirements (:data:`geo.settings.unit_share_kinds`) of every unit.
+
+    Returns the extra columns: ``n_<level>s`` (lower units in the unit) and ``<kind>_pct``.
+    """
+    extra: dict[str, np.ndarray] = {}
+    for j, kind in enumerate(kinds):
+        spec = settings.unit_share_kinds.get(kind)
+        if spec is None:
+            continue
+        level, status = spec
+        total, held = _lower_counts(units, unit_levels, level, _held(units, status), metric)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, held / np.maximum(total, 1), np.nan)
+        counts[:, j] = held
+        met[:, j] = (total > 0) & (np.nan_to_num(share) >= share_min - 1e-9)
+        ratio = np.ones(len(units)) if share_min <= 0 else np.nan_to_num(share) / share_min
+        best[:, j] = np.where(total > 0, np.minimum(ratio, 1.0), 0.0)
+        extra[f"n_{level}s"] = total
+        extra[f"{kind}_pct"] = 100.0 * share
+    return extra
+
+
+def _lower_counts(units: gpd.GeoDataFrame, unit_levels: np.ndarray, level: str,
+                  held: np.ndarray, metric: object) -> tuple[np.ndarray, np.ndarray]:
+    """Count, per unit of a higher level, the units of ``level`` in it and those ``held``.
+
+    A lower unit is in a unit when the unit's polygon covers its representative point.
+    """
+    total = np.zeros(len(units), dtype=int)
+    n_held = np.zeros(len(units), dtype=int)
+    lower = np.flatnonzero(unit_levels == level)
+    if not len(lower):
+        return total, n_held
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    upper = np.flatnonzero([rank.get(lv, len(LEVELS)) < rank[level] for lv in unit_levels])
+    if not len(upper):
+        return total, n_held
+    polys = units.geometry.iloc[upper].to_crs(metric)
+    points = shapely.point_on_surface(units.geometry.iloc[lower].to_crs(metric).to_numpy())
+    li, ui = polys.sindex.query(points, predicate="covered_by")
+    np.add.at(total, upper[ui], 1)
+    np.add.at(n_held, upper[ui], held[lower[li]].astype(int))
+    return total, n_held
 
 
 def _progress(best: np.ndarray, unit_levels: np.ndarray, kinds: list[str],
@@ -289,7 +380,8 @@ def _progress(best: np.ndarray, unit_levels: np.ndarray, kinds: list[str],
 
 
 def _frame(units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],
-           counts: np.ndarray, reqs: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+           counts: np.ndarray, reqs: Mapping[str, Sequence[str]], met: np.ndarray,
+           shares: Mapping[str, np.ndarray]) -> pd.DataFrame:
     index = units.index
     out = pd.DataFrame({"level": pd.array(unit_levels, dtype="str")}, index=index)
     for col in COLUMNS[1:]:
@@ -298,9 +390,11 @@ def _frame(units: gpd.GeoDataFrame, unit_levels: np.ndarray, kinds: list[str],
     for j, kind in enumerate(kinds):
         out[f"n_{kind}"] = counts[:, j]
     for j, kind in enumerate(kinds):
-        out[f"has_{kind}"] = counts[:, j] > 0
+        out[f"has_{kind}"] = met[:, j]
+    for name, values in shares.items():
+        out[name] = values
     column = {k: j for j, k in enumerate(kinds)}
-    missing = [[k for k in reqs.get(lv) or () if counts[i, column[k]] == 0]
+    missing = [[k for k in reqs.get(lv) or () if not met[i, column[k]]]
                for i, lv in enumerate(unit_levels)]
     n_req = np.array([len(reqs.get(lv) or ()) for lv in unit_levels], dtype=int)
     n_miss = np.array([len(m) for m in missing], dtype=int)
@@ -326,6 +420,11 @@ def _requirement_problems(reqs: object) -> list[Problem]:
                 isinstance(k, str) for k in kinds)):
             problems.append(Problem("requirements_kinds", level=level, kinds=kinds))
     return problems
+
+
+def _share_problems(share: object) -> list[Problem]:
+    ok = isinstance(share, int | float) and not isinstance(share, bool) and 0 <= share <= 1
+    return [] if ok else [Problem("share_min_range", value=share)]
 
 
 def _fold(value: object) -> str:

@@ -87,16 +87,20 @@ MESSAGES: dict[str, str] = {
         "`{role}` has no column {column!r} giving each unit's level (province, district or "
         "commune); add it or pass level_col='<column>'."),
     "levels_unknown": (
-        "`{role}` has unknown levels in {column!r}: {values}. Use province, district, commune "
-        "(or add the spelling to geo.settings.level_aliases)."),
+        "`{role}` has unknown levels in {column!r}: {values}. Use province, district, commune, "
+        "village (or add the spelling to geo.settings.level_aliases)."),
     "levels_empty": (
         "`{role}` has rows with no level in {column!r} ({rows}); give each one of province, "
-        "district, commune."),
+        "district, commune or village."),
     "requirements_type": (
         "`requirements` must map levels to kind lists, e.g. {{'district': ['combat_base']}}, "
         "not {type}."),
     "requirements_levels": (
-        "`requirements` names unknown levels {levels}; use province, district, commune."),
+        "`requirements` names unknown levels {levels}; use province, district, commune, "
+        "village."),
+    "share_min_range": (
+        "`share_min` must be a number from 0 to 1 (a share of the villages), not {value!r}; "
+        "e.g. 0.8 for 80 %."),
     "requirements_kinds": (
         "`requirements[{level!r}]` must be a list of kind keys, e.g. ['combat_base', "
         "'rear_base'], not {kinds!r}."),

@@ -15,6 +15,9 @@ The rule of the targets (:func:`completion_as_of`): the completion of a work at 
 ``Y`` is the latest actual percentage recorded for a year ≤ ``Y`` (the greatest such
 year; within it the last update), divided by 100; a work without one keeps its
 attribute (:func:`geo.targets.base_completion`).
+
+A saved ``work_id`` is a row position, which a new version of a layer changes:
+:func:`match_works` points each row at the current work with its ``work_code``.
 """
 
 from __future__ import annotations
@@ -202,3 +205,94 @@ def work_spans(history: pd.DataFrame) -> pd.DataFrame:
                                     ).groupby("work_id", sort=True)["_v"].last()
             out[col] = recorded.where(recorded.notna(), out[col])
     return out.astype("Int64")
+
+
+MATCH_REASONS: tuple[str, ...] = ("missing", "ambiguous")
+"""Why a roadmap row matches no current work: its code (or id) names none, or several."""
+
+
+def match_works(history: pd.DataFrame, works: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Point every roadmap row at the current work with its code.
+
+    A work's id ``"<layer>:<row>"`` is its row position, which a new version of the layer
+    changes (rows reordered, deleted, added); its ``code`` stays. A row with a
+    ``work_code`` goes to the work of that code in its ``work_layer`` (in any layer when
+    its layer holds none); a row without one keeps its ``work_id`` if a work still has it.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Roadmap rows with ``work_id``, ``work_code`` and optionally ``work_layer``.
+    works : DataFrame
+        The current works, index their ids, with ``layer`` and ``code`` columns.
+
+    Returns
+    -------
+    matched : DataFrame
+        The rows whose work was found, in order, ``work_id`` the work's current id.
+    lost : DataFrame
+        The rows matching no work (or a code several works share), their ``work_id``
+        as saved, plus ``reason`` (:data:`MATCH_REASONS`).
+    moved : DataFrame
+        Of the matched rows, those whose work changed id, one per work: ``work_code``,
+        ``saved_id`` (as saved) and ``work_id`` (now).
+
+    Examples
+    --------
+    >>> works = pd.DataFrame({"layer": ["B", "B"], "code": ["b2", "b1"]}, index=["B:0", "B:1"])
+    >>> saved = pd.DataFrame({"work_id": ["B:0", "B:1"], "work_code": ["b1", "b9"]})
+    >>> matched, lost, moved = match_works(saved, works)
+    >>> matched["work_id"].tolist(), lost["reason"].tolist(), moved["work_id"].tolist()
+    (['B:1'], ['missing'], ['B:1'])
+    """
+    rows = history.reset_index(drop=True)
+    codes = works["code"].map(_text)
+    layers = works["layer"].map(_text)
+    found: dict[tuple[str, str, str], tuple[str | None, str]] = {}
+    ids, reasons = [], []
+    for key in zip(_column(rows, "work_layer"), _column(rows, "work_id"),
+                   _column(rows, "work_code"), strict=True):
+        if key not in found:
+            found[key] = _match_one(*key, codes, layers)
+        ids.append(found[key][0])
+        reasons.append(found[key][1])
+    ok = pd.Series([i is not None for i in ids], index=rows.index)
+    matched = rows[ok].assign(work_id=[i for i in ids if i is not None])
+    lost = rows[~ok].assign(reason=[r for i, r in zip(ids, reasons, strict=True)
+                                    if i is None])
+    saved = rows.loc[ok, "work_id"].map(_text)
+    moved = pd.DataFrame({"work_code": matched["work_code"].map(_text), "saved_id": saved,
+                          "work_id": matched["work_id"]})
+    moved = moved[moved["saved_id"] != moved["work_id"]].drop_duplicates(
+        ["saved_id", "work_id"]).reset_index(drop=True)
+    return matched.reset_index(drop=True), lost.reset_index(drop=True), moved
+
+
+def _match_one(layer: str, ident: str, code: str, codes: pd.Series, layers: pd.Series
+               ) -> tuple[str | None, str]:
+    """Return the current id of one saved (layer, id, code), or ``None`` and the reason."""
+    if not code:
+        return (ident, "") if ident in codes.index else (None, "missing")
+    same = codes == code
+    hits = codes.index[same & (layers == layer)]
+    if not len(hits):
+        hits = codes.index[same]
+    if len(hits) == 1:
+        return str(hits[0]), ""
+    return None, "ambiguous" if len(hits) else "missing"
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[str]:
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return [_text(v) for v in frame[name]]
+
+
+def _text(value: object) -> str:
+    """Return a cell as stripped text, ``""`` when missing; ``7.0`` as ``"7"``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

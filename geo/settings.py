@@ -291,16 +291,26 @@ posture_requirements: dict[str, list[str]] = {
                  "air_defense"],
     "district": ["combat_base", "rear_base", "key_defense_area"],
     "commune": [],
+    "village": [],
 }
 """Kinds of defense asset each level of admin unit must have (:mod:`geo.completeness`).
 
-Keys are the levels ``"province"``, ``"district"``, ``"commune"``; values are layer-kind
-keys. A planning default of this tool: set the components the plan in force requires. A
-level with no list (or an empty one) requires nothing. A 2-tier project (province +
-commune) simply has no district units.
+Keys are the levels ``"province"``, ``"district"``, ``"commune"``, ``"village"``; values
+are layer-kind keys, or the unit requirements of :data:`unit_status_kinds` and
+:data:`unit_share_kinds`. A planning default of this tool: set the components the plan in
+force requires. A level with no list (or an empty one) requires nothing. A 2-tier project
+(province + commune) simply has no district units; a project without a village layer has
+no village units.
+
+Communes and villages require nothing by default (default of this tool, not from a
+regulation): no seed gives a component every commune must have, and requiring
+``"combat_villages"`` of every commune would mark every commune of a project without a
+village layer as not assessable. Add ``"combat_commune"`` or ``"combat_villages"`` to the
+``"commune"`` list to count them.
 """
 
-unit_status_kinds: dict[str, str] = {"combat_commune": "combat_year"}
+unit_status_kinds: dict[str, str] = {"combat_commune": "combat_year",
+                                     "combat_village": "combat_year"}
 """Requirements an admin unit meets by an attribute of its own rather than by an asset.
 
 ``"combat_commune"`` (làng, xã chiến đấu; seed 003: "xây dựng các căn cứ chiến đấu, làng, xã
@@ -308,6 +318,27 @@ chiến đấu"): the unit's ``combat_year`` (the year it was designated a comba
 filled. Put the key in :data:`posture_requirements` (e.g. ``"commune": ["combat_commune"]``)
 to have completeness count it; the default requirements leave it out (default, not from a
 regulation).
+
+``"combat_village"`` (làng chiến đấu; seed 003: "Làng giữ làng; xã giữ xã"): a village
+(thôn, bản, làng, xóm, ấp, tổ dân phố) whose own ``combat_year`` is filled.
+"""
+
+unit_share_kinds: dict[str, tuple[str, str]] = {
+    "combat_villages": ("village", "combat_village")}
+"""Requirements a unit meets by the share of its lower units that meet a unit status.
+
+``{requirement: (level, status)}``: ``"combat_villages"`` is met by a unit (a commune, or a
+district or province) when, of the villages whose representative point (metric CRS) lies
+in it, the share that are combat villages (``"combat_village"`` of
+:data:`unit_status_kinds`) reaches :data:`combat_village_share_min`. A unit with no village
+in it (or a project with no village layer) cannot be assessed: the requirement is
+reported as not met, with a warning, never silently met.
+"""
+
+combat_village_share_min: float = 1.0
+"""Smallest share (0–1) of a unit's villages that must be combat villages for
+``"combat_villages"`` to be met. ``1.0`` (every village: "làng giữ làng") is a default of
+this tool, not from a regulation: no seed gives a number; set the target in force.
 """
 
 level_aliases: dict[str, str] = {
@@ -316,9 +347,13 @@ level_aliases: dict[str, str] = {
     "thanh pho": "district",
     "xa": "commune", "cap xa": "commune", "phuong": "commune", "thi tran": "commune",
     "ward": "commune",
+    "thon": "village", "ban": "village", "lang": "village", "xom": "village", "ap": "village",
+    "to dan pho": "village", "khu pho": "village", "cap thon": "village", "village": "village",
+    "hamlet": "village", "thon ban": "village",
 }
 """Other spellings of the levels, compared without case or accents (``"Cấp tỉnh"`` is
-``"cap tinh"``). The level names themselves (``"province"``, …) always work.
+``"cap tinh"``). The level names themselves (``"province"``, …) always work. The village
+level (below the commune) is thôn, bản, làng, xóm, ấp, tổ dân phố, khu phố.
 
 ``"thành phố"`` is a district-level city (thành phố thuộc tỉnh, e.g. Thành phố Lạng Sơn);
 a project of a centrally run city (Hà Nội…) gives its top unit the level ``"tỉnh"`` or

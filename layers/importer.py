@@ -5,11 +5,12 @@ The two steps every caller (the ``kvpt import`` command, the Layers page) takes:
 mapping per source layer; the user may change them; :func:`run_import` maps the
 attributes and writes every planned layer to the store in one all-or-nothing step.
 
-Admin units get a level per unit (``level``: province, district or commune, the words of
-:data:`geo.completeness.LEVELS`), so the analyses can tell communes from districts:
+Admin units get a level per unit (``level``: province, district, commune or village, the
+words of :data:`geo.completeness.LEVELS`), so the analyses can tell communes from districts:
 given for the whole layer (``level=``), or read from a level column (cấp, level, loại…)
 or from the name (Xã, Phường, Thị trấn → commune; Huyện, Quận, Thị xã → district;
-Tỉnh → province; Thành phố → the layer's majority, district when nothing else tells).
+Tỉnh → province; Thôn, Bản, Làng, Xóm, Ấp, Tổ dân phố, Khu phố → village; Thành phố →
+the layer's majority, district when nothing else tells).
 See :func:`infer_levels`.
 """
 
@@ -64,7 +65,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "telecom", "thuyloi", "bridge", "cau")),
     ("place", ("dancu", "place", "town", "village")),
     ("admin_unit", ("hanhchinh", "commune", "district", "province", "tinh", "huyen", "xa",
-                    "admin", "dvhc", "ranhgioi")),
+                    "admin", "dvhc", "ranhgioi", "thonban", "thonxom", "todanpho")),
 )
 
 _CITY = "city"  # "Thành phố": a province-level or a district-level city, by the layer
@@ -75,6 +76,14 @@ _NAME_PREFIXES: tuple[tuple[str, str], ...] = (
     ("huyen", "district"), ("quan", "district"), ("tinh", "province"),
     ("tp", _CITY), ("tt", "commune"), ("tx", "district"),
 )
+# Village prefixes, matched with their accents (NFC, lower case): folded, "Làng" would be
+# "Lạng" (Lạng Sơn) and "Bản" "Bàn"; names written without any accent match the plain
+# words of _VILLAGE_PLAIN ("lang" is left out: "Lang Son" is the province), abbreviations
+# (_VILLAGE_SHORT) match folded.
+_VILLAGE_PREFIXES: tuple[str, ...] = ("tổ dân phố", "khu phố", "thôn", "bản", "làng", "xóm",
+                                      "ấp")
+_VILLAGE_PLAIN: tuple[str, ...] = ("to dan pho", "khu pho", "thon", "ban", "xom", "ap")
+_VILLAGE_SHORT: tuple[str, ...] = ("tdp", "kp")
 # Source column names (normalize_name) that may hold the level of a unit.
 _LEVEL_COLUMNS = frozenset({
     "level", "cap", "capdv", "capdonvi", "caphanhchinh", "capdvhc", "capql", "capquanly",
@@ -268,10 +277,10 @@ def suggest_mapping(gdf: gpd.GeoDataFrame, kind: str) -> dict[str, str | None]:
 
 
 def canonical_level(value: str) -> str:
-    """Return ``"province"``, ``"district"`` or ``"commune"`` for a level a user named.
+    """Return ``"province"``, ``"district"``, ``"commune"`` or ``"village"`` for a level.
 
     Any spelling of :data:`geo.settings.level_aliases` works (``"xã"``, ``"Cấp huyện"``,
-    ``"ward"``…), compared without case or accents.
+    ``"ward"``, ``"thôn"``…), compared without case or accents.
 
     Raises
     ------
@@ -298,7 +307,10 @@ def infer_levels(gdf: pd.DataFrame, mapping: dict[str, str | None] | None = None
        ``"Cấp huyện"``, ``"commune"``, ``"Thành phố"``…);
     3. the prefix of the unit's name (the column mapped to ``name``, else the column
        whose values start with a level word the most often): Xã, Phường, Thị trấn,
-       Đặc khu → commune; Huyện, Quận, Thị xã → district; Tỉnh → province.
+       Đặc khu → commune; Huyện, Quận, Thị xã → district; Tỉnh → province; Thôn,
+       Bản, Làng, Xóm, Ấp, Tổ dân phố, Khu phố (TDP, KP) → village (matched with their
+       accents, so "Lạng Sơn" is no "Làng"; names with no accent at all match "thon",
+       "ban", "xom", "ap", "to dan pho", "khu pho").
 
     "Thành phố" (or "TP") is a province-level city (Hà Nội…) in a layer of provinces and
     a district-level city (Thành phố Lạng Sơn) in a layer of districts: such a unit takes
@@ -651,6 +663,18 @@ def _prefix_level(value: object) -> str | None:
     for prefix, lv in _NAME_PREFIXES:
         if folded.startswith(prefix + " "):
             return lv
+    return _village_prefix(value, folded)
+
+
+def _village_prefix(value: object, folded: str) -> str | None:
+    """Return ``"village"`` when a name starts with a village word ("Thôn Nà Sác")."""
+    text = " ".join(unicodedata.normalize("NFC", str(value)).lower().split())
+    words = _VILLAGE_PREFIXES
+    if str(value).isascii():
+        text, words = folded, _VILLAGE_PLAIN
+    if any(text.startswith(w + " ") for w in words) or any(
+            folded.startswith(w + " ") for w in _VILLAGE_SHORT):
+        return "village"
     return None
 
 

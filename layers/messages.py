@@ -260,8 +260,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot tell the kind of layer {layer!r} from its name. Name the kind (one of: "
         "{kinds})."),
     "unknown_level": (
-        "Cấp {level!r} không hợp lệ: dùng tỉnh, huyện hoặc xã (province, district, commune).",
-        "Unknown level {level!r}: use province, district or commune (tỉnh, huyện, xã)."),
+        "Cấp {level!r} không hợp lệ: dùng tỉnh, huyện, xã hoặc thôn (province, district, "
+        "commune, village).",
+        "Unknown level {level!r}: use province, district, commune or village (tỉnh, huyện, "
+        "xã, thôn)."),
     "level_not_attribute": (
         "Loại lớp {kind!r} không có thuộc tính cấp; bỏ cấp đã chọn hoặc chọn loại khác.",
         "Layer kind {kind!r} has no level attribute; leave the level out or choose another "
@@ -280,6 +282,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "level_province": ("tỉnh", "province"),
     "level_district": ("huyện", "district"),
     "level_commune": ("xã", "commune"),
+    "level_village": ("thôn, bản", "village"),
     "levels_given": (
         "Cấp được chọn cho cả lớp: {level} ({count} đơn vị).",
         "Level given for the whole layer: {level} ({count} units)."),
@@ -534,7 +537,7 @@ def translate(value: object, lang: str = "en") -> str:
 
 def level_note(level: str | None) -> Note:
     """Return the name of a canonical level (``"commune"`` → xã / commune)."""
-    return Note.of(f"level_{level}" if level in ("province", "district", "commune")
+    return Note.of(f"level_{level}" if level in ("province", "district", "commune", "village")
                    else "level_none")
 
 

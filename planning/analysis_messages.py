@@ -88,15 +88,19 @@ ANALYSIS: dict[str, str] = {
         "thêm cột cấp rồi nhập lại lớp."),
     "levels_unknown": (
         "Dữ liệu {role} có cấp không nhận ra trong cột {column!r}: {values}. Ghi cấp là tỉnh, "
-        "huyện hoặc xã."),
+        "huyện, xã hoặc thôn."),
     "levels_empty": (
         "Dữ liệu {role} có đơn vị chưa ghi cấp trong cột {column!r} ({rows}); ghi cấp tỉnh, "
-        "huyện hoặc xã cho từng đơn vị."),
+        "huyện, xã hoặc thôn cho từng đơn vị."),
     "requirements_type": (
         "Cài đặt thành phần bắt buộc theo cấp không đúng dạng (cần mỗi cấp một danh sách "
         "loại), không phải {type}."),
     "requirements_levels": (
-        "Cài đặt thành phần bắt buộc có cấp không hợp lệ {levels}; chỉ dùng tỉnh, huyện, xã."),
+        "Cài đặt thành phần bắt buộc có cấp không hợp lệ {levels}; chỉ dùng tỉnh, huyện, xã, "
+        "thôn."),
+    "share_min_range": (
+        "Tỷ lệ tối thiểu {value!r} không hợp lệ: nhập một số từ 0 đến 1 (tỷ lệ số thôn, bản), "
+        "ví dụ 0.8 là 80 %."),
     "requirements_kinds": (
         "Thành phần bắt buộc của cấp {level!r} phải là danh sách mã loại (ví dụ "
         "['combat_base', 'rear_base']), không phải {kinds!r}."),

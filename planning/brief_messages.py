@@ -57,6 +57,14 @@ BRIEF_TEXTS: dict[str, tuple[str, str]] = {
     # posture
     "posture_title": ("Báo cáo thế trận khu vực phòng thủ", "Defense posture"),
     "posture_overview": ("Tổng quan thế trận", "Posture overview"),
+    "built_only_title": (" – chỉ tính công trình đã xây dựng xong",
+                         " – built works only"),
+    "built_only_line": ("Chỉ tính các công trình đã xây dựng xong (hoàn thành 100 % theo lộ "
+                        "trình xây dựng, nếu chưa có thì theo lớp dữ liệu); công trình đang "
+                        "xây dựng hoặc mới quy hoạch không được tính.",
+                        "Counts built works only (100 % complete by the construction "
+                        "roadmap, else by the layer); works being built or only planned "
+                        "are left out."),
     "completeness": ("Thành phần theo đơn vị hành chính", "Completeness per admin unit"),
     "completeness_line": ("{complete}/{total} đơn vị có yêu cầu đủ thành phần.",
                           "{complete} of {total} units with requirements are complete."),
@@ -93,9 +101,12 @@ SETTING_LABELS: dict[str, tuple[str, str]] = {
     "cut": ("Đoạn đường bị cắt", "Segments cut"),
     "offroad_speed_kmh": ("Tốc độ ngoài đường (km/h)", "Off-road speed (km/h)"),
     "posture_requirements": ("Thành phần yêu cầu theo cấp", "Required kinds per level"),
+    "combat_village_share_min": ("Tỷ lệ làng chiến đấu tối thiểu (0–1)",
+                                 "Smallest share of combat villages (0–1)"),
     "depth_bands_km": ("Giới hạn các dải chiều sâu (km)", "Depth band limits (km)"),
     "within_km": ("Liên kết khi cách nhau trong (km)", "Linked within (km)"),
     "within_min": ("Liên kết khi đi đường bộ trong (phút)", "Linked within by road (min)"),
+    "built_only": ("Chỉ tính công trình đã xây dựng xong", "Built works only"),
 }
 """Setting name of :attr:`planning.results.Result.settings` → (Vietnamese, English)."""
 

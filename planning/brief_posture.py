@@ -38,7 +38,8 @@ CLASSES: tuple[tuple[str, float], ...] = (("full", 100.0), ("half", 50.0), ("low
 
 def posture_brief(project: Project, *, bands: str | None = None,
                   within_km: float | None = None, within_min: float | None = None,
-                  lang: str = "vi", classification: str | None = None) -> Brief:
+                  lang: str = "vi", classification: str | None = None,
+                  built_only: bool = False) -> Brief:
     """Return the briefing of the posture: completeness, depth and mutual support.
 
     Parameters
@@ -53,22 +54,34 @@ def posture_brief(project: Project, *, bands: str | None = None,
         Language of the brief.
     classification : str, optional
         Marking instead of the project's (``""``: none).
+    built_only : bool
+        Count only the built works (:func:`planning.posture.works`: 100 % complete by the
+        construction roadmap, else by the layer); every page's subtitle and the
+        overview say so.
     """
-    done = posture.completeness(project)
-    deep = posture.depth(project, bands=bands)
-    linked = posture.support(project, within_km=within_km, within_min=within_min)
+    done = posture.completeness(project, built_only=built_only)
+    deep = posture.depth(project, bands=bands, built_only=built_only)
+    linked = posture.support(project, within_km=within_km, within_min=within_min,
+                             built_only=built_only)
     area = inputs.province(project)
     extent = padded_bounds([area if area is not None else done.main], 3000.0)
-    assets = kind_overlays(project, inputs.assets(project, None))
+    shown = inputs.assets(project, None)
+    if built_only:
+        shown = shown[shown.index.isin(posture.works(project, built_only=True).index)]
+    assets = kind_overlays(project, shown)
     items = [_completeness_item(project, done, extent, lang),
              _depth_item(deep, assets, extent, lang),
              _support_item(project, linked, extent, lang)]
+    scope = [BriefText(words("built_only_line", lang), "lead")] if built_only else []
     overview = BriefItem("overview", words("posture_overview", lang), extent, assets,
-                         [BriefText(_completeness_line(done.main, lang), "lead"),
+                         [*scope, BriefText(_completeness_line(done.main, lang), "lead"),
                           BriefText(_support_line(linked.main, linked.settings, lang)),
                           _crosstab(deep.tables["crosstab"], lang)])
-    return finish(project, "posture", lang, overview, items,
+    made = finish(project, "posture", lang, overview, items,
                   {"completeness": done, "depth": deep, "support": linked}, classification)
+    if built_only:
+        made.title += words("built_only_title", lang)
+    return made
 
 
 def _completeness_item(project: Project, result: Result, extent: Extent, lang: str

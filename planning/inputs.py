@@ -86,8 +86,8 @@ def require(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
 def admin_units(project: Project) -> gpd.GeoDataFrame:
     """Return the admin units with a known level; ``level`` is canonical.
 
-    Units whose level is missing or not a spelling of province, district or commune are
-    left out and noted (one warning per layer).
+    Units whose level is missing or not a spelling of province, district, commune or
+    village are left out and noted (one warning per layer).
     """
     def build() -> gpd.GeoDataFrame:
         units = stacked(project, ["admin_unit"], UNIT_ATTRIBUTES)
@@ -105,7 +105,7 @@ def admin_units(project: Project) -> gpd.GeoDataFrame:
 
 
 def units_of_level(project: Project, level: str) -> gpd.GeoDataFrame:
-    """Return the admin units of one level (``province``, ``district`` or ``commune``)."""
+    """Return the admin units of one level (``province``, ``district``, ``commune``…)."""
     units = admin_units(project)
     return units[units["level"] == level]
 

@@ -40,9 +40,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'level' of commune, xã, phường or thị trấn). Admin-unit layers: {names}. Import the "
         "communes as kind admin_unit with a level column."),
     "units_without_level": (
-        "Lớp {layer!r}: {count} đơn vị không rõ cấp (tỉnh, huyện, xã) nên bị bỏ qua{values}. "
+        "Lớp {layer!r}: {count} đơn vị không rõ cấp (tỉnh, huyện, xã, thôn) nên bị bỏ "
+        "qua{values}. "
         "Ghi cấp vào cột 'level' rồi nhập lại.",
-        "layer {layer!r}: {count} units have no known level (province, district, commune) and "
+        "layer {layer!r}: {count} units have no known level (province, district, commune, "
+        "village) and "
         "are left out{values}. Give them a 'level' and import the layer again."),
     "bad_zone": (
         "Hành lang {item!r} phải có dạng LOẠI=MÉT với LOẠI là một trong {kinds} và MÉT >= 0, "
@@ -57,6 +59,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "phẩy, ví dụ 10, 30, 60.",
         "--bands {text!r} must be depth limits in km > 0, increasing, separated by commas, "
         "e.g. --bands 10,30,60."),
+    "combat_villages_no_layer": (
+        "Không đánh giá được tỷ lệ làng chiến đấu của {count} đơn vị: dự án chưa có thôn, bản "
+        "(đơn vị hành chính cấp thôn). Nhập lớp thôn, bản (trang Lớp dữ liệu, cấp thôn); "
+        "đến lúc đó yêu cầu này được tính là chưa đạt.",
+        "the share of combat villages cannot be assessed for {count} unit(s): the project has "
+        "no villages (admin units of level village). Import the villages (`kvpt import "
+        "P.gpkg FILE --kind admin_unit --level village`); until then the requirement counts "
+        "as not met."),
+    "combat_villages_none_in_unit": (
+        "Không đánh giá được tỷ lệ làng chiến đấu của {count} đơn vị vì không có thôn, bản nào "
+        "nằm trong đơn vị (ví dụ {examples}); yêu cầu này được tính là chưa đạt. Kiểm tra lớp "
+        "thôn, bản.",
+        "the share of combat villages cannot be assessed for {count} unit(s) with no village "
+        "in them (e.g. {examples}); the requirement counts as not met. Check the village "
+        "layer covers them."),
+    "bad_requirement": (
+        "Yêu cầu {item!r} phải có dạng CẤP=LOẠI,LOẠI với CẤP là tỉnh, huyện, xã hoặc thôn, ví "
+        "dụ xa=combat_villages.",
+        "--require {item!r} must be LEVEL=KIND,KIND with LEVEL province, district, commune or "
+        "village, e.g. --require commune=combat_villages (an empty list requires nothing)."),
+    "bad_requirement_kind": (
+        "Thành phần yêu cầu {kind!r} không có; dùng một trong: {kinds}.",
+        "--require names the unknown kind {kind!r}; use one of: {kinds}."),
     "both_limits": (
         "Chỉ chọn một trong hai: khoảng cách (km) hoặc thời gian (phút).",
         "give --within-km or --within-min, not both (e.g. --within-km 15)."),
@@ -439,6 +464,19 @@ MESSAGES.update({
         "Dự án chưa có công trình quốc phòng nào (căn cứ, thao trường…) để lập lộ trình.",
         "the project has no defense work (bases, training grounds, ...) to give a roadmap; "
         "import one with `kvpt import P.gpkg FILE --kind combat_base`."),
+    "roadmap_rows_lost": (
+        "{count} dòng lộ trình xây dựng ghi cho công trình không còn tìm thấy (mã không còn "
+        "trong lớp, hoặc nhiều công trình trùng mã) nên không được tính: {works}. Ghi lại "
+        "mã cho công trình trong lớp, hoặc nhập lại các dòng đó với mã công trình hiện có.",
+        "{count} construction roadmap rows name a work no longer found (its code is in no "
+        "layer, or several works share it), so they are not counted: {works}. Give the work "
+        "its code again in its layer, or import those rows with a current work code "
+        "(`kvpt roadmap P.gpkg --import FILE.csv`)."),
+    "roadmap_rows_moved": (
+        "Lớp công trình đã có phiên bản mới: lộ trình của {count} công trình theo mã công "
+        "trình sang hàng mới ({works}).",
+        "a works layer has a new version: the roadmap of {count} works follows their code "
+        "to a new row ({works})."),
 })
 
 _SHEETS = {**messages_sheets.PRINT_MESSAGES, **messages_sheets.BRIEF_MESSAGES}

@@ -61,6 +61,9 @@ BRIEF_MESSAGES: dict[str, tuple[str, str]] = {
     "brief_cut_needs_relocation": (
         "Chỉ cắt đoạn đường được trong báo cáo di chuyển doanh nghiệp.",
         "--cut applies to --relocation briefs only."),
+    "brief_built_only_needs_posture": (
+        "Chỉ chọn 'chỉ tính công trình đã xây dựng xong' được trong báo cáo thế trận.",
+        "--built-only applies to --posture briefs only."),
 }
 """Key → (Vietnamese, English): the errors of :mod:`planning.atlas`,
 :mod:`planning.briefs` and :mod:`planning.opinions`."""

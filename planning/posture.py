@@ -15,12 +15,13 @@ import pandas as pd
 from geo import settings
 from geo.assets import with_attributes
 from geo.completeness import completeness as unit_completeness
-from geo.completeness import required_kinds
+from geo.completeness import level_key, required_kinds
 from geo.depth import band_labels, band_polygons, depth_crosstab, depth_from_border
 from geo.hazards import hazard_exposure, route_hazards
 from geo.nearest import nearest_bases
 from geo.support import mutual_support
 from geo.targets import asset_completion, built_mask
+from layers.kinds import KINDS
 from planning import inputs
 from planning.errors import PlanningError
 from planning.params import parse_bands
@@ -50,26 +51,35 @@ def works(project: Project, kinds: Sequence[str] | None = None, *,
     Returns
     -------
     GeoDataFrame
-        As :func:`planning.inputs.assets`, plus ``status`` and ``percent_complete`` (text
-        as stored), ``work_status`` (the status; empty when none) and ``completion_pct``
-        (0–100, :func:`geo.targets.asset_completion`).
+        As :func:`planning.inputs.assets`, plus ``status``, ``percent_complete`` (the
+        construction roadmap's latest actual percentage up to this year where it has
+        one, else the layer's, :func:`planning.roadmap.completion_now`: the rule of the
+        targets), ``work_status`` (the status; empty when none), ``completion_pct``
+        (0–100, :func:`geo.targets.asset_completion`) and ``completion_source``
+        (``roadmap``, ``attribute`` or ``none``).
     """
+    from planning.roadmap import completion_now
+
     wanted = inputs.posture_kinds() if kinds is None else kinds
-    frame = inputs.stacked(project, wanted, (*inputs.ATTRIBUTES, "status",
-                                             "percent_complete")).copy()
+    frame, source = completion_now(project, inputs.stacked(
+        project, wanted, (*inputs.ATTRIBUTES, "status", "percent_complete")))
     done = asset_completion(frame)
     frame["work_status"] = frame["status"]
     frame["completion_pct"] = 100.0 * done
+    frame["completion_source"] = source
     return frame[done >= 1.0 - 1e-9] if built_only else frame
 
 
 def completeness(project: Project, *,
                  requirements: Mapping[str, Sequence[str]] | None = None,
-                 built_only: bool = False) -> Result:
+                 built_only: bool = False, share_min: float | None = None) -> Result:
     """Find which admin units lack which required kinds of asset.
 
     ``built_only`` counts only the built works (:func:`works`); otherwise a planned work
-    counts as present and weighs in ``progress_pct`` by its completion.
+    counts as present and weighs in ``progress_pct`` by its completion. ``share_min`` is
+    the share of combat villages ``"combat_villages"`` needs
+    (:data:`geo.settings.combat_village_share_min` by default); a unit where it cannot be
+    assessed (no village layer, no village in the unit) is noted in the warnings.
 
     Returns
     -------
@@ -81,13 +91,17 @@ def completeness(project: Project, *,
                                                         "admin_unit"))
     reqs = settings.posture_requirements if requirements is None else requirements
     assets = works(project)
-    table = unit_completeness(units, assets, requirements=reqs, built_only=built_only)
+    share = settings.combat_village_share_min if share_min is None else share_min
+    table = unit_completeness(units, assets, requirements=reqs, built_only=built_only,
+                              share_min=share)
+    _note_unassessed(project, table, reqs)
     frame = with_attributes(units, table, label="unit", columns=("layer", "kind"))
     if built_only:
         assets = assets[built_mask(assets)]
     return Result({"units": in_storage_crs(frame)},
                   settings={"posture_requirements": {k: list(v) for k, v in reqs.items()},
                             "built_only": built_only,
+                            "combat_village_share_min": share,
                             "posture_unknown_status_built":
                                 settings.posture_unknown_status_built},
                   warnings=project.take_notes(),
@@ -236,6 +250,51 @@ def _with_unit_statuses(project: Project, units: gpd.GeoDataFrame) -> gpd.GeoDat
         return units
     found = inputs.stacked(project, ["admin_unit"], (*inputs.UNIT_ATTRIBUTES, *columns))
     return units.assign(**{c: found.loc[units.index, c].to_numpy() for c in columns})
+
+
+def parse_requirements(items: Sequence[str]) -> dict[str, list[str]]:
+    """Parse ``LEVEL=KIND,KIND`` items over :data:`geo.settings.posture_requirements`.
+
+    ``commune=combat_villages`` makes communes require combat villages; ``commune=``
+    requires nothing of them. Levels are any spelling of a level (``xã``, ``thôn``…).
+
+    Raises
+    ------
+    PlanningError
+        If an item is not ``LEVEL=KINDS`` or names an unknown level or kind.
+    """
+    reqs = {k: list(v or ()) for k, v in settings.posture_requirements.items()}
+    for item in items:
+        level_text, sep, kinds = str(item).partition("=")
+        level = level_key(level_text)
+        if not sep or level is None:
+            raise PlanningError("bad_requirement", item=item)
+        reqs[level] = [k.strip() for k in kinds.split(",") if k.strip()]
+        known = [*KINDS, *settings.unit_status_kinds, *settings.unit_share_kinds]
+        unknown = [k for k in reqs[level] if k not in known]
+        if unknown:
+            raise PlanningError("bad_requirement_kind", kind=unknown[0],
+                                kinds=", ".join(known))
+    return reqs
+
+
+def _note_unassessed(project: Project, table: pd.DataFrame,
+                     reqs: Mapping[str, Sequence[str]]) -> None:
+    """Note the units whose combat-village share cannot be assessed (no village in them)."""
+    for kind, (level, _status) in settings.unit_share_kinds.items():
+        wanted = [lv for lv, kinds in reqs.items() if kind in (kinds or ())]
+        column = f"{kind}_pct"
+        if not wanted or column not in table.columns:
+            continue
+        blank = table[table["level"].isin(wanted) & table[column].isna()]
+        if not len(blank):
+            continue
+        if not (table["level"] == level).any():
+            project.note("combat_villages_no_layer", count=len(blank))
+        else:
+            names = blank["name"].fillna("").astype("str")
+            project.note("combat_villages_none_in_unit", count=len(blank),
+                         examples=", ".join(repr(n) for n in names[:3]))
 
 
 def _with_pair_codes(frame: pd.DataFrame, positions: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -13,7 +13,10 @@ Two records tables of the project store (:meth:`layers.store.ProjectStore.write_
     :func:`geo.roadmap.current_entries` reads the current values out of it.
 
 A work is a feature of a defense-work kind (:data:`layers.kinds.DEFENSE_WORK_KINDS`),
-named by its id ``"<layer>:<row>"`` and its ``code``. Updates come from a CSV file
+named by its id ``"<layer>:<row>"`` and its ``code``. A row position changes with a new
+version of the layer, a code does not: the saved rows are read back matched to the
+current works by code (:func:`matched_history`), by id only for a work without a code,
+and rows whose work is gone are reported. Updates come from a CSV file
 (:func:`import_roadmap`) or the app's editor (:func:`save_edits`); both check every row
 first (:func:`check_roadmap`) and store nothing unless all rows are good.
 """
@@ -172,8 +175,74 @@ def history(project: Project) -> pd.DataFrame:
 
 
 def current(project: Project) -> pd.DataFrame:
-    """Return the current roadmap: one row per work and year (see :mod:`geo.roadmap`)."""
-    return rm.current_entries(history(project))
+    """Return the current roadmap: one row per work and year (see :mod:`geo.roadmap`).
+
+    Rows are matched to the current works by code (:func:`matched_history`).
+    """
+    return rm.current_entries(matched_history(project))
+
+
+def matched_history(project: Project, found: pd.DataFrame | None = None,
+                    past: pd.DataFrame | None = None, *, note_moved: bool = False
+                    ) -> pd.DataFrame:
+    """Return the history with every row pointed at its current work, by code.
+
+    A row goes to the work of its ``work_code`` (:func:`geo.roadmap.match_works`), so a
+    new version of a works layer (rows reordered, removed, added) keeps each work's
+    roadmap; a row without a code keeps its ``work_id``. Rows whose work is no longer
+    found (or whose code several works share) are left out and noted
+    (``roadmap_rows_lost``); with ``note_moved`` (the roadmap view), rows whose code now
+    names another row are noted too (``roadmap_rows_moved``). ``found``: the works
+    (:func:`works`), ``past``: the history (:func:`history`, matching again is
+    harmless), read when omitted.
+    """
+    past = history(project) if past is None else past
+    if past.empty:
+        return past
+    matched, lost, moved = rm.match_works(past, works(project) if found is None else found)
+    if len(lost):
+        shown = lost.drop_duplicates(["work_layer", "work_id", "work_code"])
+        project.note("roadmap_rows_lost", count=len(lost), works=short_list(
+            [f"{c or i} ({lay})" for lay, i, c in shown[
+                ["work_layer", "work_id", "work_code"]].itertuples(index=False)], _SHOW))
+    if note_moved and len(moved):
+        project.note("roadmap_rows_moved", count=len(moved), works=short_list(
+            [f"{c}: {a} → {b}" for c, a, b in moved.itertuples(index=False)], _SHOW))
+    return _typed(matched)
+
+
+def completion_now(project: Project, frame: pd.DataFrame, *, year: int | None = None
+                   ) -> tuple[pd.DataFrame, pd.Series]:
+    """Return ``frame`` with the roadmap's completion, the rule of the targets.
+
+    Parameters
+    ----------
+    project : Project
+        The project.
+    frame : DataFrame
+        Features indexed ``"<layer>:<row>"`` (:func:`planning.inputs.stacked`) with
+        ``percent_complete`` and/or ``status``.
+    year : int, optional
+        The year (default: this year, UTC).
+
+    Returns
+    -------
+    DataFrame
+        A copy whose ``percent_complete`` is the roadmap's latest actual percentage for
+        a year ≤ ``year`` where there is one (:func:`geo.roadmap.with_roadmap`), else
+        the attribute.
+    Series
+        ``completion_source`` per row: ``"roadmap"``, ``"attribute"`` (a percentage or
+        known status) or ``"none"``.
+    """
+    year = datetime.now(UTC).year if year is None else int(year)
+    past = matched_history(project)
+    recorded = frame.index.to_series().map(rm.actual_as_of(past, year))
+    known = base_completion(frame).notna()
+    source = pd.Series(np.where(recorded.notna(), "roadmap",
+                                np.where(known, "attribute", "none")),
+                       index=frame.index, name="completion_source")
+    return rm.with_roadmap(frame, frame.index, past, year), source
 
 
 def check_roadmap(frame: pd.DataFrame, found: pd.DataFrame, plan: pd.DataFrame, *,
@@ -334,7 +403,8 @@ def roadmap(project: Project, *, year: int | None = None) -> Result:
         else its status), the completion the targets use and its ``completion_source``
         (``roadmap``, ``attribute`` or ``none``); ``history``: :data:`COLUMNS`; value ``year``.
     """
-    found, past = works(project), history(project)
+    found, raw = works(project), history(project)
+    past = matched_history(project, found, raw, note_moved=True)
     if year is None:
         year = int(past["year"].max()) if len(past) else datetime.now(UTC).year
     actual = rm.actual_as_of(past, year)
@@ -352,7 +422,7 @@ def roadmap(project: Project, *, year: int | None = None) -> Result:
         "attribute_pct": attribute, "completion_pct": used})
     table["completion_source"] = np.where(table["actual_pct"].notna(), "roadmap",
                                np.where(table["attribute_pct"].notna(), "attribute", "none"))
-    return Result({"works": table.reset_index(drop=True), "history": past},
+    return Result({"works": table.reset_index(drop=True), "history": raw},
                   values={"year": int(year)}, warnings=project.take_notes())
 
 
@@ -361,13 +431,14 @@ def works_as_of(project: Project, kind: str, year: int,
     """Return :func:`planning.inputs.layer_frame` of ``kind`` with the roadmap's completion.
 
     ``percent_complete`` becomes the latest actual percentage of the roadmap for a year
-    ≤ ``year`` where there is one (:func:`geo.roadmap.with_roadmap`); ``None`` when the
-    project has no layer of ``kind``. ``past``: the history, read when omitted.
+    ≤ ``year`` where there is one (:func:`geo.roadmap.with_roadmap`), rows matched to the
+    works by code (:func:`matched_history`); ``None`` when the project has no layer of
+    ``kind``. ``past``: the history, read when omitted.
     """
     frame = inputs.layer_frame(project, kind)
     if frame is None:
         return None
-    past = history(project) if past is None else past
+    past = matched_history(project, past=past)
     ids = frame["layer"].astype(str) + ":" + frame.groupby("layer").cumcount().astype(str)
     return rm.with_roadmap(frame, ids, past, year)
 
@@ -407,19 +478,24 @@ def _check_row(row: dict[str, str], label: Note, found: pd.DataFrame, years: set
 
 def _resolve_work(ident: str, code: str, label: Note, found: pd.DataFrame,
                   problems: list[Note]) -> str | None:
-    """Return the id of the work named by ``ident`` or ``code``; add a problem if none."""
-    if ident:
-        if ident in found.index:
+    """Return the id of the work named by ``code``, else ``ident``; add a problem if none.
+
+    The code comes first: a row id changes with a new version of the layer, a code
+    does not. ``ident`` only picks among works sharing the code, or names a work when
+    the row gives no code.
+    """
+    if not code:
+        if ident and ident in found.index:
             return ident
         problems.append(Note.of("rm_work_unknown", label=label, code=clip(ident),
-                                hint=_hint(found)))
-        return None
-    if not code:
-        problems.append(Note.of("rm_work_empty", label=label))
+                                hint=_hint(found)) if ident else
+                        Note.of("rm_work_empty", label=label))
         return None
     hits = found.index[found["code"].astype(str).str.strip() == code]
     if len(hits) == 1:
         return str(hits[0])
+    if len(hits) > 1 and ident in hits:
+        return ident
     if len(hits) > 1:
         problems.append(Note.of("rm_work_ambiguous", label=label, code=clip(code),
                                 ids=", ".join(hits[:3])))

@@ -107,9 +107,9 @@ def test_effective_levels() -> None:
 
 def test_errors_name_the_fix(three_tier: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> None:
     bad = three_tier.copy()
-    bad.loc["C1", "level"] = "thôn"
+    bad.loc["C1", "level"] = "cụm"  # not a level (thôn is the village)
     bad.loc["C2", "level"] = None
-    with pytest.raises(ValueError, match="unknown levels.*'thôn'") as err:
+    with pytest.raises(ValueError, match="unknown levels.*'cụm'") as err:
         completeness(bad, assets, requirements=REQS)
     assert "no level" in str(err.value)
     with pytest.raises(ValueError, match="level_col"):

@@ -267,10 +267,10 @@ def test_geo_missing_column_and_negative_value(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_geo_levels_and_capacities(monkeypatch: pytest.MonkeyPatch) -> None:
-    units = gpd.GeoDataFrame({"level": ["thôn", None]}, geometry=[box(0, 0, 9, 9)] * 2,
+    units = gpd.GeoDataFrame({"level": ["cụm", None]}, geometry=[box(0, 0, 9, 9)] * 2,
                              crs=CRS)
     assets = gpd.GeoDataFrame({"kind": ["combat_base"]}, geometry=[Point(1, 1)], crs=CRS)
-    with pytest.raises(AnalysisInputError, match="unknown levels.*'thôn'") as err:
+    with pytest.raises(AnalysisInputError, match="unknown levels.*'cụm'") as err:
         completeness.completeness(units, assets)
     assert_vietnamese(vi_text(err.value, monkeypatch))
     ent = gpd.GeoDataFrame({"workforce": [-3]}, geometry=[Point(0, 0)], crs=CRS, index=["e0"])

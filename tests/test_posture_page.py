@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import sha256, shown_table
+from conftest import page_map_html, sha256, shown_table
 
 ROOT = Path(__file__).parents[1]
 PAGE = "ui/posture_page.py"
@@ -67,10 +67,8 @@ def test_every_tab_draws_on_the_demo(demo_project: Path,
 
 
 def map_script(at: AppTest) -> str:
-    """The script of the one Folium map on the page (st_folium's component arguments)."""
-    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    assert len(maps) == 1
-    return json.loads(maps[0].proto.json_args)["script"]
+    """The HTML page of the one Folium map on the page."""
+    return page_map_html(at)
 
 
 def in_script(label: str, script: str) -> bool:

@@ -81,13 +81,23 @@ def relocation_brief(proj: Project, options: Mapping[str, object], cut: Sequence
 
 
 def posture_brief(proj: Project, *, bands: str | None = None,
-                  within_km: float | None = None, within_min: float | None = None) -> None:
-    """Draw the posture brief's download (completeness, depth bands, mutual support)."""
+                  within_km: float | None = None, within_min: float | None = None,
+                  built_only: bool = False) -> None:
+    """Draw the posture brief's download (completeness, depth bands, mutual support).
+
+    ``built_only``: count only the built works (the page's toggle), said on every page.
+    """
     with st.expander(tr("Báo cáo thế trận (PDF)", "Posture brief (PDF)"),
                      icon=":material/description:"):
+        if built_only:
+            st.caption(tr("Chỉ tính các công trình đã xây dựng xong.",
+                          "Built works only."))
+        from planning.roadmap import history
+
         _download(proj, _posture_pdf, {"bands": bands, "within_km": within_km,
-                                       "within_min": within_min},
-                  "brief_posture", "the_tran.pdf")
+                                       "within_min": within_min, "built_only": built_only},
+                  "brief_posture", "the_tran_da_xay_dung.pdf" if built_only
+                  else "the_tran.pdf", depends_on=history(proj))
 
 
 def atlas_panel(proj: Project) -> None:
@@ -116,23 +126,28 @@ def atlas_panel(proj: Project) -> None:
 
 
 def _download(proj: Project, build: Callable[..., bytes], options: dict, key: str,
-              file_name: str) -> None:
-    """Draw a paper picker and the download button that builds (or recalls) the PDF."""
+              file_name: str, depends_on: object = None) -> None:
+    """Draw a paper picker and the download button that builds (or recalls) the PDF.
+
+    ``depends_on``: records the PDF reads besides layers (the roadmap…), part of the key.
+    """
     paper = st.radio(tr("Khổ giấy", "Paper"), PAPERS, horizontal=True, key=f"{key}_paper")
     settings = tuple(sorted(prints.read_settings(proj).items()))
     data = functools.partial(_pdf_bytes, proj, build, {**options, "paper": paper,
-                                                         "lang": lang(), "marking": settings})
+                                                         "lang": lang(), "marking": settings},
+                             depends_on)
     st.download_button(tr("Tải PDF", "Download PDF"), data, file_name=file_name, mime=PDF,
                        key=f"{key}_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
 
 
-def _pdf_bytes(proj: Project, build: Callable[..., bytes], options: dict) -> bytes:
-    """Return the PDF, kept by the project's layer versions and every option.
+def _pdf_bytes(proj: Project, build: Callable[..., bytes], options: dict,
+               depends_on: object = None) -> bytes:
+    """Return the PDF, kept by the project's layer versions, every option and ``depends_on``.
 
     ``options["marking"]`` (the print settings: issuing unit, classification) is part
     of the key only: the builders read the settings from the project.
     """
-    return cached(proj, build, **options)
+    return cached(proj, build, depends_on=depends_on, **options)
 
 
 def _appraisal_pdf(proj: Project, *, proposals: str, zones: tuple, search_m: float | None,
@@ -157,11 +172,12 @@ def _relocation_pdf(proj: Project, *, options: tuple, cut: tuple, paper: str, la
 
 def _posture_pdf(proj: Project, *, bands: str | None, within_km: float | None,
                  within_min: float | None, paper: str, lang: str,
-                 marking: tuple) -> bytes:
+                 marking: tuple, built_only: bool = False) -> bytes:
     from maps.briefing import brief_bytes
     from planning.brief_posture import posture_brief as make
 
-    brief = make(proj, bands=bands, within_km=within_km, within_min=within_min, lang=lang)
+    brief = make(proj, bands=bands, within_km=within_km, within_min=within_min, lang=lang,
+                 built_only=built_only)
     return brief_bytes(proj.reader, brief, paper=paper)
 
 

@@ -73,6 +73,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "level_province": ("Tất cả cấp tỉnh", "All province level"),
     "level_district": ("Tất cả cấp huyện", "All district level"),
     "level_commune": ("Tất cả cấp xã", "All commune level"),
+    "level_village": ("Tất cả cấp thôn, bản, làng", "All village level"),
     "level_unsure": ("Chưa chắc chắn về cấp của các đơn vị: chọn cấp trước khi nhập.",
                      "The levels of the units are not certain: choose the level before "
                      "importing."),

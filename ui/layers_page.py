@@ -39,7 +39,7 @@ FLASH_IMPORT, FLASH_LIST = "layers_flash_import", "layers_flash_list"
 
 _FILE_WIDGETS = ("enc_choice", "crs_choice", "crs_text", "crs_chosen", "kind_", "name_",
                  "map_", "level_", "confirm_unchanged")
-_LEVEL_CHOICES = ("auto", "province", "district", "commune")
+_LEVEL_CHOICES = ("auto", "province", "district", "commune", "village")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import settings
 from geo.completeness import LEVELS
@@ -14,10 +15,12 @@ from layers.tables import table_csv_bytes
 from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
 from planning import inputs, posture
+from planning import roadmap as planning_roadmap
 from planning.project import Project
+from planning.results import Result
 from ui.brief_buttons import posture_brief
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map
+from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
 
@@ -30,7 +33,7 @@ TAB_TEXTS: dict[str, tuple[str, str]] = {
 
 LEVEL_TEXTS: dict[str, tuple[str, str]] = {
     "province": ("Tỉnh", "Province"), "district": ("Huyện", "District"),
-    "commune": ("Xã", "Commune"),
+    "commune": ("Xã", "Commune"), "village": ("Thôn, bản, làng", "Village"),
 }
 # Classes of the completeness choropleth: key, legend (vi, en), style.
 COMPLETENESS_CLASSES: tuple[tuple[str, tuple[str, str], Style], ...] = (
@@ -102,7 +105,7 @@ def _brief(proj: Project) -> None:
     """Draw the posture brief, with the bands and support limit the tabs show now."""
     state = st.session_state
     by_road = bool(state.get("posture_support_mode", False))
-    posture_brief(proj, bands=state.get("posture_bands"),
+    posture_brief(proj, bands=state.get("posture_bands"), built_only=_built_only(),
                   within_min=state.get("posture_within_min") if by_road else None,
                   within_km=None if by_road else state.get("posture_within_km"))
 
@@ -115,7 +118,8 @@ def _completeness_tab(proj: Project) -> None:
     present = [lv for lv in LEVELS if (units["level"] == lv).any()]
     with st.expander(tr("Thành phần bắt buộc theo cấp", "Required components per level")):
         reqs = _requirements(present)
-    result = cached(proj, posture.completeness, requirements=reqs, built_only=_built_only())
+        share = _share_min(reqs)
+    result = _analysis(proj, posture.completeness, requirements=reqs, share_min=share)
     _warnings(result.warnings)
     shown = result.main
     default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
@@ -153,7 +157,7 @@ def _depth_tab(proj: Project) -> None:
                             "Depth band limits (km, increasing)"),
                          value=", ".join(f"{b:g}" for b in settings.depth_bands_km),
                          key="posture_bands")
-    result = cached(proj, posture.depth, bands=text, built_only=_built_only())
+    result = _analysis(proj, posture.depth, bands=text)
     _warnings(result.warnings)
     table, polygons = result.main, result.tables["band_polygons"]
     layers = [MapLayer(f"{tr('Dải', 'Band')} {row.band} km", "border",
@@ -191,12 +195,12 @@ def _support_tab(proj: Project) -> None:
         limit = c2.number_input(tr("Thời gian tối đa (phút)", "Maximum time (minutes)"),
                                 min_value=0.0, value=float(settings.support_within_min),
                                 step=5.0, key="posture_within_min")
-        result = cached(proj, posture.support, within_min=limit, built_only=_built_only())
+        result = _analysis(proj, posture.support, within_min=limit)
     else:
         limit = c2.number_input(tr("Khoảng cách tối đa (km)", "Maximum distance (km)"),
                                 min_value=0.0, value=float(settings.support_within_km),
                                 step=1.0, key="posture_within_km")
-        result = cached(proj, posture.support, within_km=limit, built_only=_built_only())
+        result = _analysis(proj, posture.support, within_km=limit)
     _warnings(result.warnings)
     table, weakest = result.main, result.tables["weakest_links"]
     m1, m2, m3 = st.columns(3)
@@ -217,7 +221,7 @@ def _nearest_tab(proj: Project) -> None:
     has_roads = bool(proj.names(["infrastructure"]))
     road = st.checkbox(tr("Tính cả theo đường bộ", "Also by road"), value=has_roads,
                        key="posture_nearest_road")
-    result = cached(proj, posture.nearest, by_road=road, built_only=_built_only())
+    result = _analysis(proj, posture.nearest, by_road=road)
     _warnings(result.warnings)
     table = result.main
     _map(_nearest_layers(table, by_road=road) + _kind_layers(result.extra["bases"]),
@@ -231,7 +235,7 @@ def _hazards_tab(proj: Project) -> None:
         st.info(tr("Dự án chưa có lớp vùng ngập lụt, sạt lở.",
                    "The project has no hazard-zone layer."))
         return
-    result = cached(proj, posture.hazards, built_only=_built_only())
+    result = _analysis(proj, posture.hazards)
     _warnings(result.warnings)
     pairs, parts = result.main, result.tables["road_parts"]
     features = result.extra["features"]
@@ -264,6 +268,16 @@ def _hazards_tab(proj: Project) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _analysis(proj: Project, analysis: Callable[..., Result], **options: object) -> Result:
+    """Return a posture analysis with the page's "built only" (kept across reruns).
+
+    Kept by :func:`ui.state.cached`, also keyed on the roadmap history: a work's completion
+    comes from the roadmap when it has one (:func:`planning.posture.works`).
+    """
+    return cached(proj, analysis, built_only=_built_only(),
+                  depends_on=planning_roadmap.history(proj), **options)
+
+
 def _built_only() -> bool:
     """Whether the page shows the built works only (the toggle above the tabs)."""
     return bool(st.session_state.get("posture_built_only", False))
@@ -273,6 +287,10 @@ def _built_only() -> bool:
 UNIT_STATUS_TEXTS: dict[str, tuple[str, str]] = {
     "combat_commune": ("Xã chiến đấu (năm công nhận của đơn vị)",
                        "Combat commune (the unit's year designated)"),
+    "combat_village": ("Làng chiến đấu (năm công nhận của thôn, bản)",
+                       "Combat village (the village's year designated)"),
+    "combat_villages": ("Tỷ lệ làng chiến đấu trong đơn vị đạt mức tối thiểu",
+                        "Share of combat villages in the unit reaches the minimum"),
 }
 
 
@@ -284,7 +302,8 @@ def _requirement_text(key: str) -> str:
 
 def _requirements(levels: list[str]) -> dict[str, list[str]]:
     kinds = [k for k, v in KINDS.items() if v.group == "defense"]
-    kinds += [k for k in settings.unit_status_kinds if k in UNIT_STATUS_TEXTS]
+    kinds += [k for k in (*settings.unit_status_kinds, *settings.unit_share_kinds)
+              if k in UNIT_STATUS_TEXTS]
     reqs = {}
     for level in levels:
         default = [k for k in settings.posture_requirements.get(level) or [] if k in kinds]
@@ -292,6 +311,20 @@ def _requirements(levels: list[str]) -> dict[str, list[str]]:
                                      format_func=_requirement_text,
                                      key=f"posture_req_{level}", placeholder=t("choose"))
     return reqs
+
+
+def _share_min(reqs: dict[str, list[str]]) -> float | None:
+    """Ask for the share of combat villages a unit needs, when some level requires it."""
+    if not any("combat_villages" in kinds for kinds in reqs.values()):
+        return None
+    pct = st.number_input(tr("Tỷ lệ làng chiến đấu tối thiểu trong đơn vị (%)",
+                             "Smallest share of combat villages in a unit (%)"),
+                          min_value=0.0, max_value=100.0, step=5.0,
+                          value=100.0 * settings.combat_village_share_min,
+                          key="posture_village_share",
+                          help=tr("Mặc định của phần mềm, không theo văn bản quy định nào.",
+                                  "A default of this tool, not from a regulation."))
+    return pct / 100.0
 
 
 def _choropleth(part: gpd.GeoDataFrame) -> list[MapLayer]:
@@ -368,9 +401,8 @@ def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLaye
 
 def _map(layers: list[MapLayer], key: str, *, focus: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     """Draw a tab's map, opened on ``focus`` (what the tab's table is about)."""
-    m = cached_map(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(),
-                                     focus=focus), layers, focus, lang())
-    st_folium(m, height=520, use_container_width=True, returned_objects=[], key=key)
+    map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
+              layers, focus, lang())
 
 
 def _download(frame: pd.DataFrame, file_name: str, key: str) -> None:

@@ -67,7 +67,7 @@ lint: $(STAMP)
 
 test: $(STAMP) chromium postgis qgis
 	$(VENV)/bin/ruff check .
-	KVPT_TEST_PG="$$(cat $(PGDIR)/url)" $(VENV)/bin/pytest -q
+	KVPT_TEST_PG="$$(cat $(PGDIR)/url)" $(VENV)/bin/pytest -q -n auto --maxprocesses 4
 
 # Speed goals: ratios against named peers measured in the same run (see bench/README.md).
 bench: $(STAMP)

@@ -19,6 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -48,6 +51,11 @@ SPARSE_SPACING_M = 20.0
 simplified: at :data:`DISPLAY_TOLERANCE_M` that would remove next to nothing (0.2 % of
 the vertices of the demo's outlines, which have one every 100 m or so)."""
 
+COLLECTIONS_KEPT = 128
+"""Feature collections kept by :func:`kept_collection` (the least recently used go first)."""
+
+_COLLECTIONS: OrderedDict[tuple, tuple[weakref.ref, dict]] = OrderedDict()
+_COLLECTIONS_LOCK = threading.Lock()
 _POINT_TYPES = (0, 4)  # shapely type ids of Point and MultiPoint: nothing to simplify
 _POLYGON_TYPES = (3, 6)
 
@@ -77,6 +85,42 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
         The collection; a feature's ``id`` is its index label when the index is unique
         and of strings or integers, else its position.
     """
+    return _collection(gdf, columns, metric=metric, coverage=coverage,
+                       tolerance_m=tolerance_m)
+
+
+def kept_collection(source: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame, columns: Sequence[str],
+                    *, metric: CRS | str | None = None, coverage: bool = False,
+                    tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
+    """Return :func:`feature_collection` of ``gdf``, kept while ``source`` lives.
+
+    ``gdf`` is what ``source`` (a layer's frame as a page passed it) becomes to be drawn.
+    Frames that live across reruns (the basemap, a layer of the project's inputs, a kept
+    analysis result) are drawn into every map from the same collection; a frame made
+    afresh is a miss and costs what a build costs. The collection is shared: do not
+    change it, nor ``source`` in place.
+    """
+    key = (id(source), tuple(columns), None if metric is None else str(metric), coverage,
+           tolerance_m)
+    with _COLLECTIONS_LOCK:
+        kept = _COLLECTIONS.get(key)
+        if kept is not None and kept[0]() is source:
+            _COLLECTIONS.move_to_end(key)
+            return kept[1]
+    collection = _collection(gdf, columns, metric=metric, coverage=coverage,
+                             tolerance_m=tolerance_m)
+    with _COLLECTIONS_LOCK:
+        for gone in [k for k, (ref, _) in _COLLECTIONS.items() if ref() is None]:
+            del _COLLECTIONS[gone]  # the frame is gone: nobody can ask for it again
+        _COLLECTIONS[key] = (weakref.ref(source), collection)
+        while len(_COLLECTIONS) > COLLECTIONS_KEPT:
+            _COLLECTIONS.popitem(last=False)
+    return collection
+
+
+def _collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *, metric: CRS | str | None,
+                coverage: bool, tolerance_m: float) -> dict:
+    """Build the collection of :func:`feature_collection`."""
     geoms = display_geometries(gdf, metric, coverage=coverage, tolerance_m=tolerance_m)
     props = {c: json_values(gdf[c]) or [None] * len(gdf) for c in columns}
     ids = gdf.index if gdf.index.is_unique else pd.RangeIndex(len(gdf))

@@ -40,8 +40,8 @@ from maps.display import (
     DISPLAY_TOLERANCE_M,
     FeatureLayer,
     display_crs,
-    feature_collection,
     json_values,
+    kept_collection,
 )
 from maps.labels import Labels, LabelSet, label_points
 from maps.legend import Legend
@@ -64,6 +64,15 @@ from maps.styling import style_variant as style_variant
 
 LANGS = ("vi", "en")
 """Languages of the map's labels."""
+
+BASEMAP_TOLERANCE_M = 100.0
+"""Simplification tolerance (metres) of the basemap (neighbouring provinces, countries,
+rivers): context drawn muted under the data, itself generalised at the source (dvhcvn,
+Natural Earth). Outlines are simplified as a coverage (Visvalingam–Whyatt): the corners cut
+are triangles of less than about 100 m × 100 m, a few pixels at zoom 12 (35 m a pixel).
+The project's own layers, drawn over it, keep :data:`maps.display.DISPLAY_TOLERANCE_M`.
+At that finer tolerance the neighbouring provinces were half of a province map's page
+(442 of 905 kB on the demo's Posture page); here 180 of 642 kB."""
 
 MAX_POPUP_FIELDS = 15
 """At most this many attributes are listed in a feature's popup."""
@@ -166,7 +175,8 @@ def build_map(
     if base:
         group = folium.FeatureGroup(name=escape(BASEMAP_GROUP[lang]), show=True)
         for prepared in base:
-            _geojson(prepared, lang=lang, muted=True, metric=display).add_to(group)
+            _geojson(prepared, lang=lang, muted=True, metric=display,
+                     tolerance_m=BASEMAP_TOLERANCE_M).add_to(group)
         group.add_to(m)
     layer_names = {}
     for prepared in data:
@@ -285,9 +295,9 @@ def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str 
     keep = names + ([tooltip_field] if tooltip_field and tooltip_field not in names else [])
     if muted and polygons_only:
         keep = []  # no popup or tooltip: no attribute sent
-    collection = feature_collection(prepared.gdf, keep, metric=metric,
-                                    coverage=prepared.kind.key == "admin_unit",
-                                    tolerance_m=tolerance_m)
+    collection = kept_collection(prepared.layer.gdf, prepared.gdf, keep, metric=metric,
+                                 coverage=prepared.kind.key == "admin_unit",
+                                 tolerance_m=tolerance_m)
     style = prepared.drawn_style
     points = POINT in prepared.shapes
     symbol = point_symbol(prepared, muted=muted) if points else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
 import geopandas as gpd
 import shapely
 import streamlit as st
@@ -11,7 +13,7 @@ from geo import relocation as geo_relocation
 from geo import settings
 from layers.tables import table_csv_bytes
 from maps.compare_map import compare_maps, relocation_map, side_map
-from maps.map_pair import map_doc, pair_page, synced_pair_html
+from maps.map_pair import MapDoc, map_doc, pair_page, synced_pair_html
 from planning import mobilization, relocation
 from planning.results import Result
 from ui.brief_buttons import relocation_brief
@@ -44,6 +46,9 @@ CLICK_M = 500.0  # a click on the map picks the road segment within this distanc
 # found by then, with how far from the best it can be, then solves to the proven optimum.
 # (Comments, not a docstring: Streamlit's magic would draw a bare string on the page.)
 PLAN_B_FIRST_S = 0.5
+
+# Draws plan A's side of the pair while the solver runs (HiGHS releases the GIL).
+_SIDES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kvpt-plan-a-side")
 
 _CUT_KEY = "reloc_cut"
 _PENDING_KEY = "reloc_pending_cut"
@@ -81,7 +86,10 @@ def page() -> None:
         st.error(error_text(err))
         return
     cut = _cut_picker(segments)
-    if cut:
+    side_a = None
+    if cut:  # plan A's side of the pair is drawn while the solver looks for plan B
+        side_a = _SIDES.submit(_side_doc, result, result.extra["plan_a"], "A",
+                               tuple(dict.fromkeys(cut)), _map_options(result, segments))
         try:
             result = relocation.relocate(proj, cut=cut, time_limit_s=PLAN_B_FIRST_S,
                                          **options)
@@ -91,7 +99,7 @@ def page() -> None:
         st.warning(message.text(lang()))
     refine = _to_refine(result, options)
     _summary(result, refining=refine is not None)
-    _maps(result, segments)
+    _maps(result, segments, side_a)
     _tables(result, ent_layer)
     _mobilization(proj, ent_layer)
     relocation_brief(proj, options, cut if result.extra["plan_b"] is not None else [])
@@ -207,11 +215,10 @@ def _near_optimal(gap: float, refining: bool) -> None:
                       "limit (setting relocation_time_limit_s)."))
 
 
-def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
+def _maps(result: Result, segments: gpd.GeoDataFrame, side_a: Future | None = None) -> None:
     plan_a, plan_b = result.extra["plan_a"], result.extra["plan_b"]
     ents, sites = result.extra["enterprises"], result.extra["sites"]
-    kw = {"segments": segments, "hazards": result.extra["hazards"],
-          "border": result.extra["border"], "lang": lang()}
+    kw = _map_options(result, segments)
     picking = plan_b is None or st.toggle(
         tr("Chọn thêm đoạn cắt trên bản đồ phương án A", "Pick more cuts on the plan A map"),
         key="reloc_pick_on_map")
@@ -227,9 +234,10 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
                   "đi theo.", "Plan A (left) and plan B (right): pan or zoom one map and the "
                   "other follows."))
     title = tr("Phương án A và B", "Plan A and plan B")
-    docs = [cached_page(lambda p=plan, s=side: map_doc(side_map(  # noqa: B023
-        p, ents, sites, cut=plan_b.cut, side=s, **kw)), side, *_plan_parts(plan),
-        plan_b.cut, ents, sites, *kw.values()) for plan, side in ((plan_a, "A"), (plan_b, "B"))]
+    if side_a is not None:
+        wait([side_a])  # drawn meanwhile (kept: a miss, e.g. for another cut, draws it now)
+    docs = [_side_doc(result, plan, side, tuple(plan_b.cut), kw)
+            for plan, side in ((plan_a, "A"), (plan_b, "B"))]
     st.iframe(pair_page(*docs, title=title), height=560)  # a refined plan B: side B only
 
     def standalone() -> bytes:  # built only when the button is clicked
@@ -240,6 +248,23 @@ def _maps(result: Result, segments: gpd.GeoDataFrame) -> None:
         tr("Tải bản đồ so sánh HTML (dùng offline)", "Download comparison map HTML (offline)"),
         standalone, file_name="relocation_plan_a_b.html", mime="text/html",
         key="reloc_download_pair")
+
+
+def _map_options(result: Result, segments: gpd.GeoDataFrame) -> dict:
+    """Return what every relocation map draws besides the plan (and its language)."""
+    return {"segments": segments, "hazards": result.extra["hazards"],
+            "border": result.extra["border"], "lang": lang()}
+
+
+def _side_doc(result: Result, plan: object, side: str, cut: tuple[str, ...],
+              kw: dict) -> MapDoc:
+    """Return one side of the plan A | plan B pair, kept by what it shows.
+
+    Pure (no Streamlit call): the page may draw plan A's side in a worker thread.
+    """
+    ents, sites = result.extra["enterprises"], result.extra["sites"]
+    return cached_page(lambda: map_doc(side_map(plan, ents, sites, cut=cut, side=side, **kw)),
+                       side, *_plan_parts(plan), cut, ents, sites, *kw.values())
 
 
 def _plan_parts(plan: object) -> tuple:

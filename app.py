@@ -14,6 +14,7 @@ st.navigation([
     st.Page("ui/relocation_page.py", title=t("page_relocation"), icon=":material/factory:"),
     st.Page("ui/evacuation_page.py", title=t("page_evacuation"),
             icon=":material/emergency_home:"),
+    st.Page("ui/links_page.py", title=t("page_links"), icon=":material/link:"),
     st.Page("ui/exercises_page.py", title=t("page_exercises"), icon=":material/event_repeat:"),
     st.Page("ui/terrain_page.py", title=t("page_terrain"), icon=":material/landscape:"),
     st.Page("ui/audit_page.py", title=t("page_audit"), icon=":material/history:"),

@@ -84,6 +84,24 @@ def brief(
         "--built-only", help="With --posture: count only the built works (100 % complete by "
                              "the construction roadmap, else by the layer), as `kvpt posture "
                              "--built-only`.")] = False,
+    evacuation: Annotated[bool, typer.Option(
+        "--evacuation", help="Brief the evacuation of the communes in hazard zones to "
+                             "shelters (the options of `kvpt evacuate`).")] = False,
+    hazard: Annotated[list[str] | None, typer.Option(
+        help="With --evacuation: hazard type to evacuate from (flood, landslide, forest_fire "
+             "or a Vietnamese spelling; repeatable; default every hazard zone).")] = None,
+    max_min: Annotated[float | None, typer.Option(
+        help="With --evacuation: maximum travel time to a shelter, minutes (default: setting "
+             "evacuation_max_travel_min).")] = None,
+    group_size: Annotated[int | None, typer.Option(
+        help="With --evacuation: people per evacuation block; 0 sends each commune whole "
+             "(default: setting evacuation_group_size).")] = None,
+    population_rule: Annotated[str | None, typer.Option(
+        help="With --evacuation: area_share or whole (default: setting "
+             "evacuation_population_rule).")] = None,
+    shelters: Annotated[str | None, typer.Option(
+        help="With --evacuation: layer of shelters (default: every layer of kind shelter).")
+    ] = None,
     cut: Annotated[list[str] | None, typer.Option(
         help="With --relocation: road segment to cut (repeatable, see `kvpt relocate "
              "--list-segments`); plan B and the changes follow plan A.")] = None,
@@ -101,15 +119,25 @@ def brief(
     conditions proposed (replace it with --opinions). --relocation: plan A, and with
     --cut plan B and the changes, each enterprise's site, route time, distance and reason.
     --posture: completeness per unit, depth bands, mutual support; with --built-only only
-    the built works count and every page says so. The last page lists every setting the
-    analyses used.
+    the built works count and every page says so. --evacuation (with the options of `kvpt
+    evacuate`: --hazard, --max-min, --group-size, --population-rule, --shelters): the
+    totals (people at risk, sheltered, left), the map of the zones, the parts of the
+    communes to evacuate, the routes and the shelters, every commune's table, the communes
+    left without a shelter and why, and each shelter's load. The last page lists every
+    setting the analyses used.
     """
     from maps.briefing import plan_brief, write_brief
 
     _check_pdf(out)
     proj = open_project(project)
+    evacuate = {"hazard_types": hazard or None, "max_min": max_min,
+                "group_size": group_size, "population_rule": population_rule,
+                "shelters": shelters} if evacuation else None
+    _check_evacuation_options(evacuation, hazard=hazard, max_min=max_min,
+                              group_size=group_size, population_rule=population_rule,
+                              shelters=shelters)
     made = _brief(proj, appraisal, relocation, posture, cut or [], opinions, lang.value,
-                  classification, built_only=built_only)
+                  classification, built_only=built_only, evacuation=evacuate)
     planned = plan_brief(proj.reader, made, paper=paper.value)
     for warning in made.warnings:
         typer.echo(f"kvpt: warning: {warning}", err=True)
@@ -119,11 +147,12 @@ def brief(
 
 def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool,
            cut: list[str], opinions: Path | None, lang: str,
-           classification: str | None, *, built_only: bool = False) -> Brief:
-    """Return the brief asked for (exactly one kind)."""
+           classification: str | None, *, built_only: bool = False,
+           evacuation: dict | None = None) -> Brief:
+    """Return the brief asked for (exactly one kind; ``evacuation``: its options)."""
     from planning.brief_messages import BriefError
 
-    if sum([appraisal is not None, relocation, posture]) != 1:
+    if sum([appraisal is not None, relocation, posture, evacuation is not None]) != 1:
         raise BriefError("brief_one_kind")
     if cut and not relocation:
         raise BriefError("brief_cut_needs_relocation")
@@ -136,6 +165,10 @@ def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool
         edited = parse_opinions(_read(opinions)) if opinions is not None else None
         return appraisal_brief(proj, appraisal, lang=lang, opinions=edited,
                                classification=classification)
+    if evacuation is not None:
+        from planning.brief_evacuation import evacuation_brief
+
+        return evacuation_brief(proj, lang=lang, classification=classification, **evacuation)
     if relocation:
         from planning.brief_relocation import relocation_brief
 
@@ -144,6 +177,16 @@ def _brief(proj: Project, appraisal: str | None, relocation: bool, posture: bool
 
     return posture_brief(proj, lang=lang, classification=classification,
                          built_only=built_only)
+
+
+def _check_evacuation_options(evacuation: bool, **options: object) -> None:
+    """Refuse the options of ``kvpt evacuate`` given without ``--evacuation``."""
+    from planning.brief_messages import BriefError
+
+    given = ["--" + name.replace("_", "-") for name, value in options.items()
+             if value not in (None, [])]
+    if given and not evacuation:
+        raise BriefError("brief_evacuation_options", options=", ".join(given))
 
 
 def _check_pdf(out: Path) -> None:

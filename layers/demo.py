@@ -44,7 +44,7 @@ from shapely import affinity, ops
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from layers import records
+from layers import demo_hazards, records
 from layers.basemap import DATA_DIR, real_layer
 from layers.errors import LayerError
 from layers.store import LayerRecord, NewLayer, ProjectStore
@@ -210,7 +210,9 @@ def demo_layers() -> list[DemoLayer]:
     The same list (same geometries, same attributes) is returned on every call.
     """
     scene = _Scene.load()
-    return _real_layers(scene) + _Fiction(scene).layers()
+    fire = DemoLayer(demo_hazards.FIRE_LAYER + FICTIONAL_SUFFIX, "hazard_zone", _finish(
+        demo_hazards.fire_zones(scene.communes)), "layers/demo_hazards.py", _NOTE)
+    return _real_layers(scene) + _Fiction(scene).layers() + [fire]
 
 
 # --- real layers -----------------------------------------------------------------------------

@@ -129,7 +129,7 @@ BASE_CODE = _a("base_code", "Mã căn cứ gắn với", "Linked base code", "st
 
 _KINDS: tuple[Kind, ...] = (
     Kind("admin_unit", "Đơn vị hành chính", "Administrative unit", "admin",
-         frozenset({POLYGON}), (NAME,),
+         frozenset({POLYGON, POINT}), (NAME,),
          (CODE, LEVEL,
           _a("parent_code", "Mã cấp trên", "Parent code", "str", "ma_cap_tren", "parent",
              "ma_tinh_cha", "province_id"),

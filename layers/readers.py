@@ -47,6 +47,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyogrio
 import pyproj
 import shapely
@@ -736,7 +738,12 @@ def _nfc(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     out = gdf.copy()
     for col in text_columns(out):
-        if isinstance(out[col].dtype, pd.StringDtype):  # vectorised (Arrow's utf8_normalize)
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            done = pc.utf8_normalize(pa.array(out[col]), form="NFC")  # in Arrow, at once
+            out[col] = pd.Series(done.to_pandas(types_mapper={done.type: dtype}.get),
+                                 index=out.index)
+        elif isinstance(dtype, pd.StringDtype):
             out[col] = out[col].str.normalize("NFC")
         else:
             out[col] = pd.Series([norm(v) for v in out[col].to_numpy()], index=out.index)

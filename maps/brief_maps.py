@@ -33,6 +33,20 @@ POSTURE_STYLES: dict[str, tuple[Style, tuple[str, str]]] = {
 }
 """Posture roles → (style, legend label (vi, en)), the Posture page's colours."""
 
+EVACUATION_STYLES: dict[str, tuple[Style | None, tuple[str, str]]] = {
+    "evacuate:zone": (None, ("Vùng thiên tai", "Hazard zone")),
+    "evacuate:part": (Style("#b2182b", "#f4a582", 1.5, 0.55),
+                      ("Phần xã cần sơ tán", "Part of commune to evacuate")),
+    "evacuate:unserved": (Style("#67001f", "#d6604d", 2.5, 0.7),
+                          ("Xã còn người chưa có nơi sơ tán",
+                           "Commune with people left")),
+    "evacuate:route": (Style("#1f4e9c", None, 3.0, 0.0), ("Tuyến sơ tán", "Evacuation route")),
+    "evacuate:shelter_used": (None, ("Nơi sơ tán được dùng", "Shelter used")),
+    "evacuate:shelter_unused": (Style("#6b6b6b", "#d9d9d9", 1.5, 0.8, None, 6.0),
+                                ("Nơi sơ tán không dùng", "Shelter not used")),
+}
+"""Evacuation roles → (style, ``None``: the kind's own; legend label), the page's colours."""
+
 BAND_COLOURS: tuple[str, ...] = ("#b30000", "#e34a33", "#fc8d59", "#fdbb84", "#fdd49e",
                                  "#fef0d9")
 """Fill of the depth bands, nearest to the border first (the last repeats)."""
@@ -64,6 +78,9 @@ def role_style(role: str, lang: str, name: str = "") -> tuple[Style | None, str 
     if role in POSTURE_STYLES:
         style, label = POSTURE_STYLES[role]
         return style, label[i]
+    if role in EVACUATION_STYLES:
+        shape, label = EVACUATION_STYLES[role]
+        return shape, label[i]
     if role.startswith("band:"):
         colour = BAND_COLOURS[min(int(role.split(":", 1)[1]), len(BAND_COLOURS) - 1)]
         return Style("#7f2704", colour, 0.6, 0.35), BAND_LABEL[i].format(band=name)

@@ -77,8 +77,9 @@ def plan_brief(reader: LayerReader, brief: Brief, *, paper: str = "A4",
         The project (its reference layers are read once).
     brief : Brief
         From :func:`planning.briefs.appraisal_brief`,
-        :func:`planning.brief_relocation.relocation_brief` or
-        :func:`planning.brief_posture.posture_brief`.
+        :func:`planning.brief_relocation.relocation_brief`,
+        :func:`planning.brief_posture.posture_brief` or
+        :func:`planning.brief_evacuation.evacuation_brief`.
     paper : {"A4", "A3"}
         Paper of every page.
     date : datetime.date, optional

@@ -125,6 +125,11 @@ SYMBOLS: dict[str, Symbol] = {s.key: s for s in (
                        Part("solid", ((-0.62, -0.36), (0.62, -0.36), (0.0, 0.72))))),
     Symbol("place", (Part("frame", _arc(0.0, 0.0, 0.85, 0.0, 360.0, 24)),
                      Part("solid", _arc(0.0, 0.0, 0.3, 0.0, 360.0, 12)))),
+    # a village (thôn, bản) given as a point: a house
+    Symbol("admin_unit", (Part("frame", ((-0.7, -0.75), (0.7, -0.75), (0.7, 0.1), (0.0, 0.8),
+                                         (-0.7, 0.1))),
+                          Part("solid", ((-0.2, -0.75), (0.2, -0.75), (0.2, -0.2),
+                                         (-0.2, -0.2))))),
 )}
 """Symbol of each kind that may hold points, by kind key."""
 

@@ -81,7 +81,55 @@ BRIEF_TEXTS: dict[str, tuple[str, str]] = {
     "support_weak": ("Liên kết yếu (cầu nối), yếu nhất trước", "Weakest links (bridges) first"),
     "none_found": ("Không có.", "None."),
     "members": ("Các vị trí", "Positions"),
+    # evacuation (civil defense)
+    "evacuation_title": ("Báo cáo sơ tán dân khỏi vùng thiên tai",
+                         "Evacuation from hazard zones"),
+    "evacuation_overview": ("Tổng hợp phương án sơ tán", "Evacuation overview"),
+    "evacuation_totals": ("{communes} xã trong vùng thiên tai: {at_risk} người cần sơ tán; "
+                          "đã bố trí nơi sơ tán cho {evacuated} người; {unserved} người "
+                          "chưa có nơi sơ tán ({n_unserved} xã).{proof}",
+                          "{communes} communes in hazard zones: {at_risk} people at risk; "
+                          "{evacuated} sheltered; {unserved} left without a shelter "
+                          "({n_unserved} communes).{proof}"),
+    "evacuation_options": ("Loại thiên tai: {hazards}; thời gian di chuyển tối đa {max_min} "
+                           "phút; nhóm sơ tán {group_size} người; số người cần sơ tán: "
+                           "{rule}.",
+                           "Hazards: {hazards}; maximum travel time {max_min} min; groups "
+                           "of {group_size} people; people at risk: {rule}."),
+    "evacuation_all_hazards": ("mọi vùng thiên tai", "every hazard zone"),
+    "evacuation_whole_commune": ("cả xã", "whole commune"),
+    "evacuation_rule_area_share": ("theo tỷ lệ diện tích xã trong vùng",
+                                   "by the share of area in the zones"),
+    "evacuation_rule_whole": ("toàn bộ dân số xã", "the whole population"),
+    "evacuation_nobody": ("Không xã nào nằm trong vùng thiên tai đã chọn.",
+                          "No commune lies in the chosen hazard zones."),
+    "evacuation_plan": ("Phương án sơ tán: xã, tuyến đường, nơi sơ tán",
+                        "Evacuation plan: communes, routes, shelters"),
+    "evacuation_communes": ("Các xã cần sơ tán", "Communes to evacuate"),
+    "evacuation_unserved": ("Xã còn người chưa có nơi sơ tán",
+                            "Communes with people left without a shelter"),
+    "evacuation_unserved_line": ("{count} xã còn {people} người chưa có nơi sơ tán.",
+                                 "{count} communes with {people} people left."),
+    "evacuation_all_served": ("Mọi người cần sơ tán đều đã có nơi sơ tán.",
+                              "Everyone at risk has a shelter."),
+    "evacuation_shelters": ("Sức chứa và số người bố trí tại từng nơi sơ tán",
+                            "Load of each shelter"),
+    "evacuation_shelters_line": ("{used}/{total} nơi sơ tán được dùng; {sheltered}/{capacity} "
+                                 "chỗ; {in_hazard} nơi nằm trong vùng thiên tai không được "
+                                 "dùng.",
+                                 "{used} of {total} shelters used; {sheltered} of {capacity} "
+                                 "places; {in_hazard} in hazard zones, not used."),
+    "evacuation_load_pct": ("Tỷ lệ sử dụng (%)", "Load (%)"),
+    "evacuation_reason_no_shelter": ("mọi nơi sơ tán đều nằm trong vùng thiên tai",
+                                     "every shelter lies in a hazard zone"),
+    "evacuation_reason_not_connected": ("không tới được nơi sơ tán an toàn nào bằng đường bộ",
+                                        "no safe shelter reachable by road"),
+    "evacuation_reason_max_time": ("không có nơi sơ tán an toàn trong thời gian tối đa",
+                                   "no safe shelter within the maximum travel time"),
+    "evacuation_reason_capacity": ("các nơi sơ tán an toàn trong thời gian tối đa đã hết chỗ",
+                                   "every safe shelter within the maximum time is full"),
     # common
+    "evacuation_section": ("Sơ tán dân", "Evacuation"),
     "appraisal_section": ("Thẩm định dự án", "Appraisal"),
     "relocation_section": ("Di chuyển doanh nghiệp", "Relocation"),
     "settings_title": ("Các thiết lập đã dùng", "Settings used"),
@@ -107,6 +155,11 @@ SETTING_LABELS: dict[str, tuple[str, str]] = {
     "within_km": ("Liên kết khi cách nhau trong (km)", "Linked within (km)"),
     "within_min": ("Liên kết khi đi đường bộ trong (phút)", "Linked within by road (min)"),
     "built_only": ("Chỉ tính công trình đã xây dựng xong", "Built works only"),
+    "group_size": ("Số người mỗi nhóm sơ tán (0: cả xã)", "People per group (0: whole commune)"),
+    "population_rule": ("Cách tính số người cần sơ tán", "People at risk by"),
+    "hazard_types": ("Loại thiên tai cần sơ tán", "Hazards evacuated from"),
+    "fallback_density_km2": ("Mật độ dân số mặc định (người/km²)",
+                             "Default population density (people/km²)"),
 }
 """Setting name of :attr:`planning.results.Result.settings` → (Vietnamese, English)."""
 

@@ -38,17 +38,18 @@ CHANGE_COLUMNS: tuple[str, ...] = ("enterprise", "name", "change", "site_a", "si
 def relocation_brief(project: Project, *, cut: Iterable[str] = (),
                      enterprises: str | None = None, sites: str | None = None,
                      min_depth_km: float | None = None, max_min: float | None = None,
-                     capacity_by: str | None = None, lang: str = "vi",
-                     classification: str | None = None, result: Result | None = None
-                     ) -> Brief:
+                     capacity_by: str | None = None, everyone: bool = False,
+                     lang: str = "vi", classification: str | None = None,
+                     result: Result | None = None) -> Brief:
     """Return the briefing of a relocation plan (with ``cut``: plan A, plan B, changes).
 
-    Parameters are those of :func:`planning.relocation.relocate`, with ``lang`` and
-    ``classification`` (as for :func:`planning.briefs.appraisal_brief`); ``result``: the
-    plan already made with them (a page's), else it is made now.
+    Parameters are those of :func:`planning.relocation.relocate` (``everyone``: every
+    enterprise, not only those that must relocate), with ``lang`` and ``classification``
+    (as for :func:`planning.briefs.appraisal_brief`); ``result``: the plan already made
+    with them (a page's), else it is made now.
     """
     options = {"enterprises": enterprises, "sites": sites, "min_depth_km": min_depth_km,
-               "max_min": max_min, "capacity_by": capacity_by}
+               "max_min": max_min, "capacity_by": capacity_by, "everyone": everyone}
     if result is None:
         result = relocation.relocate(project, cut=tuple(cut), **options)
     plan_a, plan_b = result.extra["plan_a"], result.extra["plan_b"]

@@ -11,7 +11,8 @@ codes and names.
 
 This module holds the shared parts and the appraisal brief (a page per proposal, with a
 drafted opinion the officer can replace, :mod:`planning.opinions`);
-:mod:`planning.brief_relocation` and :mod:`planning.brief_posture` hold the others.
+:mod:`planning.brief_relocation`, :mod:`planning.brief_posture` and
+:mod:`planning.brief_evacuation` hold the others.
 :mod:`maps.briefing` draws a brief.
 """
 
@@ -43,6 +44,7 @@ REFERENCE_KINDS: tuple[str, ...] = ("admin_unit", "border", "infrastructure", "r
 
 SECTIONS: dict[str, str] = {
     "appraisal": "appraisal_section", "relocation": "relocation_section",
+    "evacuation": "evacuation_section",
     "completeness": "completeness", "depth": "depth", "support": "support"}
 """Analysis → its name in :data:`planning.brief_messages.BRIEF_TEXTS` (settings table)."""
 
@@ -114,7 +116,7 @@ class Brief:
 
     Attributes
     ----------
-    kind : {"appraisal", "relocation", "posture"}
+    kind : {"appraisal", "relocation", "posture", "evacuation"}
         What it is about.
     title : str
         Title of the cover and every page's subtitle.

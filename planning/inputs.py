@@ -99,9 +99,22 @@ def admin_units(project: Project) -> gpd.GeoDataFrame:
             project.note("units_without_level", layer=layer, count=len(group), values=values)
         out = units[known].copy()
         out["level"] = [lv for lv in levels if lv is not None]
-        return out
+        return _areas_or_villages(project, out)
 
     return project.memo("admin_units", build)
+
+
+def _areas_or_villages(project: Project, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``units`` without the points of a level above the village (noted per layer).
+
+    A village (thôn, bản) may be a point; a commune, district or province is an area
+    (analyses clip, measure and fill it), so a point one is left out with a warning.
+    """
+    kept = ~units.geometry.geom_type.isin(["Point", "MultiPoint"]).to_numpy() | (
+        units["level"] == "village").to_numpy()
+    for layer, group in units[~kept].groupby("layer", sort=False):
+        project.note("units_not_areas", layer=layer, count=len(group))
+    return units[kept]
 
 
 def units_of_level(project: Project, level: str) -> gpd.GeoDataFrame:

@@ -46,6 +46,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "layer {layer!r}: {count} units have no known level (province, district, commune, "
         "village) and "
         "are left out{values}. Give them a 'level' and import the layer again."),
+    "units_not_areas": (
+        "Lớp {layer!r}: {count} đơn vị cấp tỉnh, huyện hoặc xã là điểm, không phải vùng, nên "
+        "bị bỏ qua (chỉ thôn, bản được là điểm). Nhập ranh giới (đa giác) của các đơn vị này.",
+        "layer {layer!r}: {count} province, district or commune units are points, not areas, "
+        "and are left out (only villages may be points). Import their boundaries (polygons)."),
     "bad_zone": (
         "Hành lang {item!r} phải có dạng LOẠI=MÉT với LOẠI là một trong {kinds} và MÉT >= 0, "
         "ví dụ combat_base=800.",

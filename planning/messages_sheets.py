@@ -56,14 +56,17 @@ BRIEF_MESSAGES: dict[str, tuple[str, str]] = {
         "opinions given for {codes}, which are not proposals of layer {layer!r}; proposal "
         "codes: {known}."),
     "brief_one_kind": (
-        "Chọn đúng một loại báo cáo: thẩm định, di chuyển hoặc thế trận.",
-        "give exactly one of --appraisal LAYER, --relocation or --posture."),
+        "Chọn đúng một loại báo cáo: thẩm định, di chuyển, thế trận hoặc sơ tán dân.",
+        "give exactly one of --appraisal LAYER, --relocation, --posture or --evacuation."),
     "brief_cut_needs_relocation": (
         "Chỉ cắt đoạn đường được trong báo cáo di chuyển doanh nghiệp.",
         "--cut applies to --relocation briefs only."),
     "brief_built_only_needs_posture": (
         "Chỉ chọn 'chỉ tính công trình đã xây dựng xong' được trong báo cáo thế trận.",
         "--built-only applies to --posture briefs only."),
+    "brief_evacuation_options": (
+        "Các tùy chọn {options} chỉ dùng được trong báo cáo sơ tán dân.",
+        "{options} apply to --evacuation briefs only."),
 }
 """Key → (Vietnamese, English): the errors of :mod:`planning.atlas`,
 :mod:`planning.briefs` and :mod:`planning.opinions`."""

@@ -32,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo import settings as geo_settings
 from geo.coordinates import DEFAULT_VN2000_CRS, CoordinateInputError, grid_label, vn2000_crs
 from layers import messages as layers_messages
 from layers.errors import LayerError
@@ -68,6 +69,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 CLOSE_MATCHES = 5
 """Close names listed when an extent is unknown."""
+POINT_UNIT_HALF_SIDE_M = 1000.0
+"""Half the side (m) of the square a sheet shows around a unit given as a point (a village)."""
 
 
 
@@ -409,10 +412,21 @@ def _write_settings(target: Any, values: dict[str, str]) -> dict[str, str]:
 
 
 def _unit_extent(rows: gpd.GeoDataFrame) -> Extent:
+    """Return the extent of the first unit of ``rows``: its outline, or a square around it.
+
+    A unit given as a point (a village) has no outline: the sheet shows the square of
+    half-side :data:`POINT_UNIT_HALF_SIDE_M` metres around it (measured in the metric CRS).
+    """
     row = rows.iloc[0]
-    geom = row.geometry
+    geom, outline = row.geometry, row.geometry
+    if geom is not None and geom.geom_type in ("Point", "MultiPoint"):
+        points = rows.geometry.iloc[[0]]
+        metric = geo_settings.metric_crs or points.estimate_utm_crs()
+        geom = points.to_crs(metric).buffer(POINT_UNIT_HALF_SIDE_M, cap_style="square") \
+            .to_crs(rows.crs).iloc[0]
+        outline = None
     minx, miny, maxx, maxy = (float(v) for v in shapely.bounds(geom))
-    return Extent(str(row["name"]), (minx, miny, maxx, maxy), geom, str(rows.index[0]),
+    return Extent(str(row["name"]), (minx, miny, maxx, maxy), outline, str(rows.index[0]),
                   str(row["level"]))
 
 

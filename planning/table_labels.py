@@ -275,7 +275,7 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
 TRANSLATED_COLUMNS: frozenset[str] = frozenset({
     "kind", "level", "verdict", "class", "reason", "change", "geometry_type", "hazard",
     "work_kind", "population_source", "exercise_status", "base_status", "status", "work_status",
-    "readiness"})
+    "readiness", "facility_kind"})
 """Columns whose values are translated (codes such as ``conflict`` → ``xung đột``)."""
 
 _DECIMALS: tuple[tuple[str, int], ...] = (

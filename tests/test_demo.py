@@ -241,7 +241,8 @@ def test_training_grounds_in_a_quarter_of_districts(stored) -> None:
 
 def test_hazard_zones(stored) -> None:
     hazards = stored["hazard_zone"]
-    assert {"flood", "landslide"} == set(hazards["hazard"])
+    # the forest-fire zone is layers/demo_hazards.py's (tests/test_evacuation_brief.py)
+    assert {"flood", "landslide", "forest_fire"} == set(hazards["hazard"])
     assert (hazards["return_period"] > 0).all()
 
 

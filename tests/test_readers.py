@@ -424,3 +424,19 @@ def test_every_layer_is_wgs84_and_valid():
             assert is_nfc([v for v in text if isinstance(v, str)]), path
             assert len(src.checksum) == 64
             assert list(src.gdf.index) == list(range(len(src.gdf)))
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object])
+def test_text_is_nfc_whatever_its_column_type(dtype: object) -> None:
+    import numpy as np
+    import shapely
+
+    from layers.readers import _nfc
+
+    values = [unicodedata.normalize("NFD", "Xã Tân Thanh"), None, "Lạng Sơn", "",
+              unicodedata.normalize("NFD", "Ấp Bàn Cờ"), unicodedata.normalize("NFKD", "ﬁ")]
+    frame = gpd.GeoDataFrame({"ten": pd.Series(values, dtype=dtype)},
+                             geometry=shapely.points(np.zeros(6), np.zeros(6)))
+    got = _nfc(frame)["ten"].tolist()
+    expected = [unicodedata.normalize("NFC", v) if isinstance(v, str) else None for v in values]
+    assert [None if pd.isna(v) else v for v in got] == expected

@@ -153,3 +153,47 @@ def test_a_refined_plan_b_draws_the_plan_b_side_only(demo_project: Path,
     assert "reloc_refined" in at.session_state  # a quick plan B, then the optimal one:
     # plan A's side is drawn once for the cut
     assert drawn.count("A") == 1 and 1 <= drawn.count("B") <= 2, drawn
+
+
+def test_everyone_toggle_plans_every_enterprise_as_the_cli(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    def plan(*flags: str) -> list[dict]:
+        res = CliRunner().invoke(app, ["relocate", str(demo_project), "--json", *flags])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)["enterprises"]
+
+    everyone, must = plan("--all"), plan()
+    assert len(everyone) > len(must)  # the switch changes what is planned on the demo
+    at = run_page(demo_project, monkeypatch)
+    assert not at.exception
+    assert at.metric[0].value == f"{sum(r['site'] is not None for r in must)}/{len(must)}"
+    at.toggle(key="reloc_everyone").set_value(True).run()
+    assert not at.exception
+    placed = sum(r["site"] is not None for r in everyone)
+    assert at.metric[0].value == f"{placed}/{len(everyone)}"
+    shown = frame_with(at, "binding", ENTERPRISES)
+    assert sorted(shown["enterprise"]) == sorted(r["enterprise"] for r in everyone)
+    at.toggle(key="reloc_everyone").set_value(False).run()
+    assert at.metric[0].value == f"{sum(r['site'] is not None for r in must)}/{len(must)}"
+
+
+def test_the_relocation_brief_plans_every_enterprise_when_the_page_does(
+        demo_master: Path) -> None:
+    from planning.brief_relocation import relocation_brief
+    from planning.brief_tables import BriefTable
+    from planning.project import Project
+
+    def enterprises(everyone: bool) -> str:
+        brief = relocation_brief(Project(ProjectStore(demo_master)), everyone=everyone)
+        (table,) = [b for b in brief.overview.blocks if isinstance(b, BriefTable)]
+        return table.rows[0][table.keys.index("n_enterprises")]
+
+    must = ProjectStore(demo_master).read_kinds(["enterprise"]).popitem()[1]
+    # the page's options (its "every enterprise" switch included) are the brief's
+    assert enterprises(True) == str(len(must)) != enterprises(False)

@@ -348,3 +348,116 @@ def test_layers_page_reads_and_offers_the_village_level(demo_project: Path, tmp_
     stored = ProjectStore(demo_project).read("thon_ban_hoang_dong")
     assert set(stored["level"]) == {"village"} and len(stored) == 3
     assert stored["combat_year"].notna().tolist() == [True, False, True]
+
+
+# --- villages given as points -----------------------------------------------------------------
+
+VILLAGE_POINTS = ["Thôn Nà Pàn", "Bản Pò Mỏ", "Làng Khòn Khuyên", "Xóm Bản Cắm", "Thôn Nà Lệnh"]
+
+
+@pytest.fixture(scope="module")
+def village_points(demo_master: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> tuple[Path, str, gpd.GeoDataFrame]:
+    """The demo plus 5 village POINTS (3 combat villages) in Xã Hoàng Đồng, imported."""
+    folder = tmp_path_factory.mktemp("village_points")
+    project = folder / "demo.gpkg"
+    project.write_bytes(demo_master.read_bytes())
+    communes = _open(project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
+    row = communes[communes["name"] == "Xã Hoàng Đồng"]
+    inner = row.to_crs(METRIC).geometry.iloc[0].buffer(-300)
+    rng = np.random.default_rng(5)
+    minx, miny, maxx, maxy = inner.bounds
+    points = [Point(x, y) for x, y in zip(rng.uniform(minx, maxx, 400),
+                                          rng.uniform(miny, maxy, 400), strict=True)]
+    points = [p for p in points if inner.contains(p)][:5]
+    villages = gpd.GeoDataFrame({"ten": VILLAGE_POINTS,
+                                 "nam_lcd": [2019, None, 2020, 2021, None]},
+                                geometry=points, crs=METRIC).to_crs("EPSG:4326")
+    path = folder / "thon_ban_diem.geojson"
+    villages.to_file(path, driver="GeoJSON")
+    done = runner.invoke(app, ["import", str(project), str(path), "--kind", "admin_unit",
+                               "--level", "village", "--name", "Thôn bản (điểm)", "--json"])
+    assert done.exit_code == 0, done.output
+    return project, str(row["code"].iloc[0]), villages
+
+
+def test_admin_units_may_be_points_with_a_symbol() -> None:
+    from layers.kinds import KINDS, POINT, POLYGON
+    from maps.symbols import DEFAULT_SYMBOL, symbol_for
+
+    assert KINDS["admin_unit"].geometry_types == {POINT, POLYGON}
+    assert symbol_for("admin_unit") is not DEFAULT_SYMBOL
+
+
+def test_kvpt_posture_counts_village_points(village_points) -> None:  # noqa: ANN001
+    project, code, villages = village_points
+    done = runner.invoke(app, ["posture", str(project), "--json", "--require",
+                               "commune=combat_villages", "--village-share", "0.6"])
+    assert done.exit_code == 0, done.output
+    records = json.loads(done.stdout)
+    assert sorted(r["name"] for r in records if r["level"] == "village") == sorted(
+        VILLAGE_POINTS)
+    # by hand: every point lies in Xã Hoàng Đồng (checked with shapely), 3 have a year
+    communes = _open(project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
+    inside = communes.geometry.to_crs(METRIC).apply(
+        lambda g: int(villages.to_crs(METRIC).within(g).sum()))
+    assert inside.max() == 5 and inside.sum() == 5
+    commune = next(r for r in records if r["level"] == "commune" and r["code"] == code)
+    assert (commune["n_villages"], commune["n_combat_villages"]) == (5, 3)
+    assert commune["combat_villages_pct"] == pytest.approx(60.0)
+    assert commune["has_combat_villages"]
+
+
+def test_a_print_centred_on_a_village_point_and_the_province(village_points, tmp_path: Path
+                                                              ) -> None:  # noqa: ANN001
+    from pyproj import Geod
+
+    from planning import prints
+
+    project = village_points[0]
+    extent = prints.find_extent(_open(project), VILLAGE_POINTS[0])
+    assert extent.level == "village" and extent.area is None
+    west, south, east, north = extent.bounds
+    geod = Geod(ellps="WGS84")
+    middle = (south + north) / 2
+    # a 2 km square in VN-2000 metres; its box in degrees is a little wider (grid rotation)
+    assert geod.inv(west, middle, east, middle)[2] == pytest.approx(2000.0, rel=0.02)
+    assert geod.inv(west, south, west, north)[2] == pytest.approx(2000.0, rel=0.02)
+    for extent_text, name in ((VILLAGE_POINTS[0], "village.pdf"), ("Lạng Sơn", "province.pdf")):
+        out = tmp_path / name
+        done = runner.invoke(app, ["print", str(project), str(out), "--extent", extent_text])
+        assert done.exit_code == 0, done.output
+        assert out.read_bytes().startswith(b"%PDF") and "Traceback" not in done.output
+
+
+def test_map_page_draws_village_points(village_points,  # noqa: ANN001
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import app_test
+
+    at = app_test("ui/map_page.py", village_points[0], monkeypatch)
+    assert not at.exception and not at.error
+    html = "".join(f.proto.srcdoc for f in at.get("iframe"))
+    assert json.dumps("Thôn bản (điểm)")[1:-1] in html
+
+
+def test_commune_points_are_left_out_with_a_warning(demo_project: Path, tmp_path: Path
+                                                    ) -> None:
+    communes = _open(demo_project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
+    points = gpd.GeoDataFrame({"ten": ["Xã Điểm A", "Xã Điểm B"], "cap": ["xã", "xã"]},
+                              geometry=communes.to_crs(METRIC).representative_point()
+                              .iloc[:2].to_numpy(), crs=METRIC).to_crs("EPSG:4326")
+    path = tmp_path / "xa_diem.geojson"
+    points.to_file(path, driver="GeoJSON")
+    done = runner.invoke(app, ["import", str(demo_project), str(path), "--kind", "admin_unit",
+                               "--level", "commune", "--name", "Xã (điểm)"])
+    assert done.exit_code == 0, done.output
+    for command in (["posture"], ["exercises"], ["evacuate"], ["reach", "--minutes", "30"]):
+        res = runner.invoke(app, [command[0], str(demo_project), "--json", *command[1:]])
+        assert res.exit_code == 0, (command, res.output)
+        assert "'Xã (điểm)': 2 province, district or commune units are points" in res.stderr, \
+            command
+    records = json.loads(runner.invoke(app, ["posture", str(demo_project), "--json"]).stdout)
+    assert [r for r in records if r["level"] == "commune"].__len__() == 226
+    assert not {"Xã Điểm A", "Xã Điểm B"} & {r["name"] for r in records}
+    vi, en = MESSAGES["units_not_areas"]
+    assert "chỉ thôn, bản được là điểm" in vi and "only villages may be points" in en

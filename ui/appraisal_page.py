@@ -5,6 +5,8 @@ The written opinion on each project is drafted, edited and kept in the project.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -73,7 +75,7 @@ def _opinions(proj: Project, result: Result) -> None:
         st.success(tr(f"Đã lưu {len(changed)} ý kiến.", f"Saved {len(changed)} opinion(s)."))
         table = opinion_records.opinion_table(proj, result, lang="vi")
     st.download_button(tr("Tải ý kiến (CSV)", "Download the opinions (CSV)"),
-                       table_csv_bytes(table), file_name="y_kien_tham_dinh.csv",
+                       partial(table_csv_bytes, table), file_name="y_kien_tham_dinh.csv",
                        mime="text/csv", key="download_opinions")
 
 
@@ -132,7 +134,7 @@ def page() -> None:
         projects, sorted(zones.items()), extra.get("economic"), lang(), height=560)
     st.subheader(t("pairs"))
     show_table(pairs, key="appraisal_pairs")
-    st.download_button(t("download_csv"), table_csv_bytes(result.main),
+    st.download_button(t("download_csv"), partial(table_csv_bytes, result.main),
                        file_name=f"appraisal_{name}.csv", mime="text/csv", key="download_csv")
     if len(result.tables["zones"]):
         st.subheader(tr("Khu kinh tế – quốc phòng liên quan", "Defense–economic zones nearby"))

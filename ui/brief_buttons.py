@@ -8,7 +8,7 @@ so a second click, or the same options again, answers from memory.
 
 The lead wires the functions into the pages: :func:`appraisal_brief` under the appraisal
 table, :func:`relocation_brief` under the plans, :func:`posture_brief` on the Posture
-page, :func:`atlas_panel` on the Map page.
+page, :func:`evacuation_brief` on the Evacuation page, :func:`atlas_panel` on the Map page.
 """
 
 from __future__ import annotations
@@ -78,6 +78,22 @@ def relocation_brief(proj: Project, options: Mapping[str, object], cut: Sequence
         _download(proj, _relocation_pdf, {"options": tuple(sorted(options.items())),
                                           "cut": tuple(cut)},
                   "brief_relocation", "di_chuyen_dvcn.pdf")
+
+
+def evacuation_brief(proj: Project, options: Mapping[str, object]) -> None:
+    """Draw the evacuation brief's download: totals, map, communes left, shelter loads.
+
+    ``options``: the page's options of :func:`planning.evacuation.evacuate`
+    (``shelters``, ``hazard_types``, ``max_min``, ``group_size``, ``population_rule``).
+    """
+    with st.expander(tr("Báo cáo sơ tán dân (PDF)", "Evacuation brief (PDF)"),
+                     icon=":material/description:"):
+        st.caption(tr("Tổng số người cần sơ tán và đã bố trí, bản đồ tuyến sơ tán, các xã "
+                      "còn người chưa có nơi sơ tán và sức chứa từng nơi sơ tán.",
+                      "People at risk and sheltered, the routes' map, the communes with "
+                      "people left and each shelter's load."))
+        _download(proj, _evacuation_pdf, {"options": tuple(sorted(options.items()))},
+                  "brief_evacuation", "so_tan_dan.pdf")
 
 
 def posture_brief(proj: Project, *, bands: str | None = None,
@@ -168,6 +184,14 @@ def _relocation_pdf(proj: Project, *, options: tuple, cut: tuple, paper: str, la
 
     return brief_bytes(proj.reader, make(proj, cut=cut, lang=lang, **dict(options)),
                        paper=paper)
+
+
+def _evacuation_pdf(proj: Project, *, options: tuple, paper: str, lang: str,
+                    marking: tuple) -> bytes:
+    from maps.briefing import brief_bytes
+    from planning.brief_evacuation import evacuation_brief as make
+
+    return brief_bytes(proj.reader, make(proj, lang=lang, **dict(options)), paper=paper)
 
 
 def _posture_pdf(proj: Project, *, bands: str | None, within_km: float | None,

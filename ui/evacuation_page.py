@@ -17,6 +17,7 @@ from planning import evacuation, inputs
 from planning.brief_tables import format_number
 from planning.project import Project
 from planning.results import Result
+from ui.brief_buttons import evacuation_brief
 from ui.i18n import lang, tr
 from ui.map_cache import map_frame
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
@@ -72,6 +73,7 @@ def page() -> None:
     _summary(result)
     _map(result)
     _tables(result)
+    evacuation_brief(proj, options)
 
 
 def _criteria(proj: Project) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import geopandas as gpd
 import pandas as pd
@@ -110,7 +112,7 @@ def _records_tab(proj: Project, communes: gpd.GeoDataFrame, history: pd.DataFram
             st.error(error_text(err))
         else:
             _done(tr(f"Đã lưu {len(saved)} kết quả diễn tập.", f"Saved {len(saved)} records."))
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(history),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, history),
                        file_name="exercises.csv", mime="text/csv", key="ex_download")
     with st.expander(tr("Nhập từ tệp CSV", "Import from a CSV file")):
         _upload(proj)
@@ -196,9 +198,9 @@ def _plan_tab(proj: Project, history: pd.DataFrame) -> None:
     show_table(chosen, key="plan_year_table")
     st.subheader(tr("Tổng hợp theo năm", "Summary per year"))
     show_table(summary, key="plan_summary_table", column_config=_progress(summary, ["share"]))
-    st.download_button(tr("Tải kế hoạch CSV", "Download the plan (CSV)"), table_csv_bytes(plan),
-                       file_name=f"exercise_plan_{int(start)}.csv", mime="text/csv",
-                       key="plan_download")
+    st.download_button(tr("Tải kế hoạch CSV", "Download the plan (CSV)"),
+                       partial(table_csv_bytes, plan), file_name=f"exercise_plan_{int(start)}.csv",
+                       mime="text/csv", key="plan_download")
 
 
 def _district_plan_tab(proj: Project, history: pd.DataFrame, kind: str) -> None:
@@ -222,7 +224,7 @@ def _district_plan_tab(proj: Project, history: pd.DataFrame, kind: str) -> None:
     st.subheader(tr("Tổng hợp theo năm", "Summary per year"))
     show_table(result.tables["summary"], key="district_plan_summary")
     st.download_button(tr("Tải kế hoạch CSV", "Download the plan (CSV)"),
-                       table_csv_bytes(result.main),
+                       partial(table_csv_bytes, result.main),
                        file_name=f"{kind}_exercise_plan_{int(start)}.csv", mime="text/csv",
                        key="district_plan_download")
 
@@ -348,7 +350,7 @@ def _year_targets(proj: Project, history: pd.DataFrame) -> None:
     show_table(per_district, key="targets_district_table",
                column_config=_progress(per_district, ["exercise_share", "ground_progress",
                                                       "base_completion"]))
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(per_district),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, per_district),
                        file_name=f"targets_{year}.csv", mime="text/csv", key="targets_download")
     _targets_map(result.extra["districts"], per_district,
                  {k: result.extra[k] for k in ("training_grounds", "combat_bases")})
@@ -416,7 +418,7 @@ def _period_dashboard(proj: Project) -> None:
     statuses.columns = [str(c) for c in statuses.columns]
     st.dataframe(statuses, width="stretch", key="targets_period_status")
     st.altair_chart(_period_chart(labelled), key="targets_period_chart")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(table),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, table),
                        file_name=f"targets_{period}.csv", mime="text/csv",
                        key="targets_period_download")
 
@@ -463,7 +465,7 @@ def _roadmap_editor(proj: Project) -> None:
     with st.expander(tr("Lịch sử cập nhật", "History of the updates")):
         past = planning_roadmap.history(proj)
         show_table(past.drop(columns=["work_layer"]), key="rm_history")
-        st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(past),
+        st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, past),
                            file_name="roadmap_history.csv", mime="text/csv",
                            key="rm_history_download")
     st.subheader(tr("Tiến độ công trình theo năm", "Works per year"))

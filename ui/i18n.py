@@ -21,6 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_exercises": ("Diễn tập & chỉ tiêu", "Exercises & targets"),
     "page_terrain": ("Địa hình", "Terrain"),
     "page_audit": ("Nhật ký thay đổi", "Audit log"),
+    "page_links": ("Liên kết cơ sở – căn cứ", "Facilities linked to bases"),
     "upload": ("Tải lên tệp (shapefile .zip hoặc .shp + .shx + .dbf + .prj, .gpkg, .geojson, "
                ".kml, .kmz, .csv)",
                "Upload a file (shapefile .zip or .shp + .shx + .dbf + .prj, .gpkg, .geojson, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -108,7 +110,7 @@ def _route(proj: Project, speeds: dict[str, float], offroad: float, roads: MapLa
     show_table(result.main, key="net_route_table")
     segments = result.tables["segments"]
     show_table(segments, key="net_route_segments")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(segments),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, segments),
                        file_name="route.csv", mime="text/csv", key="net_route_csv")
 
 
@@ -150,7 +152,7 @@ def _service_area(proj: Project, speeds: dict[str, float], offroad: float,
     _show_map(layers, "net_area_map")
     table = area.sort_values("travel_min", kind="stable")  # fastest first, unreached last
     show_table(table, key="net_area_table")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(table),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, table),
                        file_name=f"service_area_{minutes}min.csv", mime="text/csv",
                        key="net_area_csv")
 
@@ -216,7 +218,7 @@ def _chokepoint_results(result: Result, roads: MapLayer, what: str) -> None:
                         style=END_STYLE, legend=tr("Đầu mối", "Hubs"))],
               "net_choke_map", focus=found if len(found) else None)
     show_table(found, key="net_choke_table")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(found),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, found),
                        file_name=f"chokepoints_{what}.csv", mime="text/csv",
                        key="net_choke_csv")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -406,7 +407,7 @@ def _map(layers: list[MapLayer], key: str, *, focus: gpd.GeoDataFrame | gpd.GeoS
 
 
 def _download(frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(frame),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, frame),
                        file_name=file_name, mime="text/csv", key=key)
 
 

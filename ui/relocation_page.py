@@ -78,7 +78,8 @@ def page() -> None:
                                  site_layers, key="reloc_sites")
     depth, max_min, by = _criteria()
     options = {"enterprises": ent_layer, "sites": site_layer, "min_depth_km": depth,
-               "max_min": max_min, "capacity_by": by}
+               "max_min": max_min, "capacity_by": by,
+               "everyone": bool(st.session_state.get("reloc_everyone", False))}
     try:
         result = relocation.relocate(proj, **options)
         segments = relocation.segments(proj, **options).extra["segments"]
@@ -149,6 +150,9 @@ def _criteria() -> tuple[float, float, str]:
         by = c3.radio(tr("Sức chứa theo", "Capacity by"), choices,
                       index=choices.index(settings.relocation_capacity_by),
                       format_func=labels.get, key="reloc_capacity_by")
+        st.toggle(tr("Lập phương án cho mọi doanh nghiệp (không chỉ doanh nghiệp phải di "
+                     "chuyển)", "Plan every enterprise (not only those that must relocate)"),
+                  value=False, key="reloc_everyone")
     return float(depth), float(max_min), str(by)
 
 

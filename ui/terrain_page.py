@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import folium
@@ -179,7 +180,7 @@ def _assets_part(proj: Project, dem: str, stamp: str) -> None:
     columns = ["asset", "kind", "code", "name", "elevation_m", "slope_deg",
                "elevation_min_m", "elevation_max_m"]
     show_table(table[columns], key="terrain_assets_table")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(table),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, table),
                        file_name="terrain_assets.csv", mime="text/csv",
                        key="terrain_assets_csv")
 
@@ -325,7 +326,7 @@ def _viewshed_answer(result: Result, label: str) -> None:
     units = result.tables["units"]
     st.subheader(tr("Diện tích nhìn thấy theo huyện", "Area seen per district"))
     show_table(units, key="terrain_units_table")
-    st.download_button(tr("Tải CSV", "Download CSV"), table_csv_bytes(units),
+    st.download_button(tr("Tải CSV", "Download CSV"), partial(table_csv_bytes, units),
                        file_name="viewshed_units.csv", mime="text/csv",
                        key="terrain_units_csv")
 

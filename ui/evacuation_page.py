@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -166,7 +168,7 @@ def _tables(result: Result) -> None:
         st.subheader(title)
         show_table(frame, key=f"evac_{name}_table")
         st.download_button(tr("Tải CSV", "Download CSV"),
-                           table_csv_bytes(result.tables[name]),
+                           partial(table_csv_bytes, result.tables[name]),
                            file_name=f"evacuation_{name}.csv", mime="text/csv",
                            key=f"evac_download_{name}")
 

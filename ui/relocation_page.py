@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from functools import partial
 
 import geopandas as gpd
 import shapely
@@ -311,7 +312,7 @@ def _tables(result: Result, ent_layer: str) -> None:
             "place of another, which moves on to its next site."))
         show_table(changes, key="reloc_changes_table")
         st.download_button(tr("Tải CSV thay đổi", "Download changes CSV"),
-                           table_csv_bytes(changes),
+                           partial(table_csv_bytes, changes),
                            file_name=f"relocation_changes_{ent_layer}.csv", mime="text/csv",
                            key="reloc_download_changes")
     unplaced = plan.unplaced
@@ -326,13 +327,14 @@ def _tables(result: Result, ent_layer: str) -> None:
     enterprises = result.tables["enterprises"]
     show_table(enterprises, key="reloc_enterprises_table")
     st.download_button(tr("Tải CSV doanh nghiệp", "Download enterprises CSV"),
-                       table_csv_bytes(enterprises), file_name=f"relocation_{ent_layer}.csv",
-                       mime="text/csv", key="reloc_download_csv")
+                       partial(table_csv_bytes, enterprises),
+                       file_name=f"relocation_{ent_layer}.csv", mime="text/csv",
+                       key="reloc_download_csv")
     st.subheader(tr(f"Địa điểm: đạt / không đạt từng tiêu chí (phương án {tag})",
                     f"Sites: pass / fail per criterion (plan {tag})"))
     show_table(result.tables["sites"], key="reloc_sites_table")
     st.download_button(tr("Tải CSV địa điểm", "Download sites CSV"),
-                       table_csv_bytes(result.tables["sites"]),
+                       partial(table_csv_bytes, result.tables["sites"]),
                        file_name="relocation_sites.csv", mime="text/csv",
                        key="reloc_download_sites")
 
@@ -368,7 +370,7 @@ def _mobilization(proj: object, ent_layer: str) -> None:
         show_table(report.tables["directions"], key="reloc_mob_directions")
         st.download_button(tr("Tải CSV năng lực theo doanh nghiệp",
                               "Download capacity per enterprise CSV"),
-                           table_csv_bytes(report.tables["enterprises"]),
+                           partial(table_csv_bytes, report.tables["enterprises"]),
                            file_name=f"dong_vien_{ent_layer}.csv", mime="text/csv",
                            key="reloc_mob_csv")
 

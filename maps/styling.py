@@ -143,9 +143,18 @@ class DrawnLayer:
         """Key of the kind's point symbol (:data:`maps.symbols.SYMBOLS`), or None.
 
         Points of a layer with a symbol are drawn as it on every map (small asset areas
-        too on paper); points of one without are circles.
+        too on paper); points of one without are circles. An admin-unit layer has its
+        symbol (villages as points) only when it holds points: its areas are not assets.
         """
-        return self.kind.key if self.kind.key in SYMBOLS else None
+        if self.kind.key not in SYMBOLS:
+            return None
+        if self.kind.key in AREA_KINDS_WITH_POINT_SYMBOL and POINT not in self.shapes:
+            return None
+        return self.kind.key
+
+
+AREA_KINDS_WITH_POINT_SYMBOL: frozenset[str] = frozenset({"admin_unit"})
+"""Kinds whose symbol marks their points only (villages), never their areas."""
 
 
 @dataclass

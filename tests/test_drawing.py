@@ -19,6 +19,7 @@ from planning.project import Project
 
 SITES = "Địa điểm di chuyển (giả định)"
 PROJECTS = "Dự án đề xuất (giả định)"
+HAZARDS = "Vùng ngập lụt, sạt lở (giả định)"  # one of the demo's two hazard-zone layers
 # a square of about 700 m near Lạng Sơn city, as Leaflet.draw gives it
 SQUARE = {"type": "Feature", "properties": {}, "geometry": mapping(Polygon(
     [(106.70, 21.80), (106.7065, 21.80), (106.7065, 21.8065), (106.70, 21.8065)]))}
@@ -154,8 +155,9 @@ def test_refused_and_the_store_is_unchanged(demo_project: Path, geometry: dict, 
                                             values: dict, keys: list[str]) -> None:
     store = ProjectStore(demo_project)
     before = sha256(demo_project)
+    layer = HAZARDS if kind == "hazard_zone" else None  # the demo has two such layers
     with pytest.raises(DrawingError) as info:
-        form = drawing_form(store, geometry, kind)
+        form = drawing_form(store, geometry, kind, layer=layer)
         save_drawing(store, form, values)
     assert info.value.keys == keys
     assert sha256(demo_project) == before
@@ -225,8 +227,10 @@ def test_integer_columns_stay_integer_with_gaps(demo_project: Path) -> None:
 def test_undo_only_the_last_version(demo_project: Path) -> None:
     store = ProjectStore(demo_project)
     zone = {"hazard": "flood", "return_period": 10}
-    first = save_drawing(store, drawing_form(store, SQUARE, "hazard_zone"), {"name": "A", **zone})
-    save_drawing(store, drawing_form(store, SQUARE, "hazard_zone"), {"name": "B", **zone})
+    first = save_drawing(store, drawing_form(store, SQUARE, "hazard_zone", layer=HAZARDS),
+                         {"name": "A", **zone})
+    save_drawing(store, drawing_form(store, SQUARE, "hazard_zone", layer=HAZARDS),
+                 {"name": "B", **zone})
     before = sha256(demo_project)
     with pytest.raises(DrawingError) as info:
         undo_drawing(store, first)

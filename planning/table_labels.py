@@ -228,6 +228,11 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 """Column → (Vietnamese, English) header."""
 
 VALUE_LABELS: dict[str, tuple[str, str]] = {
+    # requirements a unit meets by its own attributes (geo.settings.unit_status_kinds,
+    # unit_share_kinds), as the completeness table's "missing" names them
+    "combat_commune": ("xã chiến đấu", "combat commune"),
+    "combat_village": ("làng chiến đấu", "combat village"),
+    "combat_villages": ("tỷ lệ làng chiến đấu", "share of combat villages"),
     "roadmap": ("lộ trình xây dựng", "roadmap"),
     "attribute": ("thuộc tính lớp", "layer attribute"),
     "conflict": ("xung đột", "conflict"), "protection_zone": ("trong hành lang bảo vệ",
@@ -277,6 +282,10 @@ TRANSLATED_COLUMNS: frozenset[str] = frozenset({
     "work_kind", "population_source", "exercise_status", "base_status", "status", "work_status",
     "readiness", "facility_kind"})
 """Columns whose values are translated (codes such as ``conflict`` → ``xung đột``)."""
+
+LIST_COLUMNS: frozenset[str] = frozenset({"missing"})
+"""Columns whose values are lists of codes (``"combat_base, key_defense_area"``), each
+translated as in :data:`TRANSLATED_COLUMNS`."""
 
 _DECIMALS: tuple[tuple[str, int], ...] = (
     ("_min", 1), ("_km", 2), ("_m2", 0), ("_m", 0), ("_pct", 1), ("_kmh", 0),

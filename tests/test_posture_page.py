@@ -138,3 +138,21 @@ def test_a_level_without_requirements_says_why(demo_project: Path,
     assert any("Cấp xã chưa có thành phần bắt buộc" in i.value for i in at.info)
     at.multiselect(key="posture_req_commune").set_value(["combat_base"]).run()
     assert not any("chưa có thành phần bắt buộc" in i.value for i in at.info)
+
+
+def test_missing_components_are_named_in_the_interface_language(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from layers.kinds import KINDS
+    from ui.tables import header
+
+    at = run_page(demo_project, monkeypatch)
+    at.multiselect(key="posture_req_commune").set_value(
+        ["combat_base", "key_defense_area", "combat_commune"]).run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if header("missing", "vi") in d.value.columns)
+    named = {k for cell in shown[header("missing", "vi")] for k in cell.split(", ") if k}
+    # every commune lacks something (the demo designates no combat commune): each named
+    # as people read it, never as its code
+    assert "xã chiến đấu" in named
+    assert named <= {KINDS["combat_base"].label("vi"), KINDS["key_defense_area"].label("vi"),
+                     "xã chiến đấu"}

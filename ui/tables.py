@@ -18,6 +18,7 @@ import streamlit as st
 
 from planning import table_labels
 from planning.table_labels import COLUMN_LABELS as COLUMN_LABELS
+from planning.table_labels import LIST_COLUMNS
 from planning.table_labels import TRANSLATED_COLUMNS as TRANSLATED_COLUMNS
 from planning.table_labels import VALUE_LABELS as VALUE_LABELS
 from planning.table_labels import rounding as rounding
@@ -74,6 +75,10 @@ def _column(values: pd.Series, column: str, language: str) -> pd.Series:
         return values.map(lambda v: "" if _is_missing(v) else format(v, digits))
     if column in TRANSLATED_COLUMNS:
         values = values.map(lambda v: value_text(v, language))
+    elif column in LIST_COLUMNS:
+        values = values.map(lambda v: ", ".join(str(value_text(k, language))
+                                                for k in v.split(", ") if k)
+                            if isinstance(v, str) else v)
     return values.astype(object).map(lambda v: "" if _is_missing(v) else v)
 
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import _validate, settings
+from geo.links import checked_metric
 
 
 def link_lines(
@@ -46,11 +46,7 @@ def link_lines(
     AnalysisInputError
         If a frame is not a GeoDataFrame with a CRS, unique labels and geometries.
     """
-    problems = _validate.frame_problems(facilities, "facilities")
-    problems += _validate.frame_problems(bases, "bases")
-    metric, more = _validate.metric_crs(settings.metric_crs if crs is None else crs,
-                                        [facilities, bases])
-    _validate.raise_problems(problems + more)
+    metric = checked_metric(facilities, bases, crs)
     linked = links[links["status"] == "linked"]
     if metric is None or not len(linked):
         return gpd.GeoSeries([], index=linked.index[:0], crs=metric)

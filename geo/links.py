@@ -65,11 +65,7 @@ def facility_links(
     AnalysisInputError
         If a frame is not a GeoDataFrame with a CRS, unique labels and geometries.
     """
-    problems = _validate.frame_problems(facilities, "facilities")
-    problems += _validate.frame_problems(bases, "bases")
-    metric, more = _validate.metric_crs(settings.metric_crs if crs is None else crs,
-                                        [facilities, bases])
-    _validate.raise_problems(problems + more)
+    metric = checked_metric(facilities, bases, crs)
     if metric is None:  # both frames empty
         return pd.DataFrame({c: pd.Series(dtype=float if c == "distance_m" else "str")
                              for c in LINK_COLUMNS})
@@ -90,6 +86,26 @@ def facility_links(
                              "unknown_base" if not hits else "ambiguous_base"))
     out = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
     return out.astype({"base_code": "str", "status": "str", "distance_m": float})
+
+
+def checked_metric(facilities: gpd.GeoDataFrame, bases: gpd.GeoDataFrame,
+                   crs: object = None) -> object:
+    """Check the facilities and bases; return the metric CRS to measure them in.
+
+    ``crs``, else :data:`geo.settings.metric_crs`, else the frames' UTM zone; ``None``
+    when both frames are empty.
+
+    Raises
+    ------
+    AnalysisInputError
+        If a frame is not a GeoDataFrame with a CRS, unique labels and geometries.
+    """
+    problems = _validate.frame_problems(facilities, "facilities")
+    problems += _validate.frame_problems(bases, "bases")
+    metric, more = _validate.metric_crs(settings.metric_crs if crs is None else crs,
+                                        [facilities, bases])
+    _validate.raise_problems(problems + more)
+    return metric
 
 
 def base_summary(links: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:

@@ -33,13 +33,14 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from layers.encoding import decode, resolve
+from layers.encoding import EncodingGuess, decode, resolve
 from layers.errors import LayerError
 from layers.kinds import normalize_name
 from layers.messages import Note, clip, more_items, os_reason, short_list
@@ -230,22 +231,7 @@ def parse_exercise_csv(
         If the file is empty, not a table, lacks a required column or has bad rows
         (named by their line number).
     """
-    raw = bytes(data)
-    bom = raw.startswith(_UTF8_BOM)
-    if bom:
-        raw = raw[len(_UTF8_BOM):]
-    samples = [line for line in raw.splitlines() if not line.isascii()]
-    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
-                    samples=samples)
-    text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
-    if not text.strip():
-        raise LayerError(key="csv_empty", params={"file": source})
-    try:
-        table = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
-                            keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LayerError(key="csv_unreadable", params={
-            "file": source, "detail": clip(exc, 120)}) from exc
+    table, guess = _csv_table(bytes(data), source, encoding, _delimiter)
     table, ignored = _rename_columns(table, source)
     records = check_exercises(table, communes, source=source, first_row=2)
     return ExerciseCsv(records, guess.encoding, dict(guess.scores), ignored)
@@ -383,19 +369,7 @@ def read_text_table(file: str | Path | bytes, *, synonyms: dict[str, tuple[str, 
     from layers.tables import FORMULA_STARTS
 
     data, name = _file_bytes(file, source)
-    bom = data.startswith(_UTF8_BOM)
-    raw = data[len(_UTF8_BOM):] if bom else data
-    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
-                    samples=[line for line in raw.splitlines() if not line.isascii()])
-    text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
-    if not text.strip():
-        raise LayerError(key="csv_empty", params={"file": name})
-    try:
-        table = pd.read_csv(io.StringIO(text), sep=_header_delimiter(text), dtype=str,
-                            keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LayerError(key="csv_unreadable", params={
-            "file": name, "detail": clip(exc, 120)}) from exc
+    table, guess = _csv_table(data, name, encoding, _header_delimiter)
     table, ignored = _rename_columns(table, name, synonyms)
     for col in table.columns:
         cells = _text(table[col])
@@ -525,6 +499,34 @@ def _rename_columns(table: pd.DataFrame, source: str,
     if len(set(rename.values())) != len(rename):
         raise LayerError(key="csv_columns_clash", params={"file": source})
     return table.rename(columns=rename)[list(rename.values())], ignored
+
+
+def _csv_table(data: bytes, name: str, encoding: str | None,
+               delimiter: Callable[[str], str]) -> tuple[pd.DataFrame, EncodingGuess]:
+    """Return the cells of CSV bytes as text (NFC), never evaluated, and the encoding found.
+
+    The encoding (:func:`layers.encoding.resolve`'s guess) from a UTF-8 byte-order mark,
+    ``encoding`` or detection; the separator chosen by ``delimiter`` from the text.
+
+    Raises
+    ------
+    LayerError
+        If the file is empty or not a table (``name`` in the message).
+    """
+    bom = data.startswith(_UTF8_BOM)
+    raw = data[len(_UTF8_BOM):] if bom else data
+    guess = resolve(user=encoding if encoding or not bom else "utf-8", cpg=None, ldid=None,
+                    samples=[line for line in raw.splitlines() if not line.isascii()])
+    text = unicodedata.normalize("NFC", decode(raw, guess.encoding))
+    if not text.strip():
+        raise LayerError(key="csv_empty", params={"file": name})
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=delimiter(text), dtype=str,
+                            keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LayerError(key="csv_unreadable", params={
+            "file": name, "detail": clip(exc, 120)}) from exc
+    return table, guess
 
 
 def _header_delimiter(text: str) -> str:

@@ -213,6 +213,22 @@ def test_requirements_from_the_command_line() -> None:
 # --- the project: import, posture, exercises --------------------------------------------------
 
 
+def _points_in_hoang_dong(demo_master: Path, folder: Path, n: int, *, seed: int
+                          ) -> tuple[Path, gpd.GeoDataFrame, list[Point]]:
+    """A copy of the demo in ``folder``, Xã Hoàng Đồng's row and ``n`` random points
+    (metric CRS) at least 300 m inside it."""
+    project = folder / "demo.gpkg"
+    project.write_bytes(demo_master.read_bytes())
+    communes = _open(project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
+    row = communes[communes["name"] == "Xã Hoàng Đồng"]
+    inner = row.to_crs(METRIC).geometry.iloc[0].buffer(-300)
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = inner.bounds
+    points = [Point(x, y) for x, y in zip(rng.uniform(minx, maxx, 400),
+                                          rng.uniform(miny, maxy, 400), strict=True)]
+    return project, row, [p for p in points if inner.contains(p)][:n]
+
+
 @pytest.fixture(scope="module")
 def village_project(demo_master: Path, tmp_path_factory: pytest.TempPathFactory
                     ) -> tuple[Path, str]:
@@ -222,16 +238,7 @@ def village_project(demo_master: Path, tmp_path_factory: pytest.TempPathFactory
     point villages too (``test_hand_computed_share_of_combat_villages``).
     """
     folder = tmp_path_factory.mktemp("villages")
-    project = folder / "demo.gpkg"
-    project.write_bytes(demo_master.read_bytes())
-    communes = _open(project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
-    row = communes[communes["name"] == "Xã Hoàng Đồng"]
-    inner = row.to_crs(METRIC).geometry.iloc[0].buffer(-300)
-    rng = np.random.default_rng(12)
-    minx, miny, maxx, maxy = inner.bounds
-    points = [Point(x, y) for x, y in zip(rng.uniform(minx, maxx, 400),
-                                          rng.uniform(miny, maxy, 400), strict=True)]
-    points = [p for p in points if inner.contains(p)][:4]
+    project, row, points = _points_in_hoang_dong(demo_master, folder, 4, seed=12)
     villages = gpd.GeoDataFrame({"ten": ["Nà Sác", "Chắt", "Mới", "Đồi"],
                                  "nam_lcd": [2019, 2020, None, 2022]},
                                 geometry=[p.buffer(50, cap_style="square") for p in points],
@@ -360,16 +367,7 @@ def village_points(demo_master: Path, tmp_path_factory: pytest.TempPathFactory
                    ) -> tuple[Path, str, gpd.GeoDataFrame]:
     """The demo plus 5 village POINTS (3 combat villages) in Xã Hoàng Đồng, imported."""
     folder = tmp_path_factory.mktemp("village_points")
-    project = folder / "demo.gpkg"
-    project.write_bytes(demo_master.read_bytes())
-    communes = _open(project).read("Xã, phường, thị trấn (Lạng Sơn, 2009)")
-    row = communes[communes["name"] == "Xã Hoàng Đồng"]
-    inner = row.to_crs(METRIC).geometry.iloc[0].buffer(-300)
-    rng = np.random.default_rng(5)
-    minx, miny, maxx, maxy = inner.bounds
-    points = [Point(x, y) for x, y in zip(rng.uniform(minx, maxx, 400),
-                                          rng.uniform(miny, maxy, 400), strict=True)]
-    points = [p for p in points if inner.contains(p)][:5]
+    project, row, points = _points_in_hoang_dong(demo_master, folder, 5, seed=5)
     villages = gpd.GeoDataFrame({"ten": VILLAGE_POINTS,
                                  "nam_lcd": [2019, None, 2020, 2021, None]},
                                 geometry=points, crs=METRIC).to_crs("EPSG:4326")

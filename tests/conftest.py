@@ -161,3 +161,14 @@ def page_map_html(at) -> str:  # noqa: ANN001 - AppTest
     frames = at.get("iframe")
     assert len(frames) == 1, len(frames)
     return frames[0].proto.srcdoc
+
+
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"),
+    reason="poppler-utils (pdftotext) not installed: `make test` installs them")
+"""Mark of the tests that read a PDF's text back with poppler's ``pdftotext``."""
+
+
+def flat(text: str) -> str:
+    """A page's words in one line (wrapped paragraphs joined)."""
+    return " ".join(text.split())

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import page_texts, sha256, title_of
+from conftest import flat, needs_poppler, page_texts, sha256, title_of
 from maps.pdf_table import Box, column_widths, paginate, text_width
 from planning.brief_tables import BriefTable, BriefText, format_number
 from planning.table_labels import value_text
@@ -29,18 +29,12 @@ UNIT = "Bộ CHQS tỉnh Lạng Sơn"
 PROPOSALS = "Dự án đề xuất (giả định)"
 EDITED = "Ý kiến đã sửa: đồng ý có điều kiện, dời ranh giới phía bắc 300 m."
 
-needs_poppler = pytest.mark.skipif(
-    not shutil.which("pdftotext"),
-    reason="poppler-utils (pdftotext) not installed: `make test` installs them")
 
 
 def kvpt(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def flat(text: str) -> str:
-    """A page's words in one line (wrapped paragraphs joined)."""
-    return " ".join(text.split())
 
 
 def marks_per_page(path: Path) -> list[tuple[float, float]]:

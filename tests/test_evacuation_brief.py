@@ -9,7 +9,6 @@ each shelter's load), in Vietnamese; the Evacuation page's button must build tha
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import app_test, page_texts, title_of
+from conftest import app_test, flat, needs_poppler, page_texts, title_of
 from layers.basemap import real_layer
 from layers.demo import FICTIONAL, FICTIONAL_SUFFIX
 from layers.demo_hazards import FIRE_COMMUNES, FIRE_DISTRICT, FIRE_INSET_M, FIRE_LAYER
@@ -34,9 +33,6 @@ REASONS_VI = {  # what a Vietnamese reader must read for each reason code of the
 ENGLISH = ("People at risk", "Shelter", "forest_fire", "area_share", "max_time",
            "capacity", "Evacuation", "sheltered")
 
-needs_poppler = pytest.mark.skipif(
-    not shutil.which("pdftotext"),
-    reason="poppler-utils (pdftotext) not installed: `make test` installs them")
 
 
 def kvpt(*args: object):  # noqa: ANN201 - click Result
@@ -48,8 +44,6 @@ def vi(n: float) -> str:
     return f"{round(n):,}".replace(",", ".")
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")

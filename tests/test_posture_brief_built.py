@@ -9,18 +9,16 @@ set swaps one for the other. The brief's counts are taken from ``kvpt`` ``--json
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from shapely.geometry import Point
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import page_texts
+from conftest import flat, needs_poppler, page_texts
 from layers.store import ProjectStore
 from planning import posture
 from planning import roadmap as planning_roadmap
@@ -30,17 +28,12 @@ runner = CliRunner()
 LAYER = "Căn cứ chiến đấu (giả định)"
 ROADMAP = b"work_code,year,actual_pct\nCCCD-188,2024,100\nCCCD-178,2024,40\n"
 
-needs_poppler = pytest.mark.skipif(
-    not shutil.which("pdftotext"),
-    reason="poppler-utils (pdftotext) not installed: `make test` installs them")
 
 
 def kvpt(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def attribute_built(path: Path) -> set[str]:

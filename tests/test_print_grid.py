@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from cli import app
+from conftest import needs_poppler
 from geo.coordinates import to_grid, vn2000_tm3
 from layers.crs import crs_code
 from layers.prepare import NewLayer
@@ -38,9 +39,6 @@ ZONE = "EPSG:9215"  # VN-2000 / TM-3 107-15, the demo province's (Lạng Sơn) g
 NOTE_VI = "Lưới tọa độ VN-2000, KTT 107°15′, múi 3°"
 NOTE_EN = "VN-2000 grid, central meridian 107°15′, 3° zone"
 
-needs_poppler = pytest.mark.skipif(
-    not shutil.which("pdftotext"),
-    reason="poppler-utils (pdftotext) not installed: `make test` installs them")
 
 
 def kvpt(*args: object):  # noqa: ANN201 - typer Result

@@ -36,6 +36,8 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from pyproj import CRS
 
+from maps.shared_data import shared_of
+
 COORD_DECIMALS = 5
 """Decimals kept of each coordinate in the page (at most 0.56 m of latitude)."""
 
@@ -307,6 +309,9 @@ class _EmbedAfter(Layer):
         if placeholder in text:
             features = str(htmlsafe_json_dumps(data, dumps=json.dumps, separators=(",", ":"),
                                                sort_keys=True))
+            shared = shared_of(self.get_root())  # a page of the app: features in a file
+            if shared is not None:
+                features = shared.reference(self.get_root(), features)
             script._children[name] = _Text(text.replace(placeholder, features, 1))
 
 

@@ -11,12 +11,14 @@ page's origin, so the script reaches each frame's Leaflet map by its Folium name
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 
 import folium
 
 from maps.offline import use_local_assets
+from maps.shared_data import app_page
 
 FRAME_IDS = ("kvpt-map-a", "kvpt-map-b")
 """``id`` of the left and right ``<iframe>``."""
@@ -70,19 +72,29 @@ html, body { margin: 0; height: 100%%; }
 
 @dataclass(frozen=True)
 class MapDoc:
-    """One side of a pair: the map's complete page, its Leaflet name and its title."""
+    """One side of a pair: the map's complete page, its Leaflet name and its title.
+
+    ``files``: the feature files the page loads (name → text), for a side rendered with
+    ``shared=True``; empty when the page carries its features.
+    """
 
     html: str
     name: str
     title: str
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
-def map_doc(m: folium.Map, *, assets: str = "static") -> MapDoc:
+def map_doc(m: folium.Map, *, assets: str = "static", shared: bool = False) -> MapDoc:
     """Return the page of ``m`` for a side of :func:`pair_page`.
 
-    A side can be kept and paired again with another map.
+    A side can be kept and paired again with another map. With ``shared`` (for the app),
+    its larger feature collections go to files (:func:`maps.shared_data.app_page`): the
+    two sides of a pair load the layers they share once.
     """
     use_local_assets(m, mode=assets)
+    if shared:
+        page = app_page(m)
+        return MapDoc(page.html, m.get_name(), _frame_title(m, ""), page.files)
     return MapDoc(m.get_root().render(), m.get_name(), _frame_title(m, ""))
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from layers import static_cache
+from maps.shared_data import inline_shared, referenced_files
 from pg_support import pg_url  # noqa: F401 - the fixture of PostGIS tests, everywhere
 
 DATA = Path(__file__).parent / "data"
@@ -160,7 +162,15 @@ def page_map_html(at) -> str:  # noqa: ANN001 - AppTest
     """The HTML page of the one map a page shows (``ui.map_cache.map_frame``'s frame)."""
     frames = at.get("iframe")
     assert len(frames) == 1, len(frames)
-    return frames[0].proto.srcdoc
+    return with_feature_files(frames[0].proto.srcdoc)
+
+
+def with_feature_files(html: str) -> str:
+    """An app map page with the feature files it loads put inside (all must exist)."""
+    files = {name: static_cache.read(name) for name in referenced_files(html)}
+    missing = [name for name, text in files.items() if text is None]
+    assert not missing, f"the page loads feature files that were not published: {missing}"
+    return inline_shared(html, files)
 
 
 needs_poppler = pytest.mark.skipif(

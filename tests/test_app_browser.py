@@ -54,6 +54,9 @@ def test_map_page_draws_layers_offline(app: tuple[str, Path]) -> None:
         page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "kvpt_app_map.png"))
         assert log.outside_localhost() == []
         assert log.bad_responses() == []
+        loaded = [u for u in log.urls if "/app/static/cache/features-" in u]
+        assert len(loaded) >= 5  # the larger layers' features, loaded from the app's files
+        assert all(log.statuses.get(u) in (200, 304) for u in loaded)
         assert page_errors(page) == []
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import sha256
+from conftest import sha256, with_feature_files
 from geo import relocation
 from layers.store import ProjectStore
 from maps.compare_map import STYLES
@@ -77,7 +77,8 @@ def test_page_plans_then_cuts_a_segment(demo_project: Path,
     assert placed_b != "27/27" or time_b > time_a
     frames = at.get("iframe")  # plan A beside plan B, panned and zoomed together
     assert len(frames) == 1 and frames[0].proto.srcdoc.count("<iframe ") == 2
-    docs = [html.unescape(d) for d in re.findall(r'srcdoc="([^"]*)"', frames[0].proto.srcdoc)]
+    docs = [with_feature_files(html.unescape(d))
+            for d in re.findall(r'srcdoc="([^"]*)"', frames[0].proto.srcdoc)]
     assert len(docs) == 2 and all(STYLES["segment_cut"].color in d for d in docs)  # A and B
     assert "reloc_download_pair" in {b.key for b in at.get("download_button")}
     at.toggle(key="reloc_pick_on_map").set_value(True).run()  # back to picking on plan A

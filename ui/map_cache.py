@@ -13,6 +13,7 @@ same text every time, so an unchanged map is not drawn again, and a rerun costs 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import threading
 from collections import OrderedDict
@@ -26,6 +27,9 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from layers.static_cache import publish
+from maps.map_pair import MapDoc
+from maps.shared_data import AppPage, app_page, inline_shared
 from maps.styling import MapLayer
 
 MAP_CACHE_SIZE = 32
@@ -55,7 +59,8 @@ def map_frame(build: Callable[[], folium.Map], *parts: object, height: int = 520
 
     Cheaper than ``st_folium`` for a map the page only shows: a rerun sends the kept page
     (no copy of the map, no render), and the browser keeps the frame while the page is the
-    same. Leaflet comes from the app's static files (see :mod:`maps.offline`).
+    same. Leaflet comes from the app's static files (see :mod:`maps.offline`), and so do
+    the larger feature collections (:mod:`maps.shared_data`): the browser keeps those.
 
     Parameters
     ----------
@@ -66,8 +71,24 @@ def map_frame(build: Callable[[], folium.Map], *parts: object, height: int = 520
     height : int
         Height of the frame in pixels.
     """
-    html = cached_page(lambda: build().get_root().render(), "map_frame", *parts)
-    st.iframe(html, height=height)
+    page = cached_page(lambda: app_page(build()), "map_frame", *parts)
+    st.iframe(shown_html(page), height=height)
+
+
+def shown_html(page: AppPage) -> str:
+    """Return the HTML to show of an app page: its feature files published, else inside.
+
+    The files are published on every call (a cheap check when they are there), so a kept
+    page still works after the folder was emptied; a folder that cannot be written gives
+    the page with its features inside, as an exported map.
+    """
+    return page.html if publish(page.files) else inline_shared(page.html, page.files)
+
+
+def shown_doc(doc: MapDoc) -> MapDoc:
+    """Return a side of a map pair ready to show (see :func:`shown_html`)."""
+    html = shown_html(AppPage(doc.html, doc.files))
+    return doc if html is doc.html else dataclasses.replace(doc, html=html)
 
 
 def cached_page(build: Callable[[], T], *parts: object) -> T:

@@ -6,12 +6,14 @@ import streamlit as st
 
 from maps.offline import standalone_html
 from maps.project import store_map
+from maps.shared_data import AppPage, app_page
 from maps.viewport import BIG_LAYER_FEATURES
 from planning.project import Project
 from planning.terrain import dem_stamp
 from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
+from ui.map_cache import shown_html
 from ui.print_panel import print_panel
 from ui.state import CachedReader, cached, open_store, sidebar
 from ui.working_map import working_map
@@ -52,10 +54,10 @@ def page() -> None:
         atlas_panel(proj)
         return
     if any(r.feature_count > BIG_LAYER_FEATURES for r in store.layers() if r.name in shown):
-        big_map(proj, tuple(shown))  # big layers: features sent by view (ui/big_map.py)
+        big_map(proj, tuple(shown))  # big layers: drawn from vector tiles (ui/big_map.py)
     else:  # the page of the map, built once per layer versions, layers shown and language
-        st.iframe(cached(proj, project_map_page, tuple(shown), lang(), dem_stamp(proj)),
-                  height=MAP_HEIGHT_PX)
+        page = cached(proj, project_map_page, tuple(shown), lang(), dem_stamp(proj))
+        st.iframe(shown_html(page), height=MAP_HEIGHT_PX)
     if st.button(t("download_html"), key="prepare_html"):
         html = standalone_html(store_map(proj.reader, names=shown, lang=lang(),
                                          assets="inline"))
@@ -64,7 +66,8 @@ def page() -> None:
                            key="download_html")
 
 
-def project_map_page(proj: Project, names: tuple[str, ...], lang: str, dems: str = "") -> str:
+def project_map_page(proj: Project, names: tuple[str, ...], lang: str,
+                     dems: str = "") -> AppPage:
     """Return the HTML page of the project's map (Leaflet served by the app).
 
     Parameters
@@ -80,10 +83,11 @@ def project_map_page(proj: Project, names: tuple[str, ...], lang: str, dems: str
 
     Returns
     -------
-    str
-        The page, titled after the province (:func:`maps.project.project_title`).
+    AppPage
+        The page, titled after the province (:func:`maps.project.project_title`), and the
+        files of features it loads.
     """
-    return store_map(proj.reader, names=list(names), lang=lang).get_root().render()
+    return app_page(store_map(proj.reader, names=list(names), lang=lang))
 
 
 page()

@@ -19,7 +19,7 @@ from planning import mobilization, relocation
 from planning.results import Result
 from ui.brief_buttons import relocation_brief
 from ui.i18n import lang, t, tr
-from ui.map_cache import cached_map, cached_page
+from ui.map_cache import cached_map, cached_page, shown_doc
 from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
 from ui.tables import show_table, value_text
 
@@ -243,6 +243,7 @@ def _maps(result: Result, segments: gpd.GeoDataFrame, side_a: Future | None = No
         wait([side_a])  # drawn meanwhile (kept: a miss, e.g. for another cut, draws it now)
     docs = [_side_doc(result, plan, side, tuple(plan_b.cut), kw)
             for plan, side in ((plan_a, "A"), (plan_b, "B"))]
+    docs = [shown_doc(d) for d in docs]  # feature files published (or put inside)
     st.iframe(pair_page(*docs, title=title), height=560)  # a refined plan B: side B only
 
     def standalone() -> bytes:  # built only when the button is clicked
@@ -268,7 +269,8 @@ def _side_doc(result: Result, plan: object, side: str, cut: tuple[str, ...],
     Pure (no Streamlit call): the page may draw plan A's side in a worker thread.
     """
     ents, sites = result.extra["enterprises"], result.extra["sites"]
-    return cached_page(lambda: map_doc(side_map(plan, ents, sites, cut=cut, side=side, **kw)),
+    return cached_page(lambda: map_doc(side_map(plan, ents, sites, cut=cut, side=side, **kw),
+                                       shared=True),
                        side, *_plan_parts(plan), cut, ents, sites, *kw.values())
 
 

@@ -1,0 +1,101 @@
+"""Files the app serves to its map pages: feature collections named after their content.
+
+The app's map pages load their larger feature collections from ``static/cache/`` (see
+:mod:`maps.shared_data`), which Streamlit serves at ``/app/static/cache/``. A file's name
+is the hash of its content, so a file once written never changes: it is written only when
+missing (through a temporary file and a rename, so a page never loads half a file), and
+touched when a page uses it again, so that :func:`prune` removes the files no page has
+used for the longest time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+CACHE_DIR = Path(__file__).resolve().parents[1] / "static" / "cache"
+"""Where the files go: ``static/cache/`` beside ``app.py`` (not in git)."""
+
+MAX_FILES = 2000
+"""At most this many files are kept; :func:`publish` removes the least recently used."""
+
+_NAME_RE = re.compile(r"features-[0-9a-f]{32}\.js")
+
+
+def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
+    """Write the files a page loads, those not yet there; touch the others.
+
+    Parameters
+    ----------
+    files : mapping of str to str
+        File name (``features-<hash>.js``) to its text.
+    directory : Path, optional
+        Where to write (default :data:`CACHE_DIR`).
+
+    Returns
+    -------
+    bool
+        False when a file could not be written (a read-only installation…): the caller
+        then shows the page with its features inside instead.
+
+    Raises
+    ------
+    ValueError
+        If a name is not of the form ``features-<32 hex digits>.js``.
+    """
+    folder = CACHE_DIR if directory is None else directory
+    bad = [n for n in files if not _NAME_RE.fullmatch(n)]
+    if bad:
+        msg = f"Not a feature file name: {bad[0]!r}. Names are 'features-<32 hex digits>.js'."
+        raise ValueError(msg)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        wrote = False
+        for name, text in files.items():
+            path = folder / name
+            if path.exists():
+                os.utime(path)  # used again: kept longest by prune()
+                continue
+            _write_atomic(path, text)
+            wrote = True
+        if wrote:
+            prune(folder)
+    except OSError:
+        return False
+    return True
+
+
+def prune(directory: Path | None = None, *, keep: int = MAX_FILES) -> int:
+    """Remove all but the ``keep`` most recently used files; return how many went."""
+    folder = CACHE_DIR if directory is None else directory
+    paths = [p for p in folder.glob("features-*.js") if _NAME_RE.fullmatch(p.name)]
+    if len(paths) <= keep:
+        return 0
+    paths.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in paths[keep:]:
+        path.unlink(missing_ok=True)
+    return len(paths) - keep
+
+
+def read(name: str, directory: Path | None = None) -> str | None:
+    """Return the text of a published file, or None when it is not there."""
+    if not _NAME_RE.fullmatch(name):
+        return None
+    path = (CACHE_DIR if directory is None else directory) / name
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".js")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

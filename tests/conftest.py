@@ -20,6 +20,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@pytest.fixture(autouse=True)
+def _no_map_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages build no map ahead in tests (tests/test_prefetch.py turns it on)."""
+    monkeypatch.setenv("KVPT_PREFETCH", "0")
+
+
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project, built once (do not modify: use ``demo_project``)."""

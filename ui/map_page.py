@@ -6,14 +6,13 @@ import streamlit as st
 
 from maps.offline import standalone_html
 from maps.project import store_map
-from maps.shared_data import AppPage, app_page
 from maps.viewport import BIG_LAYER_FEATURES
 from planning.project import Project
 from planning.terrain import dem_stamp
 from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
-from ui.map_cache import shown_html
+from ui.map_cache import project_map_page, shown_html
 from ui.print_panel import print_panel
 from ui.state import CachedReader, cached, open_store, sidebar
 from ui.working_map import working_map
@@ -31,7 +30,7 @@ def page() -> None:
     """Draw the Map page."""
     sidebar()
     st.title(t("page_map"))
-    store = open_store()
+    store = open_store(prefetch_map=False)  # no map of all layers built behind this one
     if store is None:
         return
     names = [r.name for r in store.layers()]
@@ -64,30 +63,6 @@ def page() -> None:
         st.download_button(t("download_html"), html.encode("utf-8"),
                            file_name=f"{store.path.stem}_map.html", mime="text/html",
                            key="download_html")
-
-
-def project_map_page(proj: Project, names: tuple[str, ...], lang: str,
-                     dems: str = "") -> AppPage:
-    """Return the HTML page of the project's map (Leaflet served by the app).
-
-    Parameters
-    ----------
-    proj : Project
-        The project; its reader gives the layers.
-    names : tuple of str
-        Layers drawn.
-    lang : {"vi", "en"}
-        Language of the map.
-    dems : str
-        :func:`planning.terrain.dem_stamp`: a new DEM (hillshade overlay) builds anew.
-
-    Returns
-    -------
-    AppPage
-        The page, titled after the province (:func:`maps.project.project_title`), and the
-        files of features it loads.
-    """
-    return app_page(store_map(proj.reader, names=list(names), lang=lang))
 
 
 page()

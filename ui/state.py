@@ -5,25 +5,26 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from geo import settings
 from geo.errors import AnalysisInputError
 from layers import store_open
 from layers.errors import LayerError
 from layers.messages import text as message_text
 from layers.store import LayerRecord, ProjectStore
 from layers.store_users import Actor
+from maps.viewport import BIG_LAYER_FEATURES
 from planning.messages import analysis_text
 from planning.project import Project
+from planning.terrain import dem_stamp
+from ui.analysis_cache import cached, prefetch, settings_key  # noqa: F401 - pages take cached here
 from ui.i18n import lang, t
-from ui.map_cache import fingerprint
+from ui.map_cache import project_map_page
 
 DEFAULT_PROJECT = "var/demo.gpkg"
 
@@ -62,8 +63,19 @@ def _keep_language() -> None:
     st.session_state["lang"] = st.session_state[LANG_WIDGET]
 
 
-def open_store() -> ProjectStore | None:
-    """Open the project store, or show why it can't be opened and return ``None``."""
+def open_store(*, prefetch_map: bool = True) -> ProjectStore | None:
+    """Open the project store, or show why it can't be opened and return ``None``.
+
+    With ``prefetch_map``, the Map page's map of every layer is built in the background
+    on a page's first run (see :func:`prefetch_project_map`).
+    """
+    store = _open_store()
+    if store is not None and prefetch_map:
+        prefetch_project_map(store)
+    return store
+
+
+def _open_store() -> ProjectStore | None:
     path = project_path()
     if not store_open.is_pg_target(path) and not path.exists():
         st.warning(t("no_project", path=path))
@@ -80,6 +92,32 @@ def open_store() -> ProjectStore | None:
         return store_open.open_store(path, user=actor)
     _sign_in_form(store)
     return None
+
+
+PREFETCH_ENV = "KVPT_PREFETCH"
+"""Environment variable: ``0`` builds no map ahead (a small server, or tests)."""
+
+_PREFETCHED_ON = "kvpt_map_prefetched_on"
+"""Session key of the page (script hash) whose first run last asked for the prefetch."""
+
+
+def prefetch_project_map(store: ProjectStore) -> None:
+    """Build the Map page's default map (every layer) while the planner is on this page.
+
+    Once per visit of a page (its first run, not the reruns of its widgets); nothing when
+    the map is kept already or a layer is drawn by view (:mod:`ui.big_map`).
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    page = getattr(ctx, "page_script_hash", None)
+    if (page is None or st.session_state.get(_PREFETCHED_ON) == page
+            or os.environ.get(PREFETCH_ENV, "1") == "0"):
+        return
+    st.session_state[_PREFETCHED_ON] = page
+    records = store.layers()
+    if not records or any(r.feature_count > BIG_LAYER_FEATURES for r in records):
+        return
+    proj = Project(CachedReader(store))
+    prefetch(proj, project_map_page, tuple(r.name for r in records), lang(), dem_stamp(proj))
 
 
 ACTOR_KEY = "kvpt_actor"
@@ -159,6 +197,7 @@ INPUTS_MEMO_SIZE = 4
 """Sets of assembled inputs kept (:func:`_inputs_memo`); the oldest used go first."""
 
 _INPUTS: OrderedDict[tuple, dict] = OrderedDict()
+_INPUTS_LOCK = threading.Lock()
 
 
 def _inputs_memo(reader: CachedReader) -> dict:
@@ -169,8 +208,8 @@ def _inputs_memo(reader: CachedReader) -> dict:
     changed setting gets a fresh memo.
     """
     key = (str(getattr(reader.store, "target", reader.path)),
-           tuple((r.name, r.table, r.imported_at) for r in reader.layers()), _settings_key())
-    with _ANALYSES_LOCK:
+           tuple((r.name, r.table, r.imported_at) for r in reader.layers()), settings_key())
+    with _INPUTS_LOCK:
         memo = _INPUTS.get(key)
         if memo is None:
             memo = _INPUTS[key] = {}
@@ -178,49 +217,6 @@ def _inputs_memo(reader: CachedReader) -> dict:
                 _INPUTS.popitem(last=False)
         _INPUTS.move_to_end(key)
     return memo
-
-
-ANALYSIS_CACHE_SIZE = 64
-"""Analysis results kept by :func:`cached` (the oldest used is dropped first)."""
-
-_ANALYSES: OrderedDict[tuple, Any] = OrderedDict()
-_ANALYSES_LOCK = threading.Lock()
-
-
-def _settings_key() -> str:
-    """Return the analysis settings now (``geo.settings`` may be changed at run time)."""
-    return repr(sorted((k, v) for k, v in vars(settings).items()
-                       if not k.startswith("_") and isinstance(v, (str, int, float, bool,
-                                                                    tuple, dict, list,
-                                                                    type(None)))))
-
-
-def cached(proj: Project, analysis: Callable[..., Any], *args: object,
-           depends_on: object = None, **kwargs: object) -> Any:
-    """Return ``analysis(proj, *args, **kwargs)``, kept across reruns and pages.
-
-    The key is the project (its ident and the version of every layer), the analysis, its
-    parameters and the analysis settings, so a new layer version, another project or a
-    changed setting computes afresh. A widget change that does not alter the parameters
-    of an analysis (or goes back to earlier ones) answers from memory. Errors are not
-    kept. The result is shared: pages must not change it in place.
-
-    ``depends_on``: what else the analysis reads that has no layer version (a table of
-    records the page edits…), keyed by content (:func:`ui.map_cache.fingerprint`).
-    """
-    key = (proj.ident, proj.versions_key(proj.names()), analysis.__module__,
-           analysis.__qualname__, repr(args), repr(sorted(kwargs.items())), _settings_key(),
-           None if depends_on is None else fingerprint(depends_on))
-    with _ANALYSES_LOCK:
-        if key in _ANALYSES:
-            _ANALYSES.move_to_end(key)
-            return _ANALYSES[key]
-    value = analysis(proj, *args, **kwargs)
-    with _ANALYSES_LOCK:
-        _ANALYSES[key] = value
-        while len(_ANALYSES) > ANALYSIS_CACHE_SIZE:
-            _ANALYSES.popitem(last=False)
-    return value
 
 
 def error_text(err: Exception) -> str:

@@ -19,9 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -36,6 +33,7 @@ from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 from pyproj import CRS
 
+from maps.kept import kept
 from maps.shared_data import shared_of
 
 COORD_DECIMALS = 5
@@ -53,11 +51,6 @@ SPARSE_SPACING_M = 20.0
 simplified: at :data:`DISPLAY_TOLERANCE_M` that would remove next to nothing (0.2 % of
 the vertices of the demo's outlines, which have one every 100 m or so)."""
 
-COLLECTIONS_KEPT = 128
-"""Feature collections kept by :func:`kept_collection` (the least recently used go first)."""
-
-_COLLECTIONS: OrderedDict[tuple, tuple[weakref.ref, dict]] = OrderedDict()
-_COLLECTIONS_LOCK = threading.Lock()
 _POINT_TYPES = (0, 4)  # shapely type ids of Point and MultiPoint: nothing to simplify
 _POLYGON_TYPES = (3, 6)
 
@@ -102,22 +95,10 @@ def kept_collection(source: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame, columns: Se
     afresh is a miss and costs what a build costs. The collection is shared: do not
     change it, nor ``source`` in place.
     """
-    key = (id(source), tuple(columns), None if metric is None else str(metric), coverage,
+    key = ("collection", tuple(columns), None if metric is None else str(metric), coverage,
            tolerance_m)
-    with _COLLECTIONS_LOCK:
-        kept = _COLLECTIONS.get(key)
-        if kept is not None and kept[0]() is source:
-            _COLLECTIONS.move_to_end(key)
-            return kept[1]
-    collection = _collection(gdf, columns, metric=metric, coverage=coverage,
-                             tolerance_m=tolerance_m)
-    with _COLLECTIONS_LOCK:
-        for gone in [k for k, (ref, _) in _COLLECTIONS.items() if ref() is None]:
-            del _COLLECTIONS[gone]  # the frame is gone: nobody can ask for it again
-        _COLLECTIONS[key] = (weakref.ref(source), collection)
-        while len(_COLLECTIONS) > COLLECTIONS_KEPT:
-            _COLLECTIONS.popitem(last=False)
-    return collection
+    return kept(source, key, lambda: _collection(gdf, columns, metric=metric,
+                                                 coverage=coverage, tolerance_m=tolerance_m))
 
 
 def _collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *, metric: CRS | str | None,

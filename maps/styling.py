@@ -26,6 +26,7 @@ from pyproj import CRS
 from geo import settings as geo_settings
 from layers.errors import LayerError
 from layers.kinds import LINE, POINT, POLYGON, Kind, Style, base_geometry_types, get_kind
+from maps.kept import kept
 from maps.labels import admin_level
 from maps.legend import FICTIONAL_MARK, LegendEntry
 from maps.symbols import SYMBOLS, svg_symbol
@@ -403,12 +404,18 @@ def _prepare(layer: MapLayer) -> DrawnLayer:
                "UTM 48N or gdf.set_crs('EPSG:4326') for longitude/latitude, or import the "
                "file through the layer import, which detects it.")
         raise LayerError(msg)
+    gdf, shapes, fictional = kept(gdf, "drawn", lambda: _drawn_frame(gdf))
+    return DrawnLayer(layer, kind, gdf, shapes, fictional)
+
+
+def _drawn_frame(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, tuple[str, ...], bool]:
+    """Return ``gdf`` in EPSG:4326 without missing geometries, its shapes, if fictional."""
     if gdf.crs != "EPSG:4326":
         gdf = gdf.to_crs("EPSG:4326")
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     found = base_geometry_types(gdf.geometry)  # once: it looks at every feature
     shapes = tuple(s for s in (POLYGON, LINE, POINT) if s in found)
-    return DrawnLayer(layer, kind, gdf, shapes, is_fictional(gdf))
+    return gdf, shapes, is_fictional(gdf)
 
 
 def _metric_crs(drawn: Sequence[DrawnLayer]) -> CRS | str:
@@ -426,7 +433,8 @@ def _set_levels(drawn: Sequence[DrawnLayer], metric: CRS | str) -> None:
     for p in drawn:
         if p.kind.key != "admin_unit" or not len(p.gdf):
             continue
-        p.area_km2 = p.gdf.geometry.to_crs(metric).area.to_numpy() / 1e6
+        p.area_km2 = kept(p.gdf, ("area_km2", str(metric)),
+                          lambda g=p.gdf: g.geometry.to_crs(metric).area.to_numpy() / 1e6)
         p.level = admin_level(p.gdf, area_km2=p.area_km2)
 
 

@@ -48,7 +48,7 @@ def test_a_living_frame_is_drawn_from_its_kept_collection() -> None:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from maps import display
+    from maps import display, kept
 
     layer = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[Point(106.7, 21.8),
                                                             Point(106.8, 21.9)], crs=4326)
@@ -64,7 +64,7 @@ def test_a_living_frame_is_drawn_from_its_kept_collection() -> None:
     del copy
     gc.collect()
     display.kept_collection(layer, layer, ["name", "name"])  # a miss sweeps the dead frames
-    assert not [k for k in display._COLLECTIONS if k[0] == key]
+    assert key not in kept.kept_ids()
 
 
 def test_the_basemap_is_drawn_coarser_than_the_data() -> None:

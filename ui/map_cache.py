@@ -28,6 +28,7 @@ import shapely
 import streamlit as st
 
 from layers.static_cache import publish
+from maps.kept import kept
 from maps.map_pair import MapDoc
 from maps.project import store_map
 from maps.shared_data import AppPage, app_page, inline_shared
@@ -116,7 +117,8 @@ def fingerprint(*parts: object) -> str:
     """Return a digest of ``parts``: equal parts (by content) give equal digests.
 
     Map layers count by name, kind, visibility, style, legend, attribution and features;
-    frames by columns, values, geometries (WKB) and CRS; other values by ``repr``.
+    frames by columns, values, geometries (WKB) and CRS; other values by ``repr``. A frame
+    is digested once while it lives (:func:`maps.kept.kept`): do not change it in place.
     """
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
@@ -129,15 +131,8 @@ def _feed(digest: hashlib.blake2b, part: object) -> None:
         digest.update(repr((part.name, part.kind, part.show, part.style, part.legend,
                             part.attribution)).encode())
         _feed(digest, part.gdf)
-    elif isinstance(part, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        digest.update(repr(part.crs.to_string() if part.crs else None).encode())
-        frame = part if isinstance(part, gpd.GeoDataFrame) else part.to_frame("geometry")
-        geometry = frame.geometry.name
-        _feed_frame(digest, frame.drop(columns=geometry))
-        wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object), hex=False)
-        digest.update(b"".join(b"" if w is None else w for w in wkb))
-    elif isinstance(part, pd.DataFrame):
-        _feed_frame(digest, part)
+    elif isinstance(part, (gpd.GeoDataFrame, gpd.GeoSeries, pd.DataFrame)):
+        digest.update(kept(part, "digest", lambda: _frame_digest(part)))  # frames live long
     elif isinstance(part, shapely.Geometry):
         digest.update(shapely.to_wkb(part))
     elif isinstance(part, (list, tuple)):
@@ -146,6 +141,21 @@ def _feed(digest: hashlib.blake2b, part: object) -> None:
             _feed(digest, item)
     else:
         digest.update(repr(part).encode())
+
+
+def _frame_digest(part: pd.DataFrame | gpd.GeoSeries) -> bytes:
+    """Return the digest of a frame's content: columns, values, geometries (WKB) and CRS."""
+    digest = hashlib.blake2b(digest_size=20)
+    if isinstance(part, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        digest.update(repr(part.crs.to_string() if part.crs else None).encode())
+        frame = part if isinstance(part, gpd.GeoDataFrame) else part.to_frame("geometry")
+        geometry = frame.geometry.name
+        _feed_frame(digest, frame.drop(columns=geometry))
+        wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object), hex=False)
+        digest.update(b"".join(b"" if w is None else w for w in wkb))
+    else:
+        _feed_frame(digest, part)
+    return digest.digest()
 
 
 def _feed_frame(digest: hashlib.blake2b, frame: pd.DataFrame) -> None:

@@ -312,6 +312,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Planner.",
         "The bundled {name}/ folder is missing: package {package!r} is not installed. "
         "Reinstall KVPT Planner."),
+    "tiles_failed": (
+        "Không cắt được lớp «{layer}» thành ô bản đồ vector ({detail}). Kiểm tra chỗ trống "
+        "và quyền ghi của thư mục static/tiles/ của ứng dụng, rồi mở lại trang.",
+        "Layer '{layer}' could not be cut into vector tiles ({detail}). Check the free space "
+        "and write permission of the app's static/tiles/ folder, then open the page again."),
+    "tiles_gdal": ("GDAL báo lỗi khi ghi ô", "GDAL failed while writing them"),
 }
 """Key → (Vietnamese, English)."""
 

@@ -72,7 +72,7 @@ def feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str], *,
         Whether the polygons form a coverage (administrative units).
     tolerance_m : float
         Simplification tolerance (metres); larger for a map drawn at a far zoom only
-        (:mod:`maps.viewport`).
+        (the basemap).
 
     Returns
     -------

@@ -24,7 +24,7 @@ z-index 400), below the name labels (450) and popups; it takes no pointer events
 SYMBOL_PANE_Z = 420
 """z-index of :data:`SYMBOL_PANE`."""
 
-_YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
+YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
 
 
 class SymbolMarkers(MacroElement):
@@ -159,7 +159,7 @@ class FeatureInfo(MacroElement):
         self.fields = [f for f, _ in fields]
         self.labels = [label for _, label in fields]
         self.tooltip_field = tooltip_field
-        self.yes_no = _YES_NO[lang]
+        self.yes_no = YES_NO[lang]
 
 
 class PageStyle(MacroElement):

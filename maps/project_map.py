@@ -266,19 +266,6 @@ def _bounds(prepared: Sequence[DrawnLayer]) -> list[list[float]] | None:
             [float(b[:, 3].max()), float(b[:, 2].max())]]
 
 
-def overlay(layer: MapLayer, *, lang: str = "vi", tolerance_m: float = DISPLAY_TOLERANCE_M
-            ) -> folium.GeoJson:
-    """Return one project layer's overlay styled as :func:`build_map` draws it.
-
-    For maps whose layers change without the page being built again, e.g. the features of
-    a big layer in the current view (:mod:`ui.big_map`); ``tolerance_m`` is the
-    simplification of that view's zoom.
-    """
-    (prepared,) = drawn_layers([layer]).data
-    return _geojson(prepared, lang=lang, muted=False, metric=_display_crs([prepared]),
-                    tolerance_m=tolerance_m)
-
-
 def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str | None,
              tolerance_m: float = DISPLAY_TOLERANCE_M) -> folium.GeoJson:
     """Return the styled GeoJson overlay of one layer.
@@ -289,7 +276,7 @@ def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str 
     transparent to catch the pointer.
     """
     polygons_only = prepared.shapes == (POLYGON,)
-    fields = _popup_fields(prepared, lang=lang)
+    fields = drawn_popup_fields(prepared, lang=lang)
     names = [f for f, _ in fields]
     tooltip_field = "name" if "name" in prepared.gdf.columns else None
     keep = names + ([tooltip_field] if tooltip_field and tooltip_field not in names else [])
@@ -322,7 +309,7 @@ def _geojson(prepared: DrawnLayer, *, lang: str, muted: bool, metric: CRS | str 
     return gj
 
 
-def _popup_fields(prepared: DrawnLayer, *, lang: str) -> list[tuple[str, str]]:
+def drawn_popup_fields(prepared: DrawnLayer, *, lang: str) -> list[tuple[str, str]]:
     """Return ``(column, label)`` of the attributes a popup lists.
 
     The kind's attributes come first (labelled in ``lang``), then other columns

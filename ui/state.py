@@ -105,7 +105,7 @@ def prefetch_project_map(store: ProjectStore) -> None:
     """Build the Map page's default map (every layer) while the planner is on this page.
 
     Once per visit of a page (its first run, not the reruns of its widgets); nothing when
-    the map is kept already or a layer is drawn by view (:mod:`ui.big_map`).
+    the map is kept already or a layer is drawn from vector tiles (:mod:`ui.big_map`).
     """
     ctx = get_script_run_ctx(suppress_warning=True)
     page = getattr(ctx, "page_script_hash", None)

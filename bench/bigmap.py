@@ -7,7 +7,7 @@ Usage::
 Builds a project of the communes of Vietnam (census 2009 boundaries, the ``communes``
 layer of ``../shared/data/vn/census2009_vn_admin_boundaries.gpkg`` by default; not
 bundled with the app) and ``N`` generated points over the country, cuts both layers into
-vector tiles as the Map page does (:func:`ui.big_map.layer_tiles`, timed: once per layer
+vector tiles as the Map page does (:func:`ui.map_pages.layer_tiles`, timed: once per layer
 version), starts ``streamlit run app.py`` on 127.0.0.1, opens the Map page in headless
 Chromium and measures:
 
@@ -60,7 +60,7 @@ from layers.tiles import tiles_root  # noqa: E402
 from maps.project import store_layers  # noqa: E402
 from maps.viewport import split_big  # noqa: E402
 from planning.project import Project  # noqa: E402
-from ui.big_map import layer_tiles  # noqa: E402
+from ui.map_pages import layer_tiles  # noqa: E402
 
 COMMUNES = ROOT.parent / "shared" / "data" / "vn" / "census2009_vn_admin_boundaries.gpkg"
 SENT_SHARE_GOAL = 0.1

@@ -230,7 +230,7 @@ def project_tile_sets(project: Path) -> list[Path]:
     from layers.store import ProjectStore
     from maps.project import store_layers
     from planning.project import Project
-    from ui.big_map import tiles_key
+    from ui.map_pages import tiles_key
 
     proj = Project(ProjectStore(project))
     _, big = split_big(store_layers(proj.reader))

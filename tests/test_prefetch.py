@@ -13,7 +13,7 @@ from layers.store import ProjectStore
 from planning.project import Project
 from planning.terrain import dem_stamp
 from ui import analysis_cache
-from ui.map_cache import project_map_page
+from ui.map_pages import big_map_page, project_map_page
 from ui.state import CachedReader
 
 
@@ -118,3 +118,16 @@ def test_no_map_is_built_ahead_when_turned_off(demo_project: Path,
     assert len(asked) == 1 and asked[0][1] is project_map_page
     assert not app_test("ui/map_page.py", demo_project, monkeypatch).exception
     assert len(asked) == 1  # the Map page builds its own map
+
+
+def test_a_project_with_a_big_layer_has_its_tiles_cut_ahead(demo_project: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    asked = []
+    monkeypatch.setattr("ui.state.prefetch", lambda *a, **k: asked.append(a))
+    monkeypatch.setattr("ui.state.BIG_LAYER_FEATURES", 100)  # the demo's 226 communes: big
+    monkeypatch.setenv("KVPT_PREFETCH", "1")
+    assert not app_test("ui/links_page.py", demo_project, monkeypatch).exception
+    assert len(asked) == 1 and asked[0][1] is big_map_page
+    names = tuple(r.name for r in ProjectStore(demo_project).layers())
+    assert asked[0][2:] == (names, "vi")  # what the Map page asks for: the same key

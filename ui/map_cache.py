@@ -30,10 +30,8 @@ import streamlit as st
 from layers.static_cache import publish
 from maps.kept import kept
 from maps.map_pair import MapDoc
-from maps.project import store_map
 from maps.shared_data import AppPage, app_page, inline_shared
 from maps.styling import MapLayer
-from planning.project import Project
 
 MAP_CACHE_SIZE = 32
 """At most this many maps (or map pages) are kept (the least recently used go first)."""
@@ -171,27 +169,3 @@ def _feed_frame(digest: hashlib.blake2b, frame: pd.DataFrame) -> None:
 
 def _cells(values: Iterable[object]) -> list[str]:
     return [repr(v) for v in values]
-
-
-def project_map_page(proj: Project, names: tuple[str, ...], lang: str,
-                     dems: str = "") -> AppPage:
-    """Return the HTML page of the project's map (Leaflet served by the app).
-
-    Parameters
-    ----------
-    proj : Project
-        The project; its reader gives the layers.
-    names : tuple of str
-        Layers drawn.
-    lang : {"vi", "en"}
-        Language of the map.
-    dems : str
-        :func:`planning.terrain.dem_stamp`: a new DEM (hillshade overlay) builds anew.
-
-    Returns
-    -------
-    AppPage
-        The page, titled after the province (:func:`maps.project.project_title`), and the
-        files of features it loads.
-    """
-    return app_page(store_map(proj.reader, names=list(names), lang=lang))

@@ -12,7 +12,8 @@ from planning.terrain import dem_stamp
 from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
-from ui.map_cache import project_map_page, shown_html
+from ui.map_cache import shown_html
+from ui.map_pages import project_map_page
 from ui.print_panel import print_panel
 from ui.state import CachedReader, cached, open_store, sidebar
 from ui.working_map import working_map

@@ -24,7 +24,7 @@ from planning.project import Project
 from planning.terrain import dem_stamp
 from ui.analysis_cache import cached, prefetch, settings_key  # noqa: F401 - pages take cached here
 from ui.i18n import lang, t
-from ui.map_cache import project_map_page
+from ui.map_pages import big_map_page, project_map_page
 
 DEFAULT_PROJECT = "var/demo.gpkg"
 
@@ -105,7 +105,8 @@ def prefetch_project_map(store: ProjectStore) -> None:
     """Build the Map page's default map (every layer) while the planner is on this page.
 
     Once per visit of a page (its first run, not the reruns of its widgets); nothing when
-    the map is kept already or a layer is drawn from vector tiles (:mod:`ui.big_map`).
+    the map is kept already. With a big layer, its vector tiles are cut meanwhile
+    (:mod:`ui.big_map`): tens of seconds for 100,000 points, once per layer version.
     """
     ctx = get_script_run_ctx(suppress_warning=True)
     page = getattr(ctx, "page_script_hash", None)
@@ -114,10 +115,13 @@ def prefetch_project_map(store: ProjectStore) -> None:
         return
     st.session_state[_PREFETCHED_ON] = page
     records = store.layers()
-    if not records or any(r.feature_count > BIG_LAYER_FEATURES for r in records):
+    if not records:
         return
-    proj = Project(CachedReader(store))
-    prefetch(proj, project_map_page, tuple(r.name for r in records), lang(), dem_stamp(proj))
+    proj, names = Project(CachedReader(store)), tuple(r.name for r in records)
+    if any(r.feature_count > BIG_LAYER_FEATURES for r in records):  # tiles cut ahead
+        prefetch(proj, big_map_page, names, lang())
+    else:
+        prefetch(proj, project_map_page, names, lang(), dem_stamp(proj))
 
 
 ACTOR_KEY = "kvpt_actor"

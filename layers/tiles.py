@@ -60,6 +60,9 @@ COMPLETE = "kvpt-complete.json"
 FORMAT = 1
 """Version of the way sets are cut: a change here cuts every set anew."""
 
+MAX_SETS = 16
+"""Complete tile sets kept (:func:`prune_sets`): the least recently used go first."""
+
 WEB_MERCATOR = "EPSG:3857"
 _POINT_TYPES = (0, 4)
 
@@ -141,6 +144,7 @@ def cut_tiles(gdf: gpd.GeoDataFrame, key: str, *, columns: Sequence[str] = (),
     root = root or tiles_root()
     done = ready(key, root)
     if done is not None:
+        _touch(done.path / COMPLETE)  # used again: kept longest by prune_sets()
         return done
     frame = tile_frame(gdf, columns)
     try:
@@ -157,7 +161,36 @@ def cut_tiles(gdf: gpd.GeoDataFrame, key: str, *, columns: Sequence[str] = (),
     done = ready(key, root)
     if done is None:  # removed under us: never serve what is not there
         raise LayerError(key="tiles_failed", params={"layer": name, "detail": COMPLETE})
+    prune_sets(root, keep_key=key)
     return done
+
+
+def prune_sets(root: Path | None = None, *, keep: int | None = None, keep_key: str = ""
+               ) -> list[str]:
+    """Remove the complete sets beyond the ``keep`` most recently used; return their keys.
+
+    Each new version of a big layer cuts a new set (tens of MB for 100,000 points); the
+    sets of old versions go once :data:`MAX_SETS` newer ones exist. ``keep_key`` (the
+    set just cut) is never removed. Partial sets are left to :func:`cut_tiles`.
+    """
+    root = root or tiles_root()
+    keep = MAX_SETS if keep is None else keep
+    try:
+        sets = [(p.stat().st_mtime, p.parent) for p in root.glob(f"*/{COMPLETE}")]
+    except OSError:
+        return []
+    sets.sort(reverse=True)
+    gone = [path for _, path in sets[keep:] if path.name != keep_key]
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True)
+    return [path.name for path in gone]
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:  # a read-only installation: the set is still served
+        pass
 
 
 def tile_frame(gdf: gpd.GeoDataFrame, columns: Sequence[str] = ()) -> gpd.GeoDataFrame:

@@ -25,6 +25,7 @@ from layers.tiles import (
     MAX_ZOOM,
     TILE_LAYER,
     cut_tiles,
+    prune_sets,
     ready,
     tile_key,
     tiles_root,
@@ -141,12 +142,27 @@ def test_a_tile_holds_exactly_the_areas_crossing_its_square(tmp_path: Path) -> N
 def test_a_complete_set_is_reused_not_cut_again(tmp_path: Path) -> None:
     pts = points(500)
     first = cut_tiles(pts, "once", columns=["name"], root=tmp_path)
-    marker = tmp_path / "once" / COMPLETE
-    stamp = marker.stat().st_mtime_ns
+    tile = next((tmp_path / "once").rglob("*.pbf"))
+    stamp = tile.stat().st_mtime_ns
     again = cut_tiles(points(600, seed=2), "once", columns=["name"], root=tmp_path)
     assert again == first and again.features == 500  # the set already cut
-    assert marker.stat().st_mtime_ns == stamp
+    assert tile.stat().st_mtime_ns == stamp  # not written again
     assert [p.name for p in tmp_path.iterdir()] == ["once"]  # no temporary folder left
+
+
+def test_old_sets_go_beyond_the_most_recently_used(tmp_path: Path) -> None:
+    import os
+
+    pts = points(50)
+    for i in range(4):
+        cut_tiles(pts, f"set{i}", root=tmp_path)
+        os.utime(tmp_path / f"set{i}" / COMPLETE, (1000 + i, 1000 + i))
+    cut_tiles(pts, "set0", root=tmp_path)  # used again: now the most recent
+    assert sorted(prune_sets(tmp_path, keep=2)) == ["set1", "set2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["set0", "set3"]
+    (tmp_path / ".partial").mkdir()  # a set being cut is not a complete one: left alone
+    assert prune_sets(tmp_path, keep=0, keep_key="set3") == ["set0"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".partial", "set3"]
 
 
 def test_a_half_written_set_is_never_used(tmp_path: Path) -> None:

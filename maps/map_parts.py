@@ -26,6 +26,17 @@ SYMBOL_PANE_Z = 420
 
 YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
 
+FORMAT_JS = """function fmt(v) {
+                if (v === null || v === undefined) { return ""; }
+                if (typeof v === "boolean") { return v ? yesNo[0] : yesNo[1]; }
+                if (typeof v === "number") {
+                    return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
+                }
+                return String(v);
+            }"""
+"""JavaScript ``fmt(v)`` of a popup's value (``yesNo`` in scope): booleans as yes/no in the
+map's language, numbers to three decimals, nothing for a missing value."""
+
 
 class SymbolMarkers(MacroElement):
     """The point symbol of every point of a ``GeoJson`` layer drawn with circle markers.
@@ -116,14 +127,7 @@ class FeatureInfo(MacroElement):
         (function (layer) {
             var fields = {{ this.fields|tojson }}, labels = {{ this.labels|tojson }};
             var yesNo = {{ this.yes_no|tojson }};
-            function fmt(v) {
-                if (v === null || v === undefined) { return ""; }
-                if (typeof v === "boolean") { return v ? yesNo[0] : yesNo[1]; }
-                if (typeof v === "number") {
-                    return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
-                }
-                return String(v);
-            }
+            {{ this.format_js }}
             {%- if this.fields %}
             layer.bindPopup(function (l) {
                 var p = (l.feature && l.feature.properties) || {};
@@ -160,6 +164,7 @@ class FeatureInfo(MacroElement):
         self.labels = [label for _, label in fields]
         self.tooltip_field = tooltip_field
         self.yes_no = YES_NO[lang]
+        self.format_js = FORMAT_JS
 
 
 class PageStyle(MacroElement):

@@ -29,7 +29,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from layers.tiles import MAX_ZOOM, TILE_LAYER, TileSet
-from maps.map_parts import YES_NO
+from maps.map_parts import FORMAT_JS, YES_NO
 from maps.offline import STATIC_URL
 from maps.project_map import drawn_popup_fields
 from maps.styling import LINE, POINT, POLYGON, MapLayer, drawn_layers, path_options
@@ -168,14 +168,7 @@ class VectorTiles(MacroElement):
                 }
                 return out;
             }
-            function fmt(v) {
-                if (v === null || v === undefined) { return ""; }
-                if (typeof v === "boolean") { return v ? yesNo[0] : yesNo[1]; }
-                if (typeof v === "number") {
-                    return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
-                }
-                return String(v);
-            }
+            {{ this.format_js }}
             function table(p) {
                 var t = L.DomUtil.create("table", "kvpt-popup");
                 for (var i = 0; i < fields.length; i++) {
@@ -239,6 +232,7 @@ class VectorTiles(MacroElement):
         self.fields = [f for f, _ in fields if f in kept]
         self.labels = [label for f, label in fields if f in kept]
         self.yes_no = YES_NO[lang]
+        self.format_js = FORMAT_JS
         points = len(layer.gdf) and layer.gdf.geom_type.isin(["Point", "MultiPoint"]).all()
         self.on_top = bool(points)
         self.pane, self.z_index = POINT_PANE if points else SHAPE_PANE

@@ -16,8 +16,13 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-CACHE_DIR = Path(__file__).resolve().parents[1] / "static" / "cache"
-"""Where the files go: ``static/cache/`` beside ``app.py`` (not in git)."""
+from layers.resources import resource_dir
+
+
+def cache_dir() -> Path:
+    """Return where the files go: ``cache/`` in the app's static folder (not in git)."""
+    return resource_dir("static") / "cache"
+
 
 MAX_FILES = 2000
 """At most this many files are kept; :func:`publish` removes the least recently used."""
@@ -33,7 +38,7 @@ def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
     files : mapping of str to str
         File name (``features-<hash>.js``) to its text.
     directory : Path, optional
-        Where to write (default :data:`CACHE_DIR`).
+        Where to write (default :func:`cache_dir`).
 
     Returns
     -------
@@ -46,7 +51,7 @@ def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
     ValueError
         If a name is not of the form ``features-<32 hex digits>.js``.
     """
-    folder = CACHE_DIR if directory is None else directory
+    folder = cache_dir() if directory is None else directory
     bad = [n for n in files if not _NAME_RE.fullmatch(n)]
     if bad:
         msg = f"Not a feature file name: {bad[0]!r}. Names are 'features-<32 hex digits>.js'."
@@ -70,7 +75,7 @@ def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
 
 def prune(directory: Path | None = None, *, keep: int = MAX_FILES) -> int:
     """Remove all but the ``keep`` most recently used files; return how many went."""
-    folder = CACHE_DIR if directory is None else directory
+    folder = cache_dir() if directory is None else directory
     paths = [p for p in folder.glob("features-*.js") if _NAME_RE.fullmatch(p.name)]
     if len(paths) <= keep:
         return 0
@@ -84,7 +89,7 @@ def read(name: str, directory: Path | None = None) -> str | None:
     """Return the text of a published file, or None when it is not there."""
     if not _NAME_RE.fullmatch(name):
         return None
-    path = (CACHE_DIR if directory is None else directory) / name
+    path = (cache_dir() if directory is None else directory) / name
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 

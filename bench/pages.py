@@ -270,9 +270,11 @@ def run(project: Path) -> list[Timing]:
         copy = Path(tmp) / "project.gpkg"
         shutil.copy2(project, copy)
         timings = []
+        # no request routing: Playwright's routing turns the browser's HTTP cache off, and
+        # a planner's browser keeps the app's static files (requests are still recorded)
         with serve_app(copy, args=("--server.fileWatcherType", "none")) as url, \
                 launch() as browser, \
-                open_page(browser, width=1400, height=1000) as (page, _):
+                open_page(browser, width=1400, height=1000, block_outside=False) as (page, log):
             for measure in MEASURES:
                 for case, seconds in measure(page, url):
                     goal = (OPTIMAL_PLAN_B_GOAL_S if "optimal plan B" in case else
@@ -280,6 +282,10 @@ def run(project: Path) -> list[Timing]:
                             CACHED_RERUN_GOAL_S if "kept" in case else INTERACTION_GOAL_S)
                     timings.append(Timing(case, round(seconds, 2), goal,
                                           "pass" if seconds <= goal else "FAIL"))
+            outside = log.outside_localhost()
+            if outside:
+                msg = f"the app requested {len(outside)} URL(s) outside 127.0.0.1: {outside[:3]}"
+                raise RuntimeError(msg)
         return timings
 
 

@@ -3,9 +3,9 @@
 The app's map pages load their larger feature collections from ``static/cache/`` (see
 :mod:`maps.shared_data`), which Streamlit serves at ``/app/static/cache/``. A file's name
 is the hash of its content, so a file once written never changes: it is written only when
-missing (through a temporary file and a rename, so a page never loads half a file), and
-touched when a page uses it again, so that :func:`prune` removes the files no page has
-used for the longest time.
+missing (through a temporary file and a rename, so a page never loads half a file). Its
+access time says when a page last used it (:func:`prune` removes the files unused the
+longest); its modification time is an old date, so that browsers keep it (:func:`_stamp`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,6 +24,9 @@ def cache_dir() -> Path:
     """Return where the files go: ``cache/`` in the app's static folder (not in git)."""
     return resource_dir("static") / "cache"
 
+
+LAST_MODIFIED = 946_684_800.0
+"""Modification time given to every file (2000-01-01): see :func:`_stamp`."""
 
 MAX_FILES = 2000
 """At most this many files are kept; :func:`publish` removes the least recently used."""
@@ -62,9 +66,10 @@ def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
         for name, text in files.items():
             path = folder / name
             if path.exists():
-                os.utime(path)  # used again: kept longest by prune()
+                _stamp(path)  # used again: kept longest by prune()
                 continue
             _write_atomic(path, text)
+            _stamp(path)
             wrote = True
         if wrote:
             prune(folder)
@@ -79,7 +84,7 @@ def prune(directory: Path | None = None, *, keep: int = MAX_FILES) -> int:
     paths = [p for p in folder.glob("features-*.js") if _NAME_RE.fullmatch(p.name)]
     if len(paths) <= keep:
         return 0
-    paths.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    paths.sort(key=lambda p: p.stat().st_atime, reverse=True)
     for path in paths[keep:]:
         path.unlink(missing_ok=True)
     return len(paths) - keep
@@ -91,6 +96,17 @@ def read(name: str, directory: Path | None = None) -> str | None:
         return None
     path = (cache_dir() if directory is None else directory) / name
     return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def _stamp(path: Path) -> None:
+    """Mark ``path`` used now (its access time) and unchanged since :data:`LAST_MODIFIED`.
+
+    Streamlit's static files carry no ``Cache-Control``; a browser then keeps a file for a
+    tenth of its age by ``Last-Modified``. A file named after its content never changes,
+    so an old modification time lets the browser keep it for years instead of asking the
+    server again for each map that loads it.
+    """
+    os.utime(path, (time.time(), LAST_MODIFIED))
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -79,12 +79,14 @@ def test_publish_writes_once_touches_and_prunes(tmp_path: Path) -> None:
     names = [f"features-{i:032x}.js" for i in range(5)]
     assert static_cache.publish({n: f"x{i}" for i, n in enumerate(names)}, tmp_path)
     assert [static_cache.read(n, tmp_path) for n in names] == [f"x{i}" for i in range(5)]
+    stat = (tmp_path / names[0]).stat()
+    assert stat.st_mtime == static_cache.LAST_MODIFIED  # browsers keep it for years
     os.utime(tmp_path / names[0], (1, 1))
     assert static_cache.publish({names[0]: "changed"}, tmp_path)  # same name: same content
     assert static_cache.read(names[0], tmp_path) == "x0"
-    assert (tmp_path / names[0]).stat().st_mtime > 1  # used again: touched
+    assert (tmp_path / names[0]).stat().st_atime > 1  # used again: touched
     for i, name in enumerate(names):
-        os.utime(tmp_path / name, (1000 + i, 1000 + i))
+        os.utime(tmp_path / name, (1000 + i, static_cache.LAST_MODIFIED))
     assert static_cache.prune(tmp_path, keep=2) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == names[3:]
     assert not list(tmp_path.glob(".tmp-*"))

@@ -42,6 +42,7 @@ from layers.kinds import (
 )
 from layers.messages import Note, level_note, text
 from layers.messages_input import plain
+from layers.prepare import type_sample
 from layers.readers import SourceLayer, read_source
 from layers.store import LayerRecord, NewLayer, ProjectStore
 from layers.validate import ImportReport
@@ -236,7 +237,7 @@ def guess_kind(source: SourceLayer) -> str | None:
         A kind key whose geometry types fit the data, or ``None`` when nothing
         in the name points to one.
     """
-    types = base_geometry_types(source.gdf.geometry)
+    types = base_geometry_types(type_sample(source.gdf.geometry))
     words = normalize_name(f"{source.name} {Path(source.source_path).stem}")
     for key, hints in _KIND_WORDS:
         if any(h in words for h in hints) and types <= KINDS[key].geometry_types:
@@ -249,7 +250,7 @@ def fitting_kinds(source: SourceLayer) -> list[str]:
 
     Proposed projects come first (the usual polygon upload) and admin units last.
     """
-    types = base_geometry_types(source.gdf.geometry)
+    types = base_geometry_types(type_sample(source.gdf.geometry))
     keys = [k.key for k in KINDS.values() if types <= k.geometry_types]
     return sorted(keys, key=lambda k: (k != "proposed_project", k == "admin_unit")) or list(KINDS)
 
@@ -472,7 +473,7 @@ def mapped_frame(plan: ImportPlan) -> tuple[gpd.GeoDataFrame, list[str]]:
         a level is given for a kind without one.
     """
     kind = get_kind(plan.kind)
-    check_geometry_types(plan.source.gdf.geometry, kind)
+    check_geometry_types(type_sample(plan.source.gdf.geometry), kind)
     if plan.level is not None and not has_level(kind.key):
         raise LayerError(key="level_not_attribute", params={"kind": kind.key})
     gdf, unknown = apply_mapping(plan.source.gdf, kind, plan.mapping)

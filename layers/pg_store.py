@@ -534,7 +534,7 @@ def _record(rows: list[LayerRecord], name: str, version: int | None) -> LayerRec
 
 def _staged(layers: Sequence[_Prepared]) -> list[gpd.GeoDataFrame]:
     """Each layer as the GeoPackage store would read it back (same GDAL staging)."""
-    with store_tables.Stage() as stage:
+    with store_tables.Stage(spatial_index=False) as stage:  # read back, never copied
         names = [gpkg._stage_layer(stage, layer) for layer in layers]
         return [gpkg._read_table(stage.path, name) for name in names]
 

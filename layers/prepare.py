@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from layers.errors import LayerError
 from layers.kinds import base_geometry_types, check_geometry_types, get_kind
@@ -160,11 +162,12 @@ def _prepare(layer: NewLayer) -> _Prepared:
         raise LayerError(key="layer_empty")
     if gdf.crs is None:
         raise LayerError(key="layer_no_crs")
-    if not base_geometry_types(gdf.geometry):
+    sample = type_sample(gdf.geometry)
+    if not base_geometry_types(sample):
         raise LayerError(key="layer_all_empty")
-    if (gdf.geom_type == "GeometryCollection").any():
-        raise LayerError(key="layer_collections")
-    check_geometry_types(gdf.geometry, kind)
+    if (shapely.get_type_id(np.asarray(gdf.geometry.array, dtype=object)) == 7).any():
+        raise LayerError(key="layer_collections")  # 7: GeometryCollection, empty ones too
+    check_geometry_types(sample, kind)
     gdf = _normalise_columns(gdf)
     source_crs = layer.source_crs or gdf.crs.to_string()
     if gdf.crs.to_epsg() != 4326:
@@ -172,6 +175,31 @@ def _prepare(layer: NewLayer) -> _Prepared:
     gdf = gdf.reset_index(drop=True)
     return _Prepared(gdf, name, kind.key, layer.source_file, layer.checksum, source_crs,
                      layer.encoding, layer.note)
+
+
+def type_sample(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Return one present, non-empty geometry of each geometry type found in ``geoms``.
+
+    Checks by type (:func:`layers.kinds.base_geometry_types`,
+    :func:`layers.kinds.check_geometry_types`) give the same answer on the sample as on
+    ``geoms``, at the cost of a few geometries instead of one text per feature.
+
+    Parameters
+    ----------
+    geoms : GeoSeries
+        Any geometries (missing and empty ones are left out).
+
+    Returns
+    -------
+    GeoSeries
+        The first geometry of each type, in the order of ``geoms``; empty when none is
+        present and non-empty.
+    """
+    arr = geoms.array
+    ids = shapely.get_type_id(np.asarray(arr, dtype=object))
+    ids[shapely.is_missing(arr) | shapely.is_empty(arr)] = -1
+    found, first = np.unique(ids, return_index=True)
+    return geoms.iloc[np.sort(first[found >= 0])]
 
 
 def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -35,11 +35,13 @@ in a message is escaped and cut short (:func:`layers.messages_input.plain`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
 import warnings as pywarnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +78,6 @@ from layers.raw_layer import (
     MAX_SAMPLES,
     WGS84,
     RawLayer,
-    looks_like_degrees,
-    present,
     replacement_warning,
     text_columns,
 )
@@ -251,8 +251,13 @@ def read_source(
                                 Note.of("encoding_ignored", encoding=encoding, suffix=suffix)]
     if not raws:
         raise LayerError(key="no_layers", params={"file": plain(path.name)})
-    checksum = _sha256(hashed)  # after the checks: a bomb is never read in full
-    return [_finish(raw, path, checksum, user_crs, crs_chosen) for raw in raws]
+    # after the checks (a bomb is never read in full), in a thread while the layers are
+    # finished: hashlib lets other threads run (a third of a second for 100 MB)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kvpt-sha256") as pool:
+        checksum = pool.submit(_sha256, hashed)
+        finished = [_finish(raw, path, None, user_crs, crs_chosen) for raw in raws]
+        digest = checksum.result()
+    return [dataclasses.replace(layer, checksum=digest) for layer in finished]
 
 
 # --- paths and checks -------------------------------------------------------------
@@ -686,10 +691,12 @@ def _unswap_lonlat(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Note | None
 
 
 def _bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
-    found = present(gdf.geometry)
-    if found.empty:
+    """Bounds of the present, non-empty geometries (``None`` when there is none)."""
+    arr = np.asarray(gdf.geometry.array, dtype=object)
+    found = arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))]
+    if not len(found):
         return None
-    return tuple(float(v) for v in found.total_bounds)
+    return tuple(float(v) for v in shapely.total_bounds(found))
 
 
 def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object,
@@ -698,7 +705,8 @@ def _check_coordinates_fit(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, where: object
     bounds = _bounds(gdf)
     if bounds is None:
         return
-    degrees = looks_like_degrees(gdf)
+    minx, miny, maxx, maxy = bounds  # as layers.raw_layer.looks_like_degrees, bounds reused
+    degrees = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if crs.is_geographic == degrees:
         return
     cands = suggest_crs(bounds)

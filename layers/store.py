@@ -32,8 +32,9 @@ some kinds allow) gets the GeoPackage ``GEOMETRY`` type.
 Every change (:meth:`ProjectStore.add_layers`, :meth:`ProjectStore.restore`,
 :meth:`ProjectStore.delete`, :meth:`ProjectStore.rename`, :meth:`ProjectStore.purge`…) is
 all-or-nothing: it is one SQLite transaction (:mod:`layers.store_tx`). New data is first
-written by GDAL into a GeoPackage in memory, then copied into the store, registered,
-shown in the views (:mod:`layers.store_views`) and checked inside that transaction
+written by GDAL into a staging GeoPackage (a big layer's spatial index packed from its
+boxes, :mod:`layers.stage_index`), then copied into the store, registered, shown in the
+views (:mod:`layers.store_views`) and checked inside that transaction
 (:mod:`layers.store_tables`). If anything fails, including an interrupt, the transaction is
 rolled back and the store file is byte-for-byte unchanged; a killed process leaves the
 state before or after its change, and nothing else (no temporary files). Changes of one
@@ -78,6 +79,7 @@ from layers.prepare import (  # noqa: F401 - NewLayer and slugify are public her
     _Prepared,
     _records_table,
     slugify,
+    type_sample,
 )
 from layers.store_registry import (  # noqa: F401 - the constants and LayerRecord are public here
     _GPKG_APPLICATION_ID,
@@ -779,8 +781,9 @@ def _create_store(path: Path) -> None:
 def _stage_layer(stage: store_tables.Stage, layer: _Prepared) -> str:
     """Write ``layer`` into ``stage``; return its staged table's name."""
     gdf = layer.gdf
-    types = set(gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()].geom_type)
-    promote = len(base_geometry_types(gdf.geometry)) == 1 and any(
+    sample = type_sample(gdf.geometry)  # one geometry per type: 1M texts cost a second
+    types = set(sample.geom_type)
+    promote = len(base_geometry_types(sample)) == 1 and any(
         t.startswith("Multi") for t in types) and len(types) > 1
     try:
         return stage.add(gdf, promote_to_multi=promote)

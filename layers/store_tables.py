@@ -1,33 +1,43 @@
-"""Tables of the project store: staged by GDAL in memory, copied in by SQL, dropped whole.
+"""Tables of the project store: staged by GDAL, copied in by SQL, dropped whole.
 
 A change of the store (:mod:`layers.store_tx`) runs on one ``sqlite3`` connection, but only
 GDAL knows how to turn a GeoDataFrame into a GeoPackage table (geometry blobs, column
 types, spatial index, ``gpkg_*`` rows). So a new table is first written by pyogrio into a
-GeoPackage **in memory** (:func:`stage`, before the change begins: writers do this work in
-parallel), then the change attaches those bytes and copies the table in under its final
-name (:func:`copy_table`) with everything GDAL wrote for it: the rows, the R-tree index
-(its node tables copied as they are, then checked with ``rtreecheck``), the triggers, and
-its rows of ``gpkg_contents``, ``gpkg_geometry_columns``, ``gpkg_ogr_contents`` and
-``gpkg_extensions``. The same copy makes a restored version from an old one inside the
-store. Nothing is written beside the store; the stage is removed after the change.
+GeoPackage in a private temporary folder (:class:`Stage`, before the change begins: writers
+do this work in parallel), then the change attaches it and copies the table in under its
+final name (:func:`copy_table`) with everything written for it: the rows, the R-tree index
+(its node tables copied as they are), the triggers, and its rows of ``gpkg_contents``,
+``gpkg_geometry_columns``, ``gpkg_ogr_contents`` and ``gpkg_extensions``. The same copy
+makes a restored version from an old one inside the store. Nothing is written beside the
+store; the stage is removed after the change.
 
-:func:`drop_table` removes a table with its index and bookkeeping; :func:`drop_orphans`
-removes version tables that the registry does not list (left by a tool that wrote into the
-file directly), so the registry and the tables always agree.
+**The spatial index.** A layer of :data:`layers.stage_index.BULK_INDEX_MIN` features or
+more is written by GDAL without its R-tree, which is packed from the features' boxes
+instead (:mod:`layers.stage_index`, :mod:`layers.rtree_bulk`: a fraction of GDAL's time)
+with GDAL's own triggers and ``gpkg_extensions`` row. Every R-tree a change copies in is
+checked by SQLite's ``rtreecheck`` before the commit: a packed one in a thread while GDAL
+writes the rows, the staged ones GDAL built in a thread while the change copies them, the
+others (restores) in the change; a copy must hold as many rows as what was checked
+(:func:`check_table`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
+
+from layers import stage_index
 
 STAGE = "kvpt_stage"
 """Name under which the staging GeoPackage is attached, and prefix of its tables."""
@@ -38,9 +48,14 @@ VERSION_TABLE = re.compile(r"^[a-z][a-z0-9_]*__v[0-9]+$")
 _RTREE = re.compile(r"^rtree_([a-z][a-z0-9_]*?__v[0-9]+)_.+$")
 _CREATE = re.compile(r"^\s*CREATE\s+(VIRTUAL\s+)?TABLE\s+(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|"
                      r"\[[^\]]*\]|`[^`]*`|[^\s(]+)", re.IGNORECASE)
-_SHADOWS = ("node", "parent", "rowid")
+SHADOWS = ("node", "parent", "rowid")
+"""Suffixes of the tables in which SQLite keeps an R-tree (``<rtree>_node``...)."""
 _STAGE_PREFIX = "kvpt-stage-"
 _STALE_S = 86400.0
+# by id() of a change's connection (kept alive here until the stage ends, so the id is not
+# reused): the connection and the stage attached to it, and the R-trees copied as they were
+_ATTACHED: dict[int, tuple[sqlite3.Connection, Stage]] = {}
+_COPIED: dict[int, dict[str, str]] = {}
 
 
 class Stage:
@@ -48,11 +63,21 @@ class Stage:
 
     Use it as a context manager: the folder is removed on exit, whatever happened. A
     folder left by a killed process is removed by a later stage after a day.
+
+    Parameters
+    ----------
+    spatial_index : bool
+        Give features tables an R-tree (``False`` for tables only read back, never
+        copied into a store).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, spatial_index: bool = True) -> None:
+        self.spatial_index = spatial_index  # False: features tables get none (read back only)
         self.folder: Path | None = None
         self.tables: list[str] = []
+        self._template = False
+        self._attached = False
+        self._checks: list[_RtreeChecks | stage_index.PackedCheck] = []  # running or done
 
     def __enter__(self) -> Stage:
         """Create the folder (and remove stale ones)."""
@@ -61,7 +86,12 @@ class Stage:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """Remove the folder and the staged tables."""
+        """Stop the checks of the staged R-trees; remove the folder and the staged tables."""
+        for check in self._checks:
+            check.stop()
+        for key in [k for k, (_, stage) in _ATTACHED.items() if stage is self]:
+            _ATTACHED.pop(key, None)
+            _COPIED.pop(key, None)
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -76,25 +106,76 @@ class Stage:
     def add(self, frame: pd.DataFrame, *, promote_to_multi: bool | None = None) -> str:
         """Write ``frame`` as a new table of the stage; return the table's name.
 
-        A GeoDataFrame becomes a features table with an R-tree; a plain DataFrame an
-        attributes table. ``promote_to_multi`` is pyogrio's (``None``: its default). Written
-        through Arrow (a third faster than pyogrio's default path on big layers).
+        A GeoDataFrame becomes a features table with an R-tree (GDAL's, or from
+        :data:`layers.stage_index.BULK_INDEX_MIN` features one packed by
+        :mod:`layers.stage_index`); a plain DataFrame an attributes table.
+        ``promote_to_multi`` is pyogrio's (``None``: its default). Written through Arrow
+        (a third faster than pyogrio's default path on big layers).
 
         Raises
         ------
         pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, TypeError, ValueError
             When GDAL cannot write the frame (e.g. a column of mixed value types).
         """
+        if self._attached:
+            msg = "the stage is attached to a change: GDAL must not write it any more"
+            raise RuntimeError(msg)
         name = f"{STAGE}_{len(self.tables)}"
+        spatial = isinstance(frame, gpd.GeoDataFrame)
+        bulk = (spatial and self.spatial_index and len(frame) >= stage_index.BULK_INDEX_MIN
+                and "fid" not in {str(c).lower() for c in frame.columns})  # GDAL's row ids
+        no_index = bulk or (spatial and not self.spatial_index)  # (GDAL's)
+        packed = stage_index.Packed(frame.geometry) if bulk else None
+        # SQLite checks the packed tree in a file of its own while GDAL writes the rows
+        # (GDAL holds the GIL; SQLite does not)
+        check = None if packed is None else stage_index.PackedCheck(
+            self.path.with_name(f"{name}.rtree"), packed.tree)
+        if check is not None:
+            self._checks.append(check)
         pyogrio.write_dataframe(frame, self.path, layer=name, driver="GPKG",
-                                promote_to_multi=promote_to_multi, use_arrow=True)
+                                promote_to_multi=promote_to_multi, use_arrow=True,
+                                layer_options={"SPATIAL_INDEX": "NO"} if no_index else None)
         self.tables.append(name)
+        if packed is not None and check is not None:
+            self._add_index(name, frame.geometry.crs, packed, check)
         return name
 
+    def _add_index(self, table: str, crs: object, packed: stage_index.Packed,
+                   check: stage_index.PackedCheck) -> None:
+        """Give staged ``table`` its packed R-tree (:func:`layers.stage_index.add_index`)."""
+        stage_index.add_index(self.path, table, crs, packed, check,
+                              with_template=not self._template)
+        self._template = True
+
     def attach(self, con: sqlite3.Connection) -> None:
-        """Attach the stage, read-only, to ``con`` as schema :data:`STAGE` (once)."""
+        """Attach the stage, read-only, to ``con`` as schema :data:`STAGE` (once).
+
+        GDAL has written every staged table by then. SQLite's ``rtreecheck`` of each
+        staged R-tree runs in a thread of its own, on a read-only connection, while the
+        change goes on (a packed R-tree's check starts as soon as it is written, the others'
+        here); :func:`check_table` takes its answer for the verbatim copies.
+        """
         if STAGE not in {row[1] for row in con.execute("PRAGMA database_list")}:
             con.execute(f"ATTACH DATABASE ? AS {STAGE}", (f"{self.path.as_uri()}?mode=ro",))
+        if not self._attached:
+            self._attached = True
+            checked = {name for check in self._checks for name in check.rtrees}
+            rest = [r[0] for r in con.execute(
+                f"SELECT name FROM {STAGE}.sqlite_master WHERE type = 'table' AND name "
+                "LIKE 'rtree%' AND sql LIKE 'CREATE VIRTUAL TABLE%'") if r[0] not in checked]
+            if rest:
+                self._checks.append(_RtreeChecks(self.path, rest))
+        _ATTACHED[id(con)] = (con, self)
+
+    def rtree_problem(self, rtree: str) -> str:
+        """Return ``"ok"`` or what SQLite's ``rtreecheck`` found in staged R-tree ``rtree``.
+
+        Waits for its check (started when it was packed, or by :meth:`attach`).
+        """
+        for check in self._checks:
+            if rtree in check.rtrees:
+                return check.result(rtree)
+        return "the staged index was not checked"
 
 
 def copy_table(con: sqlite3.Connection, *, schema: str, source: str, target: str,
@@ -126,6 +207,8 @@ def copy_table(con: sqlite3.Connection, *, schema: str, source: str, target: str
     for kind, name, _, sql in objects:
         if kind == "table" and name.startswith(f"rtree_{source}_") and "VIRTUAL" in sql.upper():
             _copy_rtree(con, schema, name, _renamed(name, source, target), sql)
+            if schema == STAGE and id(con) in _ATTACHED:
+                _COPIED.setdefault(id(con), {})[_renamed(name, source, target)] = name
     _copy_bookkeeping(con, schema, source, target, identifier, description)
     for kind, _name, table, sql in objects:  # after the rows: triggers call GDAL's functions
         if kind in ("trigger", "index") and table == source:
@@ -168,11 +251,22 @@ def drop_orphans(con: sqlite3.Connection, registered: Iterable[str]) -> list[str
 
 
 def check_table(con: sqlite3.Connection, table: str) -> list[str]:
-    """Return the problems of one table: SQLite's ``quick_check`` and its R-tree's check."""
+    """Return the problems of one table: SQLite's ``quick_check`` and its R-tree's check.
+
+    An R-tree copied from the attached stage (:meth:`Stage.attach`) as it was is checked
+    where GDAL built it (``rtreecheck``, in a thread while the change copied it): the copy
+    must then hold as many nodes, parents and entries. Any other R-tree is checked here.
+    """
     problems = [f"{table}: {row[0]}" for row in
                 con.execute(f"PRAGMA main.quick_check({quote(table)})") if row[0] != "ok"]
     for rtree in _rtrees_of(con, table):
-        found = con.execute("SELECT rtreecheck('main', ?)", (rtree,)).fetchone()[0]
+        source = _COPIED.get(id(con), {}).get(rtree)
+        if source is None:
+            found = con.execute("SELECT rtreecheck('main', ?)", (rtree,)).fetchone()[0]
+        else:
+            found = _ATTACHED[id(con)][1].rtree_problem(source)
+            if found == "ok":
+                found = _copy_difference(con, source, rtree)
         if found != "ok":
             problems.append(f"{rtree}: {found}")
     return problems
@@ -218,10 +312,67 @@ def _copy_rtree(con: sqlite3.Connection, schema: str, source: str, target: str,
                 sql: str) -> None:
     """Create R-tree ``target`` like ``source`` and copy its node tables as they are."""
     con.execute(_create_as(sql, target))
-    for part in _SHADOWS:
+    for part in SHADOWS:
         con.execute(f"DELETE FROM main.{quote(f'{target}_{part}')}")
         con.execute(f"INSERT INTO main.{quote(f'{target}_{part}')} "
                     f"SELECT * FROM {schema}.{quote(f'{source}_{part}')}")
+
+
+def _copy_difference(con: sqlite3.Connection, source: str, target: str) -> str:
+    """``"ok"`` when R-tree ``main.target`` has the rows of ``STAGE.source``, else the counts."""
+    for part in SHADOWS:
+        counts = [con.execute(f"SELECT COUNT(*) FROM {schema}.{quote(f'{name}_{part}')}"
+                              ).fetchone()[0]
+                  for schema, name in ((STAGE, source), ("main", target))]
+        if counts[0] != counts[1]:
+            return f"{part} holds {counts[1]} rows, the staged index {counts[0]}"
+    return "ok"
+
+
+class _RtreeChecks:
+    """SQLite's ``rtreecheck`` of some R-trees of a stage, in a thread of its own.
+
+    Runs on its own read-only connection (SQLite lets other threads run meanwhile).
+    :meth:`stop` interrupts it (a change that failed does not wait for it).
+    """
+
+    def __init__(self, path: Path, rtrees: list[str]) -> None:
+        self.rtrees = list(rtrees)
+        self._con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                                    check_same_thread=False)
+        self._con.execute("PRAGMA cache_size = -262144")  # up to 256 MiB: a faster check
+        self._lock = threading.Lock()  # closing and interrupting never at once
+        self._found: dict[str, str] = {}
+        self._thread = threading.Thread(target=self._run, name="kvpt-rtreecheck", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for rtree in self.rtrees:
+                self._found[rtree] = self._con.execute(
+                    "SELECT rtreecheck('main', ?)", (rtree,)).fetchone()[0]
+        except sqlite3.Error as e:
+            self._found["*"] = f"the check of the staged index failed: {e}"
+        finally:
+            with self._lock:
+                self._con.close()
+
+    def wait(self) -> None:
+        """Wait for the check to end."""
+        self._thread.join()
+
+    def result(self, rtree: str) -> str:
+        """Wait for the check; return its finding for ``rtree`` (``"ok"`` when sound)."""
+        self._thread.join()
+        return self._found.get("*") or self._found.get(rtree, "the staged index was not checked")
+
+    def stop(self) -> None:
+        """Interrupt the check (if still running) and wait for the thread to end."""
+        with self._lock:
+            if self._thread.is_alive():
+                with contextlib.suppress(sqlite3.ProgrammingError):  # closed: it has ended
+                    self._con.interrupt()
+        self._thread.join()
 
 
 def _copy_bookkeeping(con: sqlite3.Connection, schema: str, source: str, target: str,

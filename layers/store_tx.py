@@ -2,7 +2,7 @@
 
 Every change of a store (:mod:`layers.store`) runs as **one** SQLite transaction on one
 ``sqlite3`` connection (:func:`change`): ``BEGIN IMMEDIATE`` takes SQLite's write lock,
-the change reads the registry, copies the new tables in (staged beforehand in memory, see
+the change reads the registry, copies the new tables in (staged beforehand in a temporary file, see
 :mod:`layers.store_tables`), registers them, updates the views, checks itself, and
 ``COMMIT`` makes all of it visible at once. Any exception, ``KeyboardInterrupt`` included,
 rolls everything back: the file is byte for byte what it was. A process killed at any

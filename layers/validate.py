@@ -31,6 +31,8 @@ from layers.errors import LayerError
 from layers.messages import Note
 
 _COLLECTION = 7  # shapely.get_type_id of a GeometryCollection
+_TYPE_NAMES = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+               "MultiPolygon", "GeometryCollection")  # by shapely.get_type_id
 _MULTI = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
 
 
@@ -142,7 +144,7 @@ def validate_geometries(gdf: gpd.GeoDataFrame, *,
     if len(todo):
         out[out.geometry.name] = gpd.GeoSeries(arr, index=out.index, crs=gdf.crs)
     out = out.loc[keep].reset_index(drop=True)
-    types = {str(k): int(v) for k, v in out.geometry.geom_type.value_counts().items()}
+    types = _type_counts(out.geometry.array)
     report = ImportReport(
         features_read=read,
         features_kept=len(out),
@@ -155,6 +157,13 @@ def validate_geometries(gdf: gpd.GeoDataFrame, *,
     )
     report.warnings = _warnings(report)
     return out, report
+
+
+def _type_counts(arr: np.ndarray) -> dict[str, int]:
+    """Return ``{geometry type name: count}`` of present geometries, vectorised."""
+    ids = shapely.get_type_id(np.asarray(arr, dtype=object))
+    found, counts = np.unique(ids[ids >= 0], return_counts=True)
+    return {_TYPE_NAMES[i]: int(c) for i, c in zip(found, counts, strict=True)}
 
 
 def _plainly_valid(arr: np.ndarray) -> np.ndarray:

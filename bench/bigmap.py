@@ -12,10 +12,10 @@ version), starts ``streamlit run app.py`` on 127.0.0.1, opens the Map page in he
 Chromium and measures:
 
 - **sent**: bytes the page receives until the map is drawn: over Streamlit's websocket
-  (the page of the map) plus the vector tiles fetched (Leaflet and the app's scripts are
-  local files, as for the peer), against the HTML of ``GeoDataFrame.explore()`` of the
-  same two layers (the peer, built in this process). Goal: at most a tenth (issue #11,
-  goal 1).
+  (the page of the map) plus the vector tiles and the small layers' feature files fetched
+  (Leaflet and the app's scripts are local files, as for the peer), against the HTML of
+  ``GeoDataFrame.explore()`` of the same two layers (the peer, built in this process).
+  Goal: at most a tenth (issue #11, goal 1).
 - **map's first paint**: from the start of the map's frame (its HTML arrived) until every
   tile in view of both big layers is drawn, for a visitor after the first (the server has
   built the map's page once). Goal: 2 s.
@@ -55,6 +55,7 @@ import shapely  # noqa: E402
 from playwright.sync_api import Browser, Frame, Page  # noqa: E402
 
 from browser import launch, open_page, serve_app, wait_for_streamlit  # noqa: E402
+from layers.static_cache import cache_dir  # noqa: E402
 from layers.store import NewLayer, ProjectStore  # noqa: E402
 from layers.tiles import tiles_root  # noqa: E402
 from maps.project import store_layers  # noqa: E402
@@ -68,6 +69,7 @@ PAINT_GOAL_S = 2.0
 MOVE_GOAL_S = 2.0
 DISTRICT = (106.76, 21.85)  # Lạng Sơn city: lon, lat of the zoomed view
 TILE_URL = re.compile(r"/app/static/tiles/\w+/\d+/\d+/\d+\.pbf$")
+FEATURES_URL = re.compile(r"/app/static/cache/features-[0-9a-f]+\.js$")  # the small layers
 
 DRAWN = """() => { const grids = window.kvptVectorTiles || [];
     return grids.length === 2 && grids.every(g => g._map && g._tileZoom === g._map.getZoom()
@@ -174,7 +176,8 @@ def visit(browser: Browser, url: str) -> tuple[float, float, int, int]:
     with open_page(browser, width=1400, height=1000) as (page, _):
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: _add(
             received, payload)))
-        page.on("response", lambda r: tiles.append(r) if TILE_URL.search(r.url) else None)
+        page.on("response", lambda r: tiles.append(r) if TILE_URL.search(r.url)
+                or FEATURES_URL.search(r.url) else None)
         start = time.perf_counter()
         page.goto(url)
         frame = map_frame(page)
@@ -221,8 +224,8 @@ def measure(project: Path, peer: int, shots: Path | None = None) -> list[Row]:
             runs = page.evaluate("() => window.__kvptRuns")
             outside = log.outside_localhost()
     sent = page_bytes + tile_bytes
-    note = (f"ours {sent / 1e6:.2f} MB (page {page_bytes / 1e6:.2f} MB + tiles "
-            f"{tile_bytes / 1e6:.2f} MB), explore() {peer / 1e6:.2f} MB")
+    note = (f"ours {sent / 1e6:.2f} MB (page {page_bytes / 1e6:.2f} MB + tiles and feature "
+            f"files {tile_bytes / 1e6:.2f} MB), explore() {peer / 1e6:.2f} MB")
     moves = f"longest main-thread task {longest:.2f} s; Streamlit script runs: {runs}"
     return [
         Row("sent / explore()", sent / peer, SENT_SHARE_GOAL, "share",
@@ -248,7 +251,9 @@ def _shot(page: Page, shots: Path | None, name: str) -> None:
 
 
 def _tile_file(url: str) -> Path:
-    """The file of a tile served at ``url`` (its size is what the browser received)."""
+    """The file of a tile or feature file at ``url`` (its size is what the browser got)."""
+    if FEATURES_URL.search(url):
+        return cache_dir() / url.rsplit("/", 1)[1]
     return tiles_root().joinpath(*url.split("/app/static/tiles/", 1)[1].split("/"))
 
 

@@ -123,6 +123,18 @@ def _completeness_tab(proj: Project) -> None:
     result = _analysis(proj, posture.completeness, requirements=reqs, share_min=share)
     _warnings(result.warnings)
     shown = result.main
+    _level_view(shown, present, reqs, result.extra["assets"])
+    show_table(shown, key="posture_completeness_table")
+    _download(shown, "posture_completeness.csv", "posture_completeness_csv")
+
+
+@st.fragment
+def _level_view(shown: pd.DataFrame, present: list[str], reqs: dict[str, list[str]],
+                assets: gpd.GeoDataFrame) -> None:
+    """Draw the level shown on the map, its counts and its map.
+
+    A fragment: choosing another level reruns this part only, not the page.
+    """
     default = next((lv for lv in present[1:] if reqs.get(lv)), present[0])
     level = st.radio(tr("Cấp hiển thị trên bản đồ", "Level on the map"), present,
                      index=present.index(default), horizontal=True, key="posture_level",
@@ -143,10 +155,8 @@ def _completeness_tab(proj: Project) -> None:
     c2.metric(f"{tr('Thiếu nhiều nhất', 'Most often missing')}: {kind or '–'}",
               tr(f"{count} đơn vị", f"{count} units"))
     incomplete = with_reqs[~with_reqs["complete"].astype(bool)]
-    _map(_choropleth(part) + _kind_layers(result.extra["assets"]), "posture_completeness_map",
+    _map(_choropleth(part) + _kind_layers(assets), "posture_completeness_map",
          focus=incomplete if len(incomplete) else part)  # the units lacking components
-    show_table(shown, key="posture_completeness_table")
-    _download(shown, "posture_completeness.csv", "posture_completeness_csv")
 
 
 def _depth_tab(proj: Project) -> None:

@@ -13,6 +13,7 @@ from geo import settings
 from geo.completeness import LEVELS
 from layers.kinds import KINDS, Style
 from layers.tables import table_csv_bytes
+from maps.kept import kept
 from maps.project import basemap_layers
 from maps.project_map import MapLayer, build_map
 from planning import inputs, posture
@@ -154,9 +155,16 @@ def _level_view(shown: pd.DataFrame, present: list[str], reqs: dict[str, list[st
     kind, count = _most_missing(with_reqs)
     c2.metric(f"{tr('Thiếu nhiều nhất', 'Most often missing')}: {kind or '–'}",
               tr(f"{count} đơn vị", f"{count} units"))
+    layers, focus = kept(shown, ("level_map", level, lang()),  # the same frames each rerun
+                         lambda: _level_map(part, with_reqs, assets))
+    _map(layers, "posture_completeness_map", focus=focus)
+
+
+def _level_map(part: gpd.GeoDataFrame, with_reqs: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+               ) -> tuple[list[MapLayer], gpd.GeoDataFrame]:
+    """Return the layers of a level's map and what it opens on (the units lacking parts)."""
     incomplete = with_reqs[~with_reqs["complete"].astype(bool)]
-    _map(_choropleth(part) + _kind_layers(assets), "posture_completeness_map",
-         focus=incomplete if len(incomplete) else part)  # the units lacking components
+    return _choropleth(part) + _kind_layers(assets), incomplete if len(incomplete) else part
 
 
 def _depth_tab(proj: Project) -> None:

@@ -30,7 +30,9 @@ SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
 DATA_FILES = ["SOURCES.md", "real/LICENSES.txt", "real/roads.geojson",
               "licenses/dvhcvn_LICENSE_GPL-3.0.txt", "licenses/CC-BY-SA-4.0_legalcode.txt"]
 STATIC_FILES = ["leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
-                "leaflet/images/marker-icon.png"]
+                "leaflet/images/marker-icon.png",
+                "leaflet-vectorgrid/Leaflet.VectorGrid.bundled.min.js",
+                "leaflet-vectorgrid/LICENSE"]
 
 
 def _run(args: list, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -21,6 +21,7 @@ Leaflet.VectorGrid (:mod:`maps.vector_tiles`), fetching only the tiles in view.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -209,10 +210,14 @@ def tile_frame(gdf: gpd.GeoDataFrame, columns: Sequence[str] = ()) -> gpd.GeoDat
 
 
 def _tile_values(values: pd.Series) -> pd.Series:
-    """Numbers and booleans as they are; anything else as text (missing stays missing)."""
+    """Numbers and booleans as they are; anything else as text (missing stays missing).
+
+    Dates and times as ISO 8601 text, as the normal map's popups show them.
+    """
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         return values.reset_index(drop=True)
-    text = [None if _missing(v) else str(v) for v in values]
+    text = [None if _missing(v) else v.isoformat() if isinstance(v, dt.date | dt.time)
+            else str(v) for v in values]
     return pd.Series(text, dtype=object)
 
 

@@ -251,3 +251,22 @@ def project_tile_sets(project: Path) -> list[Path]:
     proj = Project(ProjectStore(project))
     _, big = split_big(store_layers(proj.reader))
     return [tiles_root() / tiles_key(proj, layer)[0] for layer in big]
+
+
+def test_tile_attributes_are_text_as_the_normal_popups_show_them() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from layers.tiles import tile_frame
+    from maps.display import json_value
+
+    when = [pd.Timestamp("2024-01-01"), pd.Timestamp("2025-06-30 08:15"), pd.NaT]
+    day = [dt.date(2024, 1, 1), None, dt.date(2026, 12, 2)]
+    gdf = gpd.GeoDataFrame({"when": when, "day": day, "n": [1, 2, 3], "name": ["a", None, "c"]},
+                           geometry=[shapely.Point(106.7, 21.8)] * 3, crs=4326)
+    got = tile_frame(gdf, ["when", "day", "n", "name"]).sort_values("n")
+    for column in ("when", "day", "name"):
+        expected = [json_value(v) for v in gdf[column]]
+        assert list(got[column]) == expected, column
+    assert list(got["n"]) == [1, 2, 3]

@@ -21,7 +21,7 @@ from planning.results import Result
 from ui.brief_buttons import appraisal_brief
 from ui.i18n import lang, t, tr
 from ui.map_cache import map_frame
-from ui.state import EXPECTED_ERRORS, error_text, project, sidebar
+from ui.state import EXPECTED_ERRORS, error_text, project, shown_result, sidebar
 from ui.tables import show_table
 
 
@@ -114,14 +114,11 @@ def page() -> None:
                "Measure in PostGIS (SQL in the project's database; the same result)"),
             key="appraisal_on_postgis"):
         engine = "postgis"
-    try:
-        result = appraisal.appraise(proj, name, zones=zones, search_m=search_m, near_m=near_m,
-                                    engine=engine)
-    except EXPECTED_ERRORS as err:
-        st.error(error_text(err))
+    result = shown_result(lambda: appraisal.appraise(proj, name, zones=zones,
+                                                     search_m=search_m, near_m=near_m,
+                                                     engine=engine))
+    if result is None:
         return
-    for warning in result.warnings:
-        st.warning(warning.text(lang()))
     # "index" is the row number of the command's JSON: the ids say the same to people
     projects = result.tables["projects"].drop(columns="index")
     pairs = result.main.drop(columns="index")

@@ -22,7 +22,7 @@ from planning.results import Result
 from ui.brief_buttons import evacuation_brief
 from ui.i18n import lang, tr
 from ui.map_cache import map_frame
-from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
+from ui.state import cached, project, shown_result, sidebar
 from ui.tables import header, show_table, value_text
 
 # Why people of a commune are left without a shelter (keys of geo.evacuation.REASONS).
@@ -65,13 +65,9 @@ def page() -> None:
         return
     layer = st.selectbox(tr("Lớp nơi sơ tán", "Shelters layer"), layers, key="evac_shelters")
     options = {"shelters": layer, **_criteria(proj)}
-    try:
-        result = cached(proj, evacuation.evacuate, **options)
-    except EXPECTED_ERRORS as err:
-        st.error(error_text(err))
+    result = shown_result(lambda: cached(proj, evacuation.evacuate, **options))
+    if result is None:
         return
-    for message in result.warnings:
-        st.warning(message.text(lang()))
     _summary(result)
     _map(result)
     _tables(result)

@@ -18,7 +18,7 @@ from planning.project import Project
 from planning.results import Result
 from ui.i18n import lang, t, tr
 from ui.map_cache import map_frame
-from ui.state import EXPECTED_ERRORS, cached, error_text, project, sidebar
+from ui.state import cached, project, shown_result, sidebar
 from ui.tables import header, show_table, value_text
 
 # Why a link names no base (statuses of geo.links.STATUSES that are not resolved).
@@ -55,13 +55,9 @@ def page() -> None:
                    "Needs a layer of 'Defense–economic zone' or 'Designated enterprise'. "
                    "Import it on the Layers page."))
         return
-    try:
-        result = cached(proj, planning_links.facility_links)
-    except EXPECTED_ERRORS as err:
-        st.error(error_text(err))
+    result = shown_result(lambda: cached(proj, planning_links.facility_links))
+    if result is None:
         return
-    for message in result.warnings:
-        st.warning(message.text(lang()))
     _summary(result)
     _unresolved(result.main)
     if result.values["n_linked"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from layers.store_users import Actor
 from maps.viewport import BIG_LAYER_FEATURES
 from planning.messages import analysis_text
 from planning.project import Project
+from planning.results import Result
 from planning.terrain import dem_stamp
 from ui.analysis_cache import cached, prefetch, settings_key  # noqa: F401 - pages take cached here
 from ui.i18n import lang, t
@@ -239,3 +241,22 @@ def error_text(err: Exception) -> str:
 
 EXPECTED_ERRORS = (LayerError, AnalysisInputError)
 """Errors a page shows with ``st.error(error_text(err))``; anything else is a bug."""
+
+
+def shown_result(run: Callable[[], Result]) -> Result | None:
+    """Run a page's analysis and show its warnings; on an expected error show it instead.
+
+    Returns
+    -------
+    Result or None
+        The result, or ``None`` after an error of :data:`EXPECTED_ERRORS` was shown (in the
+        interface language); anything else is a bug and propagates.
+    """
+    try:
+        result = run()
+    except EXPECTED_ERRORS as err:
+        st.error(error_text(err))
+        return None
+    for message in result.warnings:
+        st.warning(message.text(lang()))
+    return result

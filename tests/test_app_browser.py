@@ -81,6 +81,9 @@ def test_upload_shapefile_then_appraise(app: tuple[str, Path], tmp_path: Path) -
         wait_for_streamlit(page)
         page.get_by_label("Lớp dự án đề xuất").click()
         page.get_by_role("option", name="du_an_trinh_duyet").click()
+        # the page has run on the new layer once its projects are in the tables
+        page.get_by_text(str(bases["name"].iloc[-1]), exact=True).first.wait_for(
+            state="attached", timeout=60_000)
         wait_for_streamlit(page)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Tải CSV").click()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.common import ProjectArg, _open, app, handles_errors
+from layers.atomic import write_atomic
 
 QGIS_SUFFIXES = (".qgz", ".qgs")
 """Project files QGIS opens: zipped (``.qgz``, QGIS's default) or plain XML (``.qgs``)."""
@@ -49,15 +49,5 @@ def qgis(
                              views=store.layer_views(), title=title, lang=lang)
     data = qgz_bytes(qgs, f"{out.stem}.qgs") if out.suffix.lower() == ".qgz" \
         else qgs.encode("utf-8")
-    _write_atomic(out, data)
+    write_atomic(out, data)
     typer.echo(f"Wrote {out} ({len(store.layers())} layers, read from {project.name})")
-
-
-def _write_atomic(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` through a temporary file beside it (no half-written file)."""
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)

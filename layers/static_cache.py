@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from layers.atomic import write_atomic
 from layers.resources import resource_dir
 
 
@@ -68,7 +68,7 @@ def publish(files: Mapping[str, str], directory: Path | None = None) -> bool:
             if path.exists():
                 _stamp(path)  # used again: kept longest by prune()
                 continue
-            _write_atomic(path, text)
+            write_atomic(path, text)
             _stamp(path)
             wrote = True
         if wrote:
@@ -107,16 +107,3 @@ def _stamp(path: Path) -> None:
     server again for each map that loads it.
     """
     os.utime(path, (time.time(), LAST_MODIFIED))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".js")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -60,21 +60,29 @@ def settle(page: Page) -> None:
     wait_for_streamlit(page, timeout=120_000)
 
 
+SHOWN = ("(() => { const f = window.frameElement; "
+         "return !f || f.checkVisibility({visibilityProperty: true}); })()")
+"""In a frame: whether it is shown (a page keeps the frames of maps shown before, hidden)."""
+
+
 def mark_maps(page: Page) -> None:
-    """Mark the Leaflet maps drawn now, to tell a redrawn map from them."""
+    """Mark the Leaflet maps shown now, to tell a map shown next (redrawn, or a kept one
+    shown again) from them."""
+    mark = ("() => document.querySelectorAll('.leaflet-container').forEach((e) => "
+            f"e.toggleAttribute('data-kvpt-old', {SHOWN}))")
     for frame in page.frames:
         try:
-            frame.evaluate("() => document.querySelectorAll('.leaflet-container').forEach("
-                           "(e) => e.setAttribute('data-kvpt-old', '1'))")
+            frame.evaluate(mark)
         except Exception:  # noqa: BLE001, S110 - a frame going away
             pass
 
 
 def map_redrawn(page: Page, timeout_s: float = 15.0) -> bool:
-    """Wait until a Leaflet map not marked by :func:`mark_maps` has drawn features."""
+    """Wait until a shown Leaflet map not marked by :func:`mark_maps` has drawn features."""
     deadline = time.monotonic() + timeout_s
-    probe = ("() => [...document.querySelectorAll('.leaflet-container:not([data-kvpt-old])')]"
-             ".some((e) => e.querySelector('.leaflet-overlay-pane path, .leaflet-marker-pane *'))")
+    probe = (f"() => {SHOWN} && [...document.querySelectorAll("
+             "'.leaflet-container:not([data-kvpt-old])')].some((e) => "
+             "e.querySelector('.leaflet-overlay-pane path, .leaflet-marker-pane *'))")
     while time.monotonic() < deadline:
         for frame in page.frames:
             try:

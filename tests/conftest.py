@@ -164,11 +164,19 @@ def title_of(text: str) -> str:
     return lines[1] if lines and lines[0] == "MẬT" else lines[0]
 
 
+def map_pages(at) -> list[str]:  # noqa: ANN001 - AppTest
+    """The HTML pages of the maps a page shows (``ui.map_frames.show_map_page``'s frames)."""
+    from ui.map_frames import shown_page
+
+    return [shown_page(e.proto) for e in at.get("bidi_component")
+            if e.proto.component_name == "kvpt_map_frames"]
+
+
 def page_map_html(at) -> str:  # noqa: ANN001 - AppTest
-    """The HTML page of the one map a page shows (``ui.map_cache.map_frame``'s frame)."""
-    frames = at.get("iframe")
-    assert len(frames) == 1, len(frames)
-    return with_feature_files(frames[0].proto.srcdoc)
+    """The HTML page of the one map a page shows, its feature files put inside."""
+    pages = map_pages(at)
+    assert len(pages) == 1, len(pages)
+    return with_feature_files(pages[0])
 
 
 def with_feature_files(html: str) -> str:

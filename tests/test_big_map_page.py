@@ -16,7 +16,7 @@ import pytest
 import shapely
 from test_big_map import project_tile_sets
 
-from conftest import app_test
+from conftest import app_test, map_pages
 from layers.store import NewLayer, ProjectStore
 from layers.tiles import COMPLETE
 from maps.viewport import BIG_LAYER_FEATURES
@@ -47,8 +47,7 @@ def test_the_map_page_cuts_a_big_layer_once(demo_project: Path,
                                                   "high_point"))
     at = app_test("ui/map_page.py", demo_project, monkeypatch)
     assert not at.exception
-    (frame,) = at.get("iframe")
-    html = frame.proto.srcdoc
+    (html,) = map_pages(at)
     assert "/app/static/leaflet-vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
     (made,) = project_tile_sets(demo_project)  # one set: the one big layer
     assert (made / COMPLETE).exists()
@@ -60,5 +59,5 @@ def test_the_map_page_cuts_a_big_layer_once(demo_project: Path,
     again.sidebar.radio(key="lang_choice").set_value("en").run()  # another page: English
     assert not again.exception
     assert tile.stat().st_mtime_ns == stamp  # nothing cut again
-    (english,) = again.get("iframe")
-    assert english.proto.srcdoc != html and made.name in english.proto.srcdoc
+    (english,) = map_pages(again)
+    assert english != html and made.name in english

@@ -430,11 +430,11 @@ def test_a_print_centred_on_a_village_point_and_the_province(village_points, tmp
 
 def test_map_page_draws_village_points(village_points,  # noqa: ANN001
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import app_test, with_feature_files
+    from conftest import app_test, map_pages, with_feature_files
 
     at = app_test("ui/map_page.py", village_points[0], monkeypatch)
     assert not at.exception and not at.error
-    html = "".join(with_feature_files(f.proto.srcdoc) for f in at.get("iframe"))
+    html = "".join(with_feature_files(page) for page in map_pages(at))
     assert json.dumps("Thôn bản (điểm)")[1:-1] in html
 
 

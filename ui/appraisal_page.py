@@ -128,7 +128,8 @@ def page() -> None:
     map_frame(lambda: appraisal_map(
         extra["proposals"], extra["works"], projects, zones=zones,
         economic=extra.get("economic"), lang=lang()), extra["proposals"], extra["works"],
-        projects, sorted(zones.items()), extra.get("economic"), lang(), height=560)
+        projects, sorted(zones.items()), extra.get("economic"), lang(), key="appraisal_map",
+        height=560)
     st.subheader(t("pairs"))
     show_table(pairs, key="appraisal_pairs")
     st.download_button(t("download_csv"), partial(table_csv_bytes, result.main),

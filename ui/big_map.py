@@ -16,6 +16,7 @@ from layers.errors import LayerError
 from planning.project import Project
 from ui.i18n import lang, tr
 from ui.map_cache import shown_html
+from ui.map_frames import show_map_page
 from ui.map_pages import big_map_page
 from ui.state import cached, error_text
 
@@ -33,4 +34,4 @@ def big_map(proj: Project, names: tuple[str, ...]) -> None:
         except LayerError as err:
             st.error(error_text(err))
             return
-    st.iframe(shown_html(page), height=MAP_HEIGHT_PX)
+    show_map_page(shown_html(page), key="big_map", height=MAP_HEIGHT_PX)

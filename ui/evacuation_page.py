@@ -141,7 +141,7 @@ def _map(result: Result) -> None:
     layers = [x for x in layers if len(x.gdf)]
     focus = result.tables["communes"] if len(result.tables["communes"]) else None
     map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
-              layers, focus, lang(), height=560)
+              layers, focus, lang(), key="evacuation_map", height=560)
 
 
 def _popup(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:

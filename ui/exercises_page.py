@@ -263,7 +263,7 @@ def _plan_map(communes: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
         label = tr("Xã diễn tập trong năm", "Communes exercising that year")
         layers.append(MapLayer(label, "admin_unit", marked, style=PLANNED_STYLE, legend=label))
     map_frame(lambda: build_map(layers, lang=lang(), focus=marked),  # the year's communes:
-              layers, marked, lang())  # the map opens on them
+              layers, marked, lang(), key="exercises_year_map")  # the map opens on them
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -380,7 +380,8 @@ def _targets_map(districts: gpd.GeoDataFrame, per_district: pd.DataFrame,
     if works is not None and len(works):
         kind = {"training_grounds": "training_ground", "combat_bases": "combat_base"}[assets]
         shown.append(MapLayer(KINDS[kind].label(lang()), kind, works))
-    map_frame(lambda: build_map(shown, lang=lang()), shown, lang(), height=480)
+    map_frame(lambda: build_map(shown, lang=lang()), shown, lang(), key="exercises_assets_map",
+              height=480)
 
 
 # --- plan periods and the construction roadmap -------------------------------------------------

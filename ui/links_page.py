@@ -115,7 +115,7 @@ def _map(proj: Project, links: pd.DataFrame) -> None:
                                    _popup(part, ("name", "code", "base_code"))))
     focus = pd.concat([shown_bases.geometry, shown_facilities.geometry])
     map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
-              layers, focus, lang(), height=560)
+              layers, focus, lang(), key="links_map", height=560)
 
 
 def _popup(frame: gpd.GeoDataFrame, columns: tuple[str, ...]) -> gpd.GeoDataFrame:

@@ -25,13 +25,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import streamlit as st
 
 from layers.static_cache import publish
 from maps.kept import kept
 from maps.map_pair import MapDoc
 from maps.shared_data import AppPage, app_page, inline_shared
 from maps.styling import MapLayer
+from ui.map_frames import show_map_page
 
 MAP_CACHE_SIZE = 32
 """At most this many maps (or map pages) are kept (the least recently used go first)."""
@@ -55,13 +55,16 @@ def cached_map(build: Callable[[], folium.Map], *parts: object) -> folium.Map:
     return copy.deepcopy(cached_page(build, *parts))
 
 
-def map_frame(build: Callable[[], folium.Map], *parts: object, height: int = 520) -> None:
+def map_frame(build: Callable[[], folium.Map], *parts: object, key: str,
+              height: int = 520) -> None:
     """Draw a map that answers no clicks: its HTML page, kept by what it shows, in a frame.
 
     Cheaper than ``st_folium`` for a map the page only shows: a rerun sends the kept page
     (no copy of the map, no render), and the browser keeps the frame while the page is the
-    same. Leaflet comes from the app's static files (see :mod:`maps.offline`), and so do
-    the larger feature collections (:mod:`maps.shared_data`): the browser keeps those.
+    same, and the frames of the last few pages shown in the same place
+    (:func:`ui.map_frames.show_map_page`): a map shown again is not reloaded. Leaflet
+    comes from the app's static files (see :mod:`maps.offline`), and so do the larger
+    feature collections (:mod:`maps.shared_data`): the browser keeps those.
 
     Parameters
     ----------
@@ -69,11 +72,13 @@ def map_frame(build: Callable[[], folium.Map], *parts: object, height: int = 520
         Builds the map (called only when no page with the same ``parts`` is kept).
     *parts : object
         Everything the map depends on, as for :func:`cached_map`.
+    key : str
+        The map's place on the page, the same on every rerun.
     height : int
         Height of the frame in pixels.
     """
     page = cached_page(lambda: app_page(build()), "map_frame", *parts)
-    st.iframe(shown_html(page), height=height)
+    show_map_page(shown_html(page), key=key, height=height)
 
 
 def shown_html(page: AppPage) -> str:

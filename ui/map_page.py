@@ -13,6 +13,7 @@ from ui.big_map import big_map
 from ui.brief_buttons import atlas_panel
 from ui.i18n import lang, t, tr
 from ui.map_cache import shown_html
+from ui.map_frames import show_map_page
 from ui.map_pages import project_map_page
 from ui.print_panel import print_panel
 from ui.state import CachedReader, cached, open_store, sidebar
@@ -57,7 +58,7 @@ def page() -> None:
         big_map(proj, tuple(shown))  # big layers: drawn from vector tiles (ui/big_map.py)
     else:  # the page of the map, built once per layer versions, layers shown and language
         page = cached(proj, project_map_page, tuple(shown), lang(), dem_stamp(proj))
-        st.iframe(shown_html(page), height=MAP_HEIGHT_PX)
+        show_map_page(shown_html(page), key="project_map", height=MAP_HEIGHT_PX)
     if st.button(t("download_html"), key="prepare_html"):
         html = standalone_html(store_map(proj.reader, names=shown, lang=lang(),
                                          assets="inline"))

@@ -288,7 +288,7 @@ def _warnings(result: Result) -> None:
 
 def _show_map(layers: list[MapLayer], key: str, focus: object = None) -> None:
     map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
-              layers, focus, lang())
+              layers, focus, lang(), key=key)
 
 
 page()

@@ -421,7 +421,7 @@ def _kind_layers(assets: gpd.GeoDataFrame, *, show: bool = True) -> list[MapLaye
 def _map(layers: list[MapLayer], key: str, *, focus: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
     """Draw a tab's map, opened on ``focus`` (what the tab's table is about)."""
     map_frame(lambda: build_map(layers, basemap=basemap_layers(), lang=lang(), focus=focus),
-              layers, focus, lang())
+              layers, focus, lang(), key=key)
 
 
 def _download(frame: pd.DataFrame, file_name: str, key: str) -> None:

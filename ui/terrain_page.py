@@ -350,7 +350,8 @@ def _viewshed_map(result: Result, label: str) -> None:
         add_to_map(fmap, result.extra["grid"], name=relief)
         return fmap
 
-    map_frame(build, layers, focus, relief, result.values["dem"], lang())  # DEM vN
+    map_frame(build, layers, focus, relief, result.values["dem"], lang(),  # DEM vN
+              key="terrain_map")
 
 
 def _n(value: float, decimals: int) -> str:

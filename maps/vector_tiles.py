@@ -13,6 +13,9 @@ so a pan or zoom needs no server round trip beyond the static tiles.
   features of the tile under the pointer. Points are drawn over the other layers and take
   a click first (a listener in the capture phase); lines and areas, drawn under them,
   answer a click that no other layer took (the map's ``click``).
+- **Tooltips**: the pointer over a feature shows its name, as on the normal map (one
+  tooltip for all the big layers, points first; an area or line under another layer's
+  feature shows none there).
 - **Zooms past the tiles**: tiles exist up to :data:`layers.tiles.MAX_ZOOM`; deeper, each
   tile is drawn from its ancestor's features rescaled (lines and circles keep their
   width on screen, unlike Leaflet's ``maxNativeZoom``, which enlarges the drawing).
@@ -96,6 +99,7 @@ class VectorTiles(MacroElement):
         (function (map, standIn) {
             var styles = {{ this.styles|tojson }}, fields = {{ this.fields|tojson }};
             var labels = {{ this.labels|tojson }}, yesNo = {{ this.yes_no|tojson }};
+            var tipField = {{ this.tooltip_field|tojson }};
             var maxZ = {{ this.max_zoom }}, paneName = {{ this.pane|tojson }};
             if (!map.getPane(paneName)) {
                 map.createPane(paneName).style.zIndex = {{ this.z_index }};
@@ -192,6 +196,36 @@ class VectorTiles(MacroElement):
                 }
                 return found;
             }
+            function hovering(map) {  // one tooltip of a name under the pointer, all grids
+                if (map.kvptHovers) { return map.kvptHovers; }
+                var hovers = map.kvptHovers = [], tip = L.tooltip({direction: "top"});
+                var queued = null, pending = 0;
+                function show() {
+                    pending = 0;
+                    var text = "";
+                    for (var i = 0; i < hovers.length && !text; i++) {
+                        // areas and lines are under the other layers: not where one is
+                        if (hovers[i].top || !queued.onOther) {
+                            text = hovers[i].text(queued.latlng);
+                        }
+                    }
+                    if (!text) { map.closeTooltip(tip); return; }
+                    var span = document.createElement("span");
+                    span.textContent = text;
+                    tip.setLatLng(queued.latlng).setContent(span);
+                    if (!map.hasLayer(tip)) { tip.openOn(map); }
+                }
+                map.on("mousemove", function (e) {
+                    var t = e.originalEvent.target;
+                    queued = {latlng: e.latlng, onOther: !!(t.closest &&
+                        t.closest(".leaflet-interactive, .leaflet-marker-icon"))};
+                    if (!pending) { pending = requestAnimationFrame(show); }
+                });
+                map.on("mouseout zoomstart movestart", function () {
+                    map.closeTooltip(tip);
+                });
+                return hovers;
+            }
             function open(latlng) {
                 var l = map.hasLayer(grid) && fields.length ? hit(latlng) : null;
                 if (l) {
@@ -200,6 +234,12 @@ class VectorTiles(MacroElement):
                 }
                 return l !== null;
             }
+            hovering(map).push({top: {{ this.on_top|tojson }}, text: function (latlng) {
+                if (!map.hasLayer(grid) || tipField === null) { return ""; }
+                var l = hit(latlng);
+                return l && l.properties ? fmt(l.properties[tipField]) : "";
+            }});
+            map.kvptHovers.sort(function (a, b) { return b.top - a.top; });  // points first
             if ({{ this.on_top|tojson }}) {  // points: drawn over the other layers
                 map.getContainer().addEventListener("click", function (e) {
                     if (e.target.closest(".leaflet-popup, .leaflet-control") ||
@@ -231,6 +271,7 @@ class VectorTiles(MacroElement):
         kept = set(tiles.columns)
         self.fields = [f for f, _ in fields if f in kept]
         self.labels = [label for f, label in fields if f in kept]
+        self.tooltip_field = "name" if "name" in kept else None  # as the normal map's
         self.yes_no = YES_NO[lang]
         self.format_js = FORMAT_JS
         points = len(layer.gdf) and layer.gdf.geom_type.isin(["Point", "MultiPoint"]).all()

@@ -4,8 +4,9 @@ The demo project plus 12,000 generated points (more than BIG_LAYER_FEATURES): th
 page holds none of the points; the browser fetches their tiles from the app's static
 files and draws them on canvas; zooming in fetches the tiles of the new zoom; a click on a
 point opens its popup (its name, found here by brute force as the only point under the
-pointer); panning and zooming never rerun the Streamlit script; the layer control hides and
-shows the tiles. Nothing leaves 127.0.0.1, no JavaScript error, no traceback.
+pointer) and the pointer over it shows its name, as over a square; panning and zooming
+never rerun the Streamlit script; the layer control hides and shows the tiles. Nothing
+leaves 127.0.0.1, no JavaScript error, no traceback.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def click_at(frame: Frame, name: str, lon: float, lat: float) -> str:
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     return popup.inner_text()
+
+
+def hover_at(frame: Frame, name: str, lon: float, lat: float) -> str:
+    """Move the pointer to (lon, lat) on the map and return the tooltip's text."""
+    xy = frame.evaluate(f"() => {name}.latLngToContainerPoint([{lat}, {lon}])")
+    box = frame.locator(".leaflet-container").first
+    box.hover(position={"x": xy["x"] + 30, "y": xy["y"] + 30})  # a move, then onto it
+    box.hover(position={"x": xy["x"], "y": xy["y"]})
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for(timeout=10_000)
+    return tip.inner_text()
 
 
 def map_frame(page: Page) -> Frame:
@@ -147,6 +159,8 @@ def test_a_big_layer_is_drawn_from_vector_tiles(demo_project: Path, new_tile_set
         assert any(z == MAX_ZOOM for z, _, _ in deeper)  # the deepest tiles, cut at MAX_ZOOM
         # a click on the point opens its popup, with its name
         assert pts["name"].iloc[target] in click_at(frame, name, p.x, p.y)
+        frame.evaluate(f"() => {{ {name}.closePopup(); }}")
+        assert hover_at(frame, name, p.x, p.y) == pts["name"].iloc[target]  # its name
         page.screenshot(path=str(SHOTS / "kvpt_big_map_popup.png"))
         # a click in a square opens the square's popup (areas are drawn under the other
         # layers and answer a click that no other layer takes: none covers the squares)
@@ -157,6 +171,8 @@ def test_a_big_layer_is_drawn_from_vector_tiles(demo_project: Path, new_tile_set
         frame.wait_for_function(
             "() => window.kvptVectorTiles.every(g => g._noTilesToLoad())", timeout=30_000)
         assert cells["name"].iloc[cell] in click_at(frame, name, c.x, c.y)
+        frame.evaluate(f"() => {{ {name}.closePopup(); }}")
+        assert hover_at(frame, name, c.x, c.y) == cells["name"].iloc[cell]
         # pan: new tiles, drawn, and the Streamlit script never ran
         frame.evaluate("() => { window.__kvptBefore = new Set(window.kvptVectorTiles.flatMap("
                        "g => Object.keys(g.kvptRenderers))); }")

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from pathlib import Path
 
 import folium
 import numpy as np
+from branca.element import Figure
+from folium.template import Template
 from matplotlib.axes import Axes
 from pyproj import Transformer
 
 from geo.terrain import Grid, hillshade
 from layers.dem import warp
+from maps.shared_data import shared_of
 
 STRENGTH = 0.6
 """Largest opacity of the shade (on a slope facing straight away from the light)."""
@@ -105,10 +109,43 @@ def add_to_map(fmap: folium.Map, grid: Grid, *, name: str = "Địa hình (bóng
     if not any(isinstance(c, folium.map.CustomPane) and c.name == PANE
                for c in fmap._children.values()):
         folium.map.CustomPane(PANE, z_index=350).add_to(fmap)
-    overlay = folium.raster_layers.ImageOverlay(
+    overlay = ReliefOverlay(
         image=url, bounds=[[lat0, lon0], [lat1, lon1]], name=name, pane=PANE,
         interactive=False, cross_origin=False, zindex=1, show=show)
     return add_layer(fmap, overlay)
+
+
+class ReliefOverlay(folium.raster_layers.ImageOverlay):
+    """Folium's image overlay whose PNG, in a page of the app, is a file the page loads.
+
+    Rendered by :func:`maps.shared_data.app_page`, the image (a ``data:`` URL of ~100 kB
+    for the demo's DEM) goes to a cached file as the larger feature collections do, so the
+    browser fetches it once for every map showing the relief; elsewhere (an exported map)
+    it stays in the page.
+    """
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+            {% if this.pixelated %}
+                <style>.leaflet-image-layer { image-rendering: pixelated; }</style>
+            {% endif %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.imageOverlay(
+                {{ this.url_js }},
+                {{ this.bounds|tojson }},
+                {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """)
+
+    def render(self, **kwargs: object) -> None:
+        """Put the image in the app page's files (or in the page), then render."""
+        root = self.get_root()
+        shared = shared_of(root) if isinstance(root, Figure) else None
+        text = json.dumps(self.url)
+        self.url_js = text if shared is None else shared.reference(root, text)
+        super().render(**kwargs)
 
 
 def relief_name(dem_name: str, lang: str = "vi") -> str:

@@ -28,6 +28,11 @@ from planning import terrain as pt
 pytestmark = pytest.mark.browser
 
 
+IMAGE_SHOWN = """() => { const i = document.querySelector('img.leaflet-image-layer');
+    return !!i && i.complete && i.naturalWidth > 0 && i.src.startsWith('data:image/png'); }"""
+"""The relief image is decoded (its PNG comes in a file the map page loads)."""
+
+
 def check_page(page: Page, log, step: str) -> None:  # noqa: ANN001 - RequestLog
     """No exception box or traceback, no JavaScript error, nothing outside 127.0.0.1."""
     main = page.get_by_test_id("stMain")
@@ -107,6 +112,7 @@ def test_planner_uploads_a_dem_and_computes_a_viewshed(demo_project: Path, tmp_p
         wait_for_leaflet(frame)
         frame.locator(".leaflet-overlay-pane path").first.wait_for(timeout=30_000)
         assert frame.query_selector("img.leaflet-image-layer") is not None  # the hillshade
+        frame.wait_for_function(IMAGE_SHOWN, timeout=10_000)  # from the page's relief file
         main.get_by_text("Diện tích nhìn thấy theo huyện").wait_for()
         check_page(page, log, "viewshed")
 
@@ -122,6 +128,7 @@ def test_planner_uploads_a_dem_and_computes_a_viewshed(demo_project: Path, tmp_p
         frame.locator(".leaflet-control-layers").hover()  # the control unfolds
         control.locator("input").check()
         frame.locator("img.leaflet-image-layer").wait_for(state="attached", timeout=10_000)
+        frame.wait_for_function(IMAGE_SHOWN, timeout=10_000)
         check_page(page, log, "map page")
 
     stored = store_rasters.rasters(demo_project)

@@ -118,3 +118,18 @@ def test_print_hillshade_without_dem_exits_2(no_dem: Path, tmp_path: Path) -> No
     done = runner.invoke(app, ["print", str(no_dem), str(out), "--hillshade"])
     assert done.exit_code == 2 and "has no DEM" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_the_app_page_loads_the_relief_from_a_file(demo_master: Path) -> None:
+    from maps.shared_data import app_page, inline_shared
+
+    exported = _html(store_map(ProjectStore(demo_master)))
+    (png,) = re.findall(r'"(data:image/png;base64,[^"]+)"', exported)
+    page = app_page(store_map(ProjectStore(demo_master)))
+    assert "data:image/png" not in page.html  # ~100 kB less in the page
+    (var,) = _overlays(page.html)
+    key = re.search(var + r' = L\.imageOverlay\(\s*window\.kvptData\["([0-9a-f]+)"\]',
+                    page.html).group(1)
+    (name,) = [n for n, text in page.files.items() if "data:image/png" in text]
+    assert key in name and json.dumps(png) in page.files[name]  # the same image
+    assert json.dumps(png) in inline_shared(page.html, page.files)

@@ -14,8 +14,11 @@ The frames are sandboxed as ``st.iframe``'s are (scripts, same origin, popups, d
 from __future__ import annotations
 
 import hashlib
+import json
 
 import streamlit as st
+
+from ui.i18n import tr
 
 KEEP_FRAMES = 4
 """At most this many map pages are kept in one place of a page (the least recently shown
@@ -65,7 +68,7 @@ _CSS = """
 _map_frames = st.components.v2.component("kvpt_map_frames", js=_JS, css=_CSS)
 
 
-def show_map_page(html: str, *, key: str, height: int, title: str = "map") -> None:
+def show_map_page(html: str, *, key: str, height: int, title: str | None = None) -> None:
     """Show a map's HTML page in a frame, keeping the frames of the last pages shown.
 
     Parameters
@@ -76,9 +79,10 @@ def show_map_page(html: str, *, key: str, height: int, title: str = "map") -> No
         The place on the page: the same on every rerun (the kept frames belong to it).
     height : int
         Height of the frame in pixels.
-    title : str
-        The frame's title (read by screen readers).
+    title : str, optional
+        The frame's title (read by screen readers); "Bản đồ" / "Map" by default.
     """
+    title = tr("Bản đồ", "Map") if title is None else title
     page = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
     _map_frames(key=key, height=height, data={
         "html": html, "page": page, "height": height, "title": title,
@@ -90,6 +94,4 @@ def shown_page(element: object) -> str:
 
     ``element`` is the element's protobuf message (an ``st.testing`` element's ``proto``).
     """
-    import json
-
     return json.loads(element.json)["html"]  # type: ignore[attr-defined]

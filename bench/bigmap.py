@@ -206,7 +206,8 @@ def visit(browser: Browser, url: str, *, warm: bool = False) -> tuple[float, flo
 
 
 def measure(project: Path, peer: int, shots: Path | None = None) -> list[Row]:
-    """Open the Map page twice (a fresh server, then again) and time a zoom and a pan."""
+    """Open the Map page three times (a fresh server; again in a new browser; in a
+    planner's browser) and time a zoom and a pan."""
     with serve_app(project) as url, launch() as browser:
         cold, cold_own, _, _ = visit(browser, url)
         fresh, fresh_own, page_bytes, tile_bytes = visit(browser, url)

@@ -60,7 +60,7 @@ $(PROJECT): $(STAMP)
 demo: $(PROJECT)
 
 app: $(STAMP) $(PROJECT)
-	KVPT_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run app.py
+	KVPT_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run serve.py  # app.py, started warm
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -116,14 +116,25 @@ def prefetch_project_map(store: ProjectStore) -> None:
             or os.environ.get(PREFETCH_ENV, "1") == "0"):
         return
     st.session_state[_PREFETCHED_ON] = page
+    job = default_map_job(store, lang())
+    if job is not None:
+        prefetch(job[0], job[1], *job[2])
+
+
+def default_map_job(store: ProjectStore, language: str
+                    ) -> tuple[Project, Callable[..., object], tuple] | None:
+    """Return how the Map page builds its default map (every layer), for :func:`cached`.
+
+    ``(project, builder, arguments)``: the map page of every layer, with a big layer's
+    vector tiles (cut when new); ``None`` for a project without layers.
+    """
     records = store.layers()
     if not records:
-        return
+        return None
     proj, names = Project(CachedReader(store)), tuple(r.name for r in records)
     if any(r.feature_count > BIG_LAYER_FEATURES for r in records):  # tiles cut ahead
-        prefetch(proj, big_map_page, names, lang())
-    else:
-        prefetch(proj, project_map_page, names, lang(), dem_stamp(proj))
+        return proj, big_map_page, (names, language)
+    return proj, project_map_page, (names, language, dem_stamp(proj))
 
 
 ACTOR_KEY = "kvpt_actor"

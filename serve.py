@@ -7,7 +7,6 @@ builds the Map page's map of the project before the server answers
 """
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,9 +15,9 @@ import streamlit as st
 
 @asynccontextmanager
 async def _warm(_app: object) -> AsyncIterator[None]:
-    from ui.warm_up import warm_up
+    from ui.warm_up import warm_up  # once Streamlit's runtime is there
 
-    logging.getLogger("kvpt").warning("warm-up: %s", await asyncio.to_thread(warm_up))
+    print(f"  KVPT Planner warmed up: {await asyncio.to_thread(warm_up)}", flush=True)
     yield
 
 

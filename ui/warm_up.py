@@ -20,8 +20,6 @@ from layers import store_open
 from ui.analysis_cache import cached
 from ui.state import default_map_job, project_path
 
-LOG = logging.getLogger(__name__)
-
 CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 LANGUAGE = "vi"
@@ -68,9 +66,6 @@ def _warm_up(project: str | Path | None) -> str:
         if job is not None:
             cached(job[0], job[1], *job[2])
     except Exception as err:  # noqa: BLE001 - the pages show it
-        LOG.warning("warm-up: the map was not built ahead (%s)", type(err).__name__)
         return f"modules imported in {imported:.1f} s; map not built ({type(err).__name__})"
-    done = (f"modules imported in {imported:.1f} s, map page built in "
+    return (f"modules imported in {imported:.1f} s, map page built in "
             f"{time.perf_counter() - start - imported:.1f} s")
-    LOG.info("warm-up: %s", done)
-    return done
